@@ -1,0 +1,179 @@
+"""Plain data passed between the pipeline's steps: no I/O here.
+
+Every value read from a workbook carries its :class:`Location`, so that any
+message or any printed figure can name the file, sheet and cell it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+PREV, CURR = "prev", "curr"
+
+Scalar = float | int | str | None
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in the inputs: ``学校/市一职.xlsx › 办学规模!E5``.
+
+    ``file`` is relative to the year folder; ``sheet`` and ``cell`` may be empty
+    when the problem concerns a whole file or sheet.
+    """
+
+    file: str
+    sheet: str = ""
+    cell: str = ""
+
+    def __str__(self) -> str:
+        if not self.sheet:
+            return self.file
+        if not self.cell:
+            return f"{self.file} › {self.sheet}"
+        return f"{self.file} › {self.sheet}!{self.cell}"
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value read from a cell (``None`` when the cell is empty)."""
+
+    value: Scalar
+    loc: Location
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class School:
+    """A school in the bureau's registry."""
+
+    short: str
+    full: str
+    aliases: tuple[str, ...] = ()
+    order: int = 0
+
+    def names(self) -> tuple[str, ...]:
+        return (self.short, self.full, *self.aliases)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.short}.xlsx"
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    role: str
+    name: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Published:
+    """A figure as printed in a published report, kept only to reconcile against."""
+
+    table: str
+    key: str
+    period: str
+    school: str  # short name, or "" for the city
+    value: float
+    loc: Location
+    note: str = ""
+
+
+Row = dict[str, Value]
+
+
+@dataclass
+class SchoolData:
+    """Everything read from one school's workbook."""
+
+    school: School
+    file: str  # relative to the year folder, e.g. 学校/市一职.xlsx
+    year: int | None = None
+    values: dict[tuple[str, str], Value] = field(default_factory=dict)
+    lists: dict[str, list[Row]] = field(default_factory=dict)
+
+    def get(self, key: str, period: str = CURR) -> Scalar:
+        v = self.values.get((key, period))
+        return None if v is None else v.value
+
+
+@dataclass
+class CityData:
+    """Everything read from the bureau's workbook (市级.xlsx)."""
+
+    file: str
+    region: str = ""
+    region_full: str = ""
+    code: str = ""
+    bureau: str = ""
+    year: int | None = None
+    declaration_date: date | None = None
+    publish_date: date | None = None
+    reviewers: str = ""
+    team: list[TeamMember] = field(default_factory=list)
+    registry: list[School] = field(default_factory=list)
+    values: dict[tuple[str, str], Value] = field(default_factory=dict)
+    published: list[Published] = field(default_factory=list)
+    lists: dict[str, list[Row]] = field(default_factory=dict)
+    info_locs: dict[str, Location] = field(default_factory=dict)
+
+    def school(self, name: str) -> School | None:
+        """Find a registered school by its short name, full name or an alias."""
+        name = name.strip()
+        return next((s for s in self.registry if name in s.names()), None)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure ready to print, with where it came from.
+
+    ``sources`` are the cells it was read or computed from; ``rule`` explains a
+    computed figure in Chinese (``合计 = 7 个单元格之和``); empty for a plain cell.
+    """
+
+    value: Scalar
+    sources: tuple[Location, ...] = ()
+    rule: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None
+
+
+EMPTY = Figure(None)
+
+
+@dataclass
+class Dataset:
+    """The validated inputs of one year plus every figure the reports print.
+
+    ``city_figures`` and ``school_figures`` are filled by :mod:`docxreport.rollup`
+    from the catalog's rules; renderers only call :meth:`figure`.
+    """
+
+    year: int
+    city: CityData
+    schools: list[SchoolData]
+    photo_dir: str = "图片"
+    city_figures: dict[tuple[str, str], Figure] = field(default_factory=dict)
+    school_figures: dict[str, dict[tuple[str, str], Figure]] = field(default_factory=dict)
+
+    @property
+    def prev_year(self) -> int:
+        return self.year - 1
+
+    def school_data(self, name: str) -> SchoolData:
+        school = self.city.school(name)
+        short = school.short if school else name
+        return next(s for s in self.schools if s.school.short == short)
+
+    def figure(self, key: str, period: str = CURR, school: str | None = None) -> Figure:
+        """The figure of indicator ``key`` for ``period``; ``school`` None means the city."""
+        if school is None:
+            return self.city_figures.get((key, period), EMPTY)
+        short = self.school_data(school).school.short
+        return self.school_figures.get(short, {}).get((key, period), EMPTY)
