@@ -61,6 +61,7 @@ class Indicator:
     min: float | None = None
     max: float | None = None
     required: str = "optional"
+    graduates_only: bool = False
     parent: str | None = None
     city: CityRule = CityRule("sum")
     compare_with: str | None = None

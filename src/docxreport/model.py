@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 PREV, CURR = "prev", "curr"
+PERIODS = (PREV, CURR)
 
 Scalar = float | int | str | None
 

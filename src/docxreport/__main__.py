@@ -1,0 +1,3 @@
+from docxreport.cli import main
+
+main()

@@ -1,0 +1,23 @@
+"""The command line: it only registers the commands."""
+
+from __future__ import annotations
+
+import click
+
+from docxreport import __version__, i18n
+from docxreport.commands.check import check
+
+i18n.install()
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar="[选项]",
+    subcommand_metavar="命令 [参数]...",
+)
+@click.version_option(__version__, message="docxreport %(version)s")
+def main() -> None:
+    """docxreport：由各校 Excel 数据表生成职业教育质量年度报告（Word）。"""
+
+
+main.add_command(check)

@@ -1,0 +1,152 @@
+"""Load one year's inputs: read every workbook, validate, and roll up.
+
+This is the edge where files are found; everything after it works on plain data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from docxreport import layout as L
+from docxreport.catalog import Catalog
+from docxreport.errors import InputError
+from docxreport.issues import Issue, Report, error, warning
+from docxreport.model import CityData, Dataset, Location, SchoolData
+from docxreport.rollup import roll_up
+from docxreport.validate import check_dataset, check_school
+from docxreport.workbook import read_city, read_school
+
+IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
+
+
+def year_folders(inputs: Path) -> list[int]:
+    if not inputs.is_dir():
+        return []
+    return sorted(
+        int(p.name) for p in inputs.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)
+    )
+
+
+def resolve_year(inputs: Path, year: int | None) -> int:
+    """The requested year, or the newest year folder under ``inputs``."""
+    if not inputs.is_dir():
+        raise InputError(f"找不到输入文件夹 {inputs}")
+    years = year_folders(inputs)
+    if year is None:
+        if not years:
+            raise InputError(f"{inputs} 下没有年度文件夹（如 {inputs}/2024）")
+        return years[-1]
+    if year not in years:
+        raise InputError(
+            f"找不到 {inputs / str(year)}；已有年度：{'、'.join(map(str, years)) or '无'}"
+        )
+    return year
+
+
+@dataclass
+class Loaded:
+    data: Dataset | None
+    report: Report
+    folder: Path
+
+
+def school_files(folder: Path) -> list[Path]:
+    """The school workbooks, ignoring Excel/WPS lock files and hidden temporaries."""
+    sdir = folder / L.SCHOOL_DIR
+    if not sdir.is_dir():
+        return []
+    return sorted(
+        p
+        for p in sdir.iterdir()
+        if p.is_file()
+        and not p.name.startswith(("~$", ".~", "."))
+        and p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv", "")
+    )
+
+
+def _match_schools(
+    city: CityData, files: list[Path]
+) -> tuple[list[tuple[Path, object]], list[Issue]]:
+    issues: list[Issue] = []
+    matched, seen = [], {}
+    for path in files:
+        rel = f"{L.SCHOOL_DIR}/{path.name}"
+        school = city.school(path.stem)
+        if school is None:
+            names = "、".join(s.short for s in city.registry)
+            issues.append(error(Location(rel), f"文件名“{path.stem}”不是名册中的学校（{names}）"))
+            continue
+        if school.short in seen:
+            issues.append(
+                error(
+                    Location(rel),
+                    f"与 {seen[school.short]} 是同一所学校（{school.short}），只能保留一个",
+                )
+            )
+            continue
+        seen[school.short] = rel
+        matched.append((path, school))
+    for school in city.registry:
+        if school.short not in seen:
+            loc = Location(f"{L.SCHOOL_DIR}/{school.filename}")
+            issues.append(error(loc, f"缺少“{school.full}”的工作簿"))
+    return matched, issues
+
+
+def _check_photos(data: Dataset, folder: Path) -> list[Issue]:
+    issues = []
+    photo_dir = folder / L.PHOTO_DIR
+    rows = [r for sd in data.schools for r in sd.lists.get("photos", [])]
+    rows += data.city.lists.get("photos", [])
+    for row in rows:
+        cell = row.get("file")
+        if cell is None or cell.empty:
+            continue
+        path = photo_dir / str(cell.value)
+        if not path.is_file():
+            issues.append(
+                warning(
+                    cell.loc, f"找不到图片文件 {L.PHOTO_DIR}/{cell.value}，报告中将以占位框代替"
+                )
+            )
+        elif not path.read_bytes()[:8].startswith(IMAGE_MAGIC):
+            issues.append(
+                error(cell.loc, f"{L.PHOTO_DIR}/{cell.value} 不是图片（应为 JPG、PNG、GIF 或 BMP）")
+            )
+    return issues
+
+
+def load_year(inputs: Path, year: int | None, cat: Catalog) -> Loaded:
+    """Read, validate and roll up one year. Data problems go into the report."""
+    year = resolve_year(inputs, year)
+    folder = inputs / str(year)
+    report = Report()
+    city_path = folder / L.CITY_FILE
+    if not city_path.is_file():
+        report.extend([error(Location(L.CITY_FILE), "缺少市级数据表")])
+        return Loaded(None, report, folder)
+    city, found = read_city(city_path, L.CITY_FILE, cat, year)
+    report.extend(found)
+    if city is None or not city.registry:
+        if city is not None:
+            report.extend([error(Location(L.CITY_FILE, L.REGISTRY_SHEET), "学校名册为空")])
+        return Loaded(None, report, folder)
+    matched, found = _match_schools(city, school_files(folder))
+    report.extend(found)
+    schools: list[SchoolData] = []
+    for path, school in matched:
+        sd, found = read_school(path, f"{L.SCHOOL_DIR}/{path.name}", cat, school, year)
+        report.extend(found)
+        if sd is not None:
+            report.extend(check_school(sd, cat))
+            schools.append(sd)
+    if not report.valid:
+        return Loaded(None, report, folder)
+    schools.sort(key=lambda s: s.school.order)
+    data = Dataset(year=year, city=city, schools=schools)
+    report.extend(roll_up(data, cat))
+    report.extend(check_dataset(data, cat))
+    report.extend(_check_photos(data, folder))
+    return Loaded(data if report.valid else None, report, folder)

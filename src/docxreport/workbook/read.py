@@ -1,0 +1,378 @@
+"""Reading workbooks: plain values tagged with file, sheet and cell.
+
+Readers return the data plus the problems they met; they never raise on bad
+input.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
+
+from docxreport import layout as L
+from docxreport.catalog import Catalog, Indicator, ListSpec
+from docxreport.issues import Issue, error, warning
+from docxreport.model import (
+    CityData,
+    Location,
+    Published,
+    Row,
+    School,
+    SchoolData,
+    TeamMember,
+    Value,
+)
+from docxreport.normalize import clean_text, parse_number, parse_year
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+@dataclass
+class Book:
+    """An opened workbook: cached values, formulas, and the file's label."""
+
+    rel: str
+    values: openpyxl.Workbook
+    formulas: openpyxl.Workbook
+    issues: list[Issue] = field(default_factory=list)
+
+    def sheet(self, name: str) -> Worksheet | None:
+        if name in self.values.sheetnames:
+            return self.values[name]
+        self.issues.append(error(Location(self.rel, name), f"缺少工作表“{name}”"))
+        return None
+
+    def loc(self, ws: Worksheet, cell: str) -> Location:
+        return Location(self.rel, ws.title, cell)
+
+    def raw(self, ws: Worksheet, cell: str) -> object:
+        """A cell's cached value; reports a formula that was never calculated."""
+        value = ws[cell].value
+        if value is None:
+            formula = self.formulas[ws.title][cell].value
+            if isinstance(formula, str) and formula.startswith("="):
+                self.issues.append(
+                    error(
+                        self.loc(ws, cell),
+                        f"公式 {formula} 没有计算结果（文件未在 Excel/WPS 中打开并保存过），"
+                        "请打开后保存再提交",
+                    )
+                )
+        return value
+
+
+def open_book(path: Path, rel: str) -> tuple[Book | None, list[Issue]]:
+    """Open ``path``; on failure return a located error instead of raising."""
+    loc = Location(rel)
+    problem = _sniff(path)
+    if problem:
+        return None, [error(loc, problem)]
+    try:
+        values = openpyxl.load_workbook(path, data_only=True)
+        formulas = openpyxl.load_workbook(path, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        return None, [error(loc, f"文件已损坏，无法作为 .xlsx 读取（{type(exc).__name__}）")]
+    return Book(rel, values, formulas), []
+
+
+def _sniff(path: Path) -> str | None:
+    try:
+        head = path.read_bytes()[:8]
+    except OSError as exc:
+        return f"无法读取文件：{exc.strerror}"
+    if not head:
+        return "文件为空（0 字节）"
+    if head.startswith(_OLE_MAGIC):
+        if _ENCRYPTED in path.read_bytes():
+            return "工作簿设置了打开密码（已加密），请取消密码后另存为 .xlsx"
+        return "这是旧版 .xls 文件改了扩展名，请在 Excel/WPS 中另存为 .xlsx"
+    if not zipfile.is_zipfile(path):
+        return "不是 .xlsx 文件（可能是 CSV 或其他文件改了扩展名），请另存为 Excel 工作簿"
+    return None
+
+
+def _check_headers(book: Book, ws: Worksheet, expected: tuple[str, ...]) -> bool:
+    ok = True
+    for col, want in enumerate(expected, start=1):
+        cell = ws.cell(row=1, column=col)
+        got = clean_text(cell.value) or ""
+        if got != want:
+            ok = False
+            book.issues.append(
+                error(
+                    book.loc(ws, cell.coordinate),
+                    f"表头应为“{want}”，实际为“{got}”；请勿移动或改写表头",
+                )
+            )
+    return ok
+
+
+def _keyed_rows(book: Book, ws: Worksheet) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    for r in range(L.FIRST_ROW, ws.max_row + 1):
+        key = clean_text(ws[f"{L.KEY_COL}{r}"].value)
+        if not key:
+            continue
+        if key in rows:
+            book.issues.append(error(book.loc(ws, f"A{r}"), f"指标代码 {key} 重复出现"))
+        rows.setdefault(key, r)
+    return rows
+
+
+def read_value(book: Book, ws: Worksheet, cell: str, ind: Indicator) -> Value:
+    """Read and normalise one indicator cell, reporting what is wrong with it."""
+    loc = book.loc(ws, cell)
+    raw = book.raw(ws, cell)
+    if not ind.numeric:
+        return Value(clean_text(raw), loc)
+    parsed = parse_number(raw, ind.kind, ws[cell].number_format)
+    if parsed.error:
+        book.issues.append(error(loc, parsed.error, ind.name))
+    if parsed.warning:
+        book.issues.append(warning(loc, parsed.warning, ind.name))
+    return Value(parsed.value, loc)
+
+
+def _read_indicator_sheet(
+    book: Book, ws: Worksheet, inds: list[Indicator], headers: tuple[str, ...], cols: dict[str, str]
+) -> dict[tuple[str, str], Value]:
+    values: dict[tuple[str, str], Value] = {}
+    if not _check_headers(book, ws, headers):
+        return values
+    rows = _keyed_rows(book, ws)
+    known = {i.key for i in inds}
+    for key, r in rows.items():
+        if key not in known:
+            book.issues.append(warning(book.loc(ws, f"A{r}"), f"未知的指标代码 {key}，已忽略"))
+    for ind in inds:
+        if ind.key not in rows:
+            book.issues.append(
+                error(Location(book.rel, ws.title), f"缺少指标行（代码 {ind.key}）", ind.name)
+            )
+            continue
+        for period, col in cols.items():
+            values[(ind.key, period)] = read_value(book, ws, f"{col}{rows[ind.key]}", ind)
+    return values
+
+
+def _read_list(book: Book, spec: ListSpec, year: int) -> list[Row]:
+    ws = book.sheet(spec.sheet)
+    if ws is None or not _check_headers(book, ws, L.list_headers(spec, year)):
+        return []
+    rows: list[Row] = []
+    for r in range(2, ws.max_row + 1):
+        row: Row = {}
+        for c, col in enumerate(spec.columns, start=1):
+            cell = ws.cell(row=r, column=c).coordinate
+            loc = book.loc(ws, cell)
+            raw = book.raw(ws, cell)
+            if col.kind == "text":
+                row[col.key] = Value(clean_text(raw), loc)
+                continue
+            parsed = parse_number(raw, col.kind)
+            if parsed.error:
+                book.issues.append(error(loc, parsed.error, col.name))
+            row[col.key] = Value(parsed.value, loc)
+        if any(not v.empty for v in row.values()):
+            rows.append(row)
+    return rows
+
+
+def _read_info(book: Book, fields: tuple[tuple[str, str], ...]) -> dict[str, Value]:
+    ws = book.sheet(L.INFO_SHEET)
+    if ws is None or not _check_headers(book, ws, L.INFO_HEADERS):
+        return {}
+    by_label = {clean_text(ws[f"A{r}"].value): r for r in range(2, ws.max_row + 1)}
+    info = {}
+    for key, label in fields:
+        r = by_label.get(label)
+        if r is None:
+            book.issues.append(error(Location(book.rel, ws.title), f"缺少“{label}”一行"))
+            continue
+        info[key] = Value(book.raw(ws, f"B{r}"), book.loc(ws, f"B{r}"))
+    return info
+
+
+def read_school(
+    path: Path, rel: str, cat: Catalog, school: School, year: int
+) -> tuple[SchoolData | None, list[Issue]]:
+    """Read one school's workbook; ``school`` is the registry slot it was found in."""
+    book, issues = open_book(path, rel)
+    if book is None:
+        return None, issues
+    data = SchoolData(school=school, file=rel)
+    info = _read_info(book, L.SCHOOL_INFO)
+    _check_stamp(book, info, school, year)
+    data.year = parse_year(info["year"].value) if "year" in info else None
+    for sheet_name, inds in L.school_sheets(cat):
+        ws = book.sheet(sheet_name)
+        if ws is not None:
+            data.values.update(
+                _read_indicator_sheet(book, ws, inds, L.indicator_headers(year), L.PERIOD_COL)
+            )
+    for list_id in L.LIST_SHEETS.school:
+        data.lists[list_id] = _read_list(book, cat.list(list_id), year)
+    return data, book.issues
+
+
+def _check_stamp(book: Book, info: dict[str, Value], school: School, year: int) -> None:
+    if "school" in info:
+        stamped = clean_text(info["school"].value)
+        if not stamped:
+            book.issues.append(error(info["school"].loc, "未填写学校名称"))
+        elif stamped not in school.names():
+            book.issues.append(
+                error(
+                    info["school"].loc,
+                    f"此工作簿标注的学校是“{stamped}”，但文件放在“{school.short}”的位置；"
+                    "请确认是否交错了文件",
+                )
+            )
+    if "year" in info:
+        stamped_year = parse_year(info["year"].value)
+        if stamped_year != year:
+            shown = info["year"].value if info["year"].value is not None else "（空）"
+            book.issues.append(
+                error(info["year"].loc, f"此工作簿标注的年度是 {shown}，应为 {year}")
+            )
+
+
+def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData | None, list[Issue]]:
+    """Read the bureau's workbook (市级.xlsx)."""
+    book, issues = open_book(path, rel)
+    if book is None:
+        return None, issues
+    city = CityData(file=rel)
+    info = _read_info(book, L.CITY_INFO)
+    _fill_city_info(book, city, info, year)
+    city.team = _read_team(book)
+    city.registry = _read_registry(book)
+    ws = book.sheet(L.CITY_VALUES_SHEET)
+    if ws is not None:
+        cols = {"prev": "E", "curr": "F"}
+        city.values = _read_indicator_sheet(
+            book, ws, L.city_indicators(cat), L.city_value_headers(year), cols
+        )
+    city.published = _read_published(book, cat, year)
+    for list_id in L.LIST_SHEETS.city:
+        city.lists[list_id] = _read_list(book, cat.list(list_id), year)
+    return city, book.issues
+
+
+def _fill_city_info(book: Book, city: CityData, info: dict[str, Value], year: int) -> None:
+    text = {k: clean_text(v.value) or "" for k, v in info.items()}
+    city.info_locs = {k: v.loc for k, v in info.items()}
+    city.region, city.region_full = text.get("region", ""), text.get("region_full", "")
+    city.code, city.bureau = text.get("code", ""), text.get("bureau", "")
+    city.reviewers = text.get("reviewers", "")
+    for key in ("region", "region_full", "bureau"):
+        if key in info and not text[key]:
+            book.issues.append(error(info[key].loc, "此项必填"))
+    if "year" in info:
+        city.year = parse_year(info["year"].value)
+        if city.year != year:
+            book.issues.append(
+                error(info["year"].loc, f"市级数据表标注的年度是 {info['year'].value}，应为 {year}")
+            )
+    for key in ("declaration_date", "publish_date"):
+        if key in info:
+            parsed = parse_date(info[key].value)
+            if info[key].value is not None and parsed is None:
+                book.issues.append(
+                    error(info[key].loc, f"“{info[key].value}”不是日期，请写成 2025年1月22日")
+                )
+            setattr(city, key, parsed)
+
+
+_DATE = re.compile(r"(\d{4})\D+(\d{1,2})(?:\D+(\d{1,2}))?")
+
+
+def parse_date(raw: object) -> date | None:
+    """Dates as staff type them: a real date, 2025年1月22日, 2025-01-22, 2025年1月."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = clean_text(raw)
+    match = _DATE.search(text or "")
+    if not match:
+        return None
+    y, m, d = int(match[1]), int(match[2]), int(match[3] or 1)
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _table_rows(book: Book, sheet: str, headers: tuple[str, ...]) -> list[tuple[int, list]]:
+    ws = book.sheet(sheet)
+    if ws is None or not _check_headers(book, ws, headers):
+        return []
+    rows = []
+    for r in range(2, ws.max_row + 1):
+        cells = [book.raw(ws, ws.cell(row=r, column=c).coordinate) for c in range(1, 7)]
+        if any(clean_text(c) for c in cells):
+            rows.append((r, cells))
+    return rows
+
+
+def _read_team(book: Book) -> list[TeamMember]:
+    members = []
+    for _r, cells in _table_rows(book, L.TEAM_SHEET, L.TEAM_HEADERS):
+        role, name, title = (clean_text(c) or "" for c in cells[:3])
+        members.append(TeamMember(role, name, title))
+    return members
+
+
+def _read_registry(book: Book) -> list[School]:
+    schools = []
+    for r, cells in _table_rows(book, L.REGISTRY_SHEET, L.REGISTRY_HEADERS):
+        short, full = clean_text(cells[1]) or "", clean_text(cells[2]) or ""
+        if not short or not full:
+            loc = Location(book.rel, L.REGISTRY_SHEET, f"{'B' if not short else 'C'}{r}")
+            book.issues.append(error(loc, "学校简称和全称都必须填写"))
+            continue
+        aliases = tuple(a for a in re.split(r"[、,，;；\s]+", clean_text(cells[3]) or "") if a)
+        schools.append(School(short, full, aliases, order=len(schools)))
+    return schools
+
+
+def _read_published(book: Book, cat: Catalog, this_year: int) -> list[Published]:
+    if L.PUBLISHED_SHEET not in book.values.sheetnames:
+        return []  # optional sheet
+    out = []
+    for r, cells in _table_rows(book, L.PUBLISHED_SHEET, L.PUBLISHED_HEADERS):
+        loc = Location(book.rel, L.PUBLISHED_SHEET, f"E{r}")
+        table, key = clean_text(cells[0]) or "", clean_text(cells[1]) or ""
+        if not cat.has(key):
+            book.issues.append(
+                error(Location(book.rel, L.PUBLISHED_SHEET, f"B{r}"), f"未知的指标代码“{key}”")
+            )
+            continue
+        parsed = parse_number(cells[4], cat.indicator(key).kind)
+        row_year = parse_year(cells[3])
+        if parsed.error or parsed.value is None or row_year not in (this_year, this_year - 1):
+            book.issues.append(
+                error(loc, parsed.error or f"发布值缺失或年份不是 {this_year - 1}/{this_year}")
+            )
+            continue
+        period = "curr" if row_year == this_year else "prev"
+        out.append(
+            Published(
+                table,
+                key,
+                period,
+                clean_text(cells[2]) or "",
+                parsed.value,
+                loc,
+                clean_text(cells[5]) or "",
+            )
+        )
+    return out

@@ -1,0 +1,277 @@
+"""Writing workbooks laid out by :mod:`docxreport.layout`.
+
+The same code makes the sample workbooks and the blank ones ``init`` sends to
+schools. Input cells carry Excel data validation from the catalog; headers and
+labels are locked, inputs unlocked, with no password, so that a school cannot
+move the structure by accident but can always fill in.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from docxreport import layout as L
+from docxreport.catalog import Catalog, Indicator, ListSpec
+from docxreport.model import CityData, Scalar, School
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
+INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
+BOLD = Font(bold=True)
+GREY = Font(color="808080", size=9)
+UNLOCKED = Protection(locked=False)
+
+Values = dict[tuple[str, str], Scalar]
+Lists = dict[str, Sequence[dict[str, Scalar]]]
+
+
+def _header(ws: Worksheet, headers: Iterable[str], widths: Sequence[int]) -> None:
+    for col, (text, width) in enumerate(zip(headers, widths, strict=False), start=1):
+        cell = ws.cell(row=1, column=col, value=text)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _protect(ws: Worksheet) -> None:
+    ws.protection.sheet = True
+    ws.protection.formatRows = False
+    ws.protection.formatColumns = False
+
+
+def _validation(ind: Indicator) -> DataValidation | None:
+    unit = f"，单位：{ind.unit}" if ind.unit else ""
+    prompt = (L.note(ind) + unit)[:250]
+    if ind.kind == "count":
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+        dv.error = "请填写不小于 0 的整数"
+    elif ind.kind == "percent":
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
+        dv.error = "请填写 0 到 100 之间的数值（不要带 % 号）"
+    elif ind.kind in ("amount", "ratio"):
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+        dv.error = "请填写不小于 0 的数值"
+    else:
+        return None
+    dv.errorTitle, dv.showErrorMessage = "输入有误", True
+    dv.promptTitle, dv.prompt, dv.showInputMessage = ind.name[:32], prompt, True
+    return dv
+
+
+def _indicator_sheet(
+    ws: Worksheet,
+    cat: Catalog,
+    inds: list[Indicator],
+    headers: tuple[str, ...],
+    values: Values,
+    cols: dict[str, str],
+    extra: dict[str, str] | None = None,
+) -> None:
+    _header(ws, headers, (14, 40, 8, 16, 16, 40, 40)[: len(headers)])
+    validations: dict[str, DataValidation] = {}
+    for offset, ind in enumerate(inds):
+        r = L.FIRST_ROW + offset
+        ws[f"A{r}"], ws[f"B{r}"], ws[f"C{r}"] = ind.key, L.display_name(cat, ind), ind.unit
+        ws[f"A{r}"].font = GREY
+        for c in "ABC":
+            ws[f"{c}{r}"].fill = LABEL_FILL
+        note_col = get_column_letter(len(headers))
+        ws[f"{note_col}{r}"] = (extra or {}).get(ind.key, L.note(ind))
+        ws[f"{note_col}{r}"].alignment = Alignment(wrap_text=True, vertical="top")
+        dv = _validation(ind)
+        for period, col in cols.items():
+            cell = ws[f"{col}{r}"]
+            cell.value = values.get((ind.key, period))
+            cell.protection, cell.fill = UNLOCKED, INPUT_FILL
+            if ind.kind == "percent" or ind.decimals:
+                cell.number_format = "0." + "0" * ind.decimals if ind.decimals else "0"
+            if dv is not None:
+                key = dv.error + (dv.prompt or "")
+                validations.setdefault(key, dv).add(cell)
+    for dv in validations.values():
+        ws.add_data_validation(dv)
+    _protect(ws)
+
+
+def _list_sheet(
+    ws: Worksheet, spec: ListSpec, year: int, rows: Sequence[dict[str, Scalar]]
+) -> None:
+    widths = [60 if c.key == "text" else 14 for c in spec.columns]
+    _header(ws, L.list_headers(spec, year), widths)
+    for r, row in enumerate(rows, start=2):
+        for c, col in enumerate(spec.columns, start=1):
+            cell = ws.cell(row=r, column=c, value=row.get(col.key))
+            if col.key == "text":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for c, col in enumerate(spec.columns, start=1):
+        letter = get_column_letter(c)
+        if col.choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"')
+            dv.error, dv.showErrorMessage = "请从下拉列表中选择", True
+            dv.add(f"{letter}2:{letter}1000")
+            ws.add_data_validation(dv)
+        elif col.kind == "count":
+            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+            dv.error, dv.showErrorMessage = "请填写不小于 0 的整数", True
+            dv.add(f"{letter}2:{letter}1000")
+            ws.add_data_validation(dv)
+
+
+def _info_sheet(
+    ws: Worksheet, fields: tuple[tuple[str, str], ...], values: dict[str, Scalar], locked: set[str]
+) -> None:
+    _header(ws, L.INFO_HEADERS, (18, 40))
+    for r, (key, label) in enumerate(fields, start=2):
+        ws[f"A{r}"], ws[f"B{r}"] = label, values.get(key)
+        ws[f"A{r}"].fill = LABEL_FILL
+        if key not in locked:
+            ws[f"B{r}"].protection = UNLOCKED
+    _protect(ws)
+
+
+def _guide_sheet(wb: Workbook, lines: Sequence[str]) -> None:
+    ws = wb.create_sheet("填表说明")
+    ws.column_dimensions["A"].width = 100
+    for r, line in enumerate(lines, start=1):
+        ws[f"A{r}"] = line
+        ws[f"A{r}"].alignment = Alignment(wrap_text=True)
+    ws["A1"].font = Font(bold=True, size=14)
+    _protect(ws)
+
+
+def school_guide(school: School, year: int, contact: str = "") -> list[str]:
+    return [
+        f"{school.full}（{school.short}）{year} 年度质量报告数据表",
+        "1. 请在白色单元格中填写；灰色单元格为指标名称、单位和说明，已锁定，请勿移动或改写。",
+        f"2. “{year - 1} 年（上年）”列已按上年报告预填，如有更正请直接修改并告知编制组。",
+        "3. 人数等计数填整数；百分比填数值（如 95.5 表示 95.5%）；金额按指标单位填写。",
+        "4. 不掌握的数据请留空（报告中显示为 —），确为零时填 0。",
+        "5. 专业设置、案例、图片各占一个工作表，每行一条；图片文件放在 图片 文件夹，并在“文件”列写明文件名。",
+        "6. 请勿改动“基本信息”中的学校和年度：系统据此核对文件是否放错。",
+        "7. 填好后用 Excel 或 WPS 保存为 .xlsx 提交。"
+        + (f"有疑问请联系：{contact}" if contact else ""),
+    ]
+
+
+def write_school(
+    path: Path,
+    cat: Catalog,
+    school: School,
+    year: int,
+    values: Values | None = None,
+    lists: Lists | None = None,
+    contact: str = "",
+) -> None:
+    """Write a school workbook laid out from the catalog (atomically)."""
+    wb = Workbook()
+    _guide_sheet(wb, school_guide(school, year, contact))
+    wb.remove(wb.worksheets[0]) if wb.worksheets[0].title == "Sheet" else None
+    info = {"school": school.short, "school_full": school.full, "year": year}
+    _info_sheet(wb.create_sheet(L.INFO_SHEET, 0), L.SCHOOL_INFO, info, {"school", "year"})
+    for sheet_name, inds in L.school_sheets(cat):
+        ws = wb.create_sheet(sheet_name)
+        _indicator_sheet(ws, cat, inds, L.indicator_headers(year), values or {}, L.PERIOD_COL)
+    for list_id in L.LIST_SHEETS.school:
+        spec = cat.list(list_id)
+        _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
+    save_atomic(wb, path)
+
+
+def write_city(
+    path: Path,
+    cat: Catalog,
+    city: CityData,
+    year: int,
+    values: Values | None = None,
+    published: Sequence[dict[str, Scalar]] = (),
+    lists: Lists | None = None,
+) -> None:
+    """Write the bureau's workbook (市级.xlsx)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L.INFO_SHEET
+    info: dict[str, Scalar] = {
+        "region": city.region,
+        "region_full": city.region_full,
+        "code": city.code,
+        "bureau": city.bureau,
+        "year": year,
+        "reviewers": city.reviewers,
+        "declaration_date": _date_text(city.declaration_date, day=True),
+        "publish_date": _date_text(city.publish_date, day=False),
+    }
+    _info_sheet(ws, L.CITY_INFO, info, {"year"})
+    _rows_sheet(
+        wb.create_sheet(L.TEAM_SHEET),
+        L.TEAM_HEADERS,
+        [(m.role, m.name, m.title) for m in city.team],
+        (14, 12, 40),
+    )
+    _rows_sheet(
+        wb.create_sheet(L.REGISTRY_SHEET),
+        L.REGISTRY_HEADERS,
+        [(i, s.short, s.full, "、".join(s.aliases)) for i, s in enumerate(city.registry, start=1)],
+        (6, 14, 36, 30),
+    )
+    inds = L.city_indicators(cat)
+    rules = {i.key: i.city.describe() + (f"（{i.city.note}）" if i.city.note else "") for i in inds}
+    ws = wb.create_sheet(L.CITY_VALUES_SHEET)
+    _indicator_sheet(
+        ws, cat, inds, L.city_value_headers(year), values or {}, {"prev": "E", "curr": "F"}, None
+    )
+    for offset, ind in enumerate(inds):
+        ws[f"D{L.FIRST_ROW + offset}"] = rules[ind.key]
+        ws[f"G{L.FIRST_ROW + offset}"] = L.note(ind)
+    ws.column_dimensions["D"].width = 30
+    _rows_sheet(
+        wb.create_sheet(L.PUBLISHED_SHEET),
+        L.PUBLISHED_HEADERS,
+        [
+            tuple(p.get(k) for k in ("table", "key", "school", "year", "value", "note"))
+            for p in published
+        ],
+        (8, 22, 14, 8, 12, 30),
+    )
+    for list_id in L.LIST_SHEETS.city:
+        spec = cat.list(list_id)
+        _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
+    save_atomic(wb, path)
+
+
+def _rows_sheet(
+    ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Scalar]], widths: Sequence[int]
+) -> None:
+    _header(ws, headers, widths)
+    for row in rows:
+        ws.append(list(row))
+
+
+def _date_text(value, day: bool) -> str | None:
+    if value is None:
+        return None
+    return (
+        f"{value.year}年{value.month}月{value.day}日" if day else f"{value.year}年{value.month}月"
+    )
+
+
+def save_atomic(wb: Workbook, path: Path) -> None:
+    """Save to a temporary file beside ``path``, then rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~tmp-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
