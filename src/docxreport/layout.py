@@ -78,7 +78,7 @@ def note(ind: Indicator) -> str:
     if ind.kind == "count":
         parts.append("填整数")
     elif ind.kind == "percent":
-        parts.append("填百分数的数值，如 95.5 表示 95.5%")
+        parts.append("百分比格式：输入 95.5 即为 95.5%")
     elif ind.kind in ("amount", "ratio"):
         parts.append(f"保留 {ind.decimals} 位小数")
     if ind.required == "always":

@@ -161,6 +161,7 @@ class Dataset:
     schools: list[SchoolData]
     photo_dir: str = "图片"
     city_figures: dict[tuple[str, str], Figure] = field(default_factory=dict)
+    city_totals: dict[tuple[str, str], Figure] = field(default_factory=dict)
     school_figures: dict[str, dict[tuple[str, str], Figure]] = field(default_factory=dict)
 
     @property
@@ -171,6 +172,16 @@ class Dataset:
         school = self.city.school(name)
         short = school.short if school else name
         return next(s for s in self.schools if s.school.short == short)
+
+    def total(self, key: str, period: str = CURR) -> Figure:
+        """The city figure computed from the schools' rows (a table's 合计 row).
+
+        It differs from :meth:`figure` for the previous year, whose city figure is
+        the one published then; it falls back to :meth:`figure` where the rule
+        cannot compute (a figure given by the bureau).
+        """
+        total = self.city_totals.get((key, period), EMPTY)
+        return self.figure(key, period) if total.empty else total
 
     def figure(self, key: str, period: str = CURR, school: str | None = None) -> Figure:
         """The figure of indicator ``key`` for ``period``; ``school`` None means the city."""

@@ -144,8 +144,8 @@ def differs(published: object, value: object) -> bool:
 def _disagree(ind: Indicator, stated: Figure, calc: Figure, what: str) -> Issue:
     return warning(
         stated.sources[0],
-        f"{what} {_fmt(stated.value)} 与各校数据按“{ind.city.describe()}”算得的 "
-        f"{_round(calc.value, ind.decimals)} 不一致",
+        f"{what} {_fmt(stated.value)}，按“{ind.city.describe()}”计算应为 "
+        f"{_round(calc.value, ind.decimals)}",
         ind.name,
     )
 
@@ -170,6 +170,7 @@ def roll_up(data: Dataset, cat: Catalog) -> list[Issue]:
         for period in PERIODS:
             fig, found = city_figure(data, cat, ind, period)
             data.city_figures[(ind.key, period)] = fig
+            data.city_totals[(ind.key, period)] = computed(data, cat, ind, period)[0]
             issues.extend(found)
     return issues
 

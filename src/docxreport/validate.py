@@ -42,8 +42,8 @@ def check_ranges(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:
 def check_parts(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:
     """A 其中 figure must not exceed its whole."""
     for ind in cat.indicators:
-        if not ind.parent or not ind.numeric:
-            continue
+        if not ind.parent or ind.kind not in ("count", "amount"):
+            continue  # only additive figures: a rate of a part may exceed the whole's rate
         parent = cat.indicator(ind.parent)
         if parent.unit != ind.unit:
             continue
@@ -167,14 +167,19 @@ def check_published(data: Dataset, cat: Catalog) -> Iterator[Issue]:
     """Figures printed in a published report must equal what the rules give."""
     for pub in data.city.published:
         ind = cat.indicator(pub.key)
-        fig = data.figure(pub.key, pub.period, pub.school or None)
+        if pub.school:
+            fig, how = data.figure(pub.key, pub.period, pub.school), "学校工作簿填报的"
+        elif pub.table.startswith("annex"):
+            fig, how = data.figure(pub.key, pub.period), f"按“{ind.city.describe()}”"
+        else:
+            fig, how = data.total(pub.key, pub.period), f"按“{ind.city.describe()}”计算"
         if fig.empty or not differs(pub.value, fig.value):
             continue
-        who = pub.school or "全市"
-        how = "按各校数据" + ind.city.describe() if not pub.school else "学校填报"
+        year = data.year if pub.period == CURR else data.prev_year
         yield warning(
             pub.loc,
-            f"表{pub.table} 发布的{who}数 {_fmt(pub.value)}，{how}为 {_round_like(fig.value, ind)}",
+            f"表{pub.table} 印出的{pub.school or '全市'} {year} 年数为 {_fmt(pub.value)}，"
+            f"{how}应为 {_round_like(fig.value, ind)}",
             ind.name,
         )
 

@@ -56,8 +56,9 @@ def _validation(ind: Indicator) -> DataValidation | None:
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
         dv.error = "请填写不小于 0 的整数"
     elif ind.kind == "percent":
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
-        dv.error = "请填写 0 到 100 之间的数值（不要带 % 号）"
+        # Percent cells are formatted as percentages: typing 95 shows and stores 95%.
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1")
+        dv.error = "请填写 0% 到 100% 之间的百分数"
     elif ind.kind in ("amount", "ratio"):
         dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
         dv.error = "请填写不小于 0 的数值"
@@ -91,16 +92,26 @@ def _indicator_sheet(
         dv = _validation(ind)
         for period, col in cols.items():
             cell = ws[f"{col}{r}"]
-            cell.value = values.get((ind.key, period))
+            cell.value = _stored(ind, values.get((ind.key, period)))
             cell.protection, cell.fill = UNLOCKED, INPUT_FILL
-            if ind.kind == "percent" or ind.decimals:
-                cell.number_format = "0." + "0" * ind.decimals if ind.decimals else "0"
+            decimals = "0." + "0" * ind.decimals if ind.decimals else "0"
+            if ind.kind == "percent":
+                cell.number_format = decimals + "%"
+            elif ind.decimals:
+                cell.number_format = decimals
             if dv is not None:
                 key = dv.error + (dv.prompt or "")
                 validations.setdefault(key, dv).add(cell)
     for dv in validations.values():
         ws.add_data_validation(dv)
     _protect(ws)
+
+
+def _stored(ind: Indicator, value: Scalar) -> Scalar:
+    """The cell value for a figure: a percentage is stored as a fraction of one."""
+    if ind.kind == "percent" and isinstance(value, int | float):
+        return round(value / 100, 10)
+    return value
 
 
 def _list_sheet(
