@@ -83,7 +83,7 @@ PROSE_SUBS: list[tuple[str, str]] = [
     ("编制发布了2023年质量年报", f"编制发布了{PREV}年质量年报"),
     (
         "2024 年全市中等职业学校财政专项经费 5785.82 万元；年生均财政拨款 2261.35 元",
-        f'{YEAR} 年全市中等职业学校财政专项经费 {{{{ v("fiscal_special_funds") }}}} 万元；'
+        f'{YEAR} 年全市中等职业学校财政专项经费 {{{{ v("special_funding") }}}} 万元；'
         f'年生均财政拨款 {{{{ v("funding_per_student") }}}} 元',
     ),
 ]
@@ -937,6 +937,9 @@ def build(ref: Reference, subs: dict[str, str], out: Path) -> None:
                 para(doc, caption, "表题")
                 add_static_table(doc, rows, STATIC_TABLES[tid])
             else:
+                if tid == "1-1":
+                    # The school whose majors 表1-1 shows is named here, in the template.
+                    para(doc, '{%p set major_school = "杭后职教" %}')
                 para(doc, TABLE_CAPTIONS[tid], "表题")
                 para(doc, TABLE_PLACEHOLDERS.get(tid, f'{{{{p table("{tid}") }}}}'))
 

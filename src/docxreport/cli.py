@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from docxreport import __version__, i18n
+from docxreport.commands.build import build
 from docxreport.commands.check import check
+from docxreport.commands.dump import dump
 
 i18n.install()
 
@@ -21,3 +23,5 @@ def main() -> None:
 
 
 main.add_command(check)
+main.add_command(build)
+main.add_command(dump)

@@ -8,8 +8,6 @@ move the structure by accident but can always fill in.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from docxreport import layout as L
 from docxreport.catalog import Catalog, Indicator, ListSpec
+from docxreport.files import write_atomically
 from docxreport.model import CityData, Scalar, School
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -276,13 +275,5 @@ def _date_text(value, day: bool) -> str | None:
 
 
 def save_atomic(wb: Workbook, path: Path) -> None:
-    """Save to a temporary file beside ``path``, then rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Save via a temporary file beside ``path``: never a half-written workbook."""
+    write_atomically(lambda tmp: wb.save(tmp), path)

@@ -1,0 +1,147 @@
+"""The data a report template sees: names, dates, figures and block builders.
+
+Templates call small functions rather than reach into the model:
+``v("students")`` prints a formatted figure, ``change("students")`` compares it
+with last year, ``table("1-5")`` / ``figures("1.1.1")`` / ``cases("1.14")``
+insert blocks, and ``toc("表")`` marks where a list at the front goes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from docxreport.catalog import Catalog
+from docxreport.errors import TemplateError
+from docxreport.model import CURR, PREV, Dataset, Row
+from docxreport.render.blocks import Case, Photo
+from docxreport.render.document import make_cases, make_figures, make_table
+from docxreport.render.fmt import format_change, format_value
+from docxreport.render.numbering import toc_marker
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    full_name: str
+    code: str
+    bureau: str
+
+
+def date_text(value: date | None, day: bool = True) -> str:
+    if value is None:
+        return ""
+    if day:
+        return f"{value.year} 年 {value.month} 月 {value.day} 日"
+    return f"{value.year} 年 {value.month} 月"
+
+
+def _text(row: Row, key: str) -> str:
+    cell = row.get(key)
+    return "" if cell is None or cell.value is None else str(cell.value)
+
+
+class Blocks:
+    """Collects the photos and cases of the schools a report covers, by section."""
+
+    def __init__(self, data: Dataset, photo_root: Path, schools: list[str] | None) -> None:
+        owners = [("", data.city.lists)] if schools is None else []
+        chosen = [s for s in data.schools if schools is None or s.school.short in schools]
+        owners += [(s.school.short, s.lists) for s in chosen]
+        self.photos: list[tuple[str, Row]] = []
+        self.cases: list[tuple[str, Row]] = []
+        for owner, lists in owners:
+            self.photos += [(owner, r) for r in lists.get("photos", [])]
+            self.cases += [(owner, r) for r in lists.get("cases", [])]
+        self.photo_root = photo_root
+        self.used: set[str] = set()
+
+    def _photo(self, owner: str, row: Row) -> Photo:
+        name = _text(row, "file")
+        return Photo(_text(row, "caption"), self.photo_root / name if name else None, owner)
+
+    def photos_at(self, section: str) -> list[Photo]:
+        self.used.add(section)
+        return [
+            self._photo(o, r)
+            for o, r in self.photos
+            if _text(r, "section") == section and not _text(r, "case")
+        ]
+
+    def cases_at(self, section: str) -> list[Case]:
+        self.used.add(section)
+        out = []
+        for _owner, row in self.cases:
+            if _text(row, "section") != section:
+                continue
+            title = _text(row, "title")
+            paragraphs = [p.strip() for p in _text(row, "text").split("\n") if p.strip()]
+            photos = [self._photo(o, r) for o, r in self.photos if _text(r, "case") == title]
+            out.append(Case(title, paragraphs, photos))
+        return out
+
+    def unplaced(self) -> list[Row]:
+        """Photo and case rows whose section the template never asked for."""
+        return [r for _, r in self.photos + self.cases if _text(r, "section") not in self.used]
+
+
+def team_rows(data: Dataset) -> list[dict[str, Any]]:
+    rows, last = [], None
+    for m in data.city.team:
+        rows.append({"role": m.role, "name": m.name, "title": m.title, "show_role": m.role != last})
+        last = m.role
+    return rows
+
+
+def make_context(
+    tpl: Any, data: Dataset, cat: Catalog, photo_root: Path, school: str | None = None
+) -> tuple[dict[str, Any], Blocks]:
+    """The template context for the city report, or for one school's report."""
+    city = data.city
+    blocks = Blocks(data, photo_root, None if school is None else [school])
+
+    def v(key: str, period: str = CURR) -> str:
+        if not cat.has(key):
+            raise TemplateError(f"模板引用了指标目录中没有的指标“{key}”")
+        return format_value(cat.indicator(key), data.figure(key, period, school).value)
+
+    def change(key: str) -> Any:
+        ind = cat.indicator(key)
+        prev, curr = data.figure(key, PREV, school), data.figure(key, CURR, school)
+        return format_change(prev.value, curr.value, ind)
+
+    def table(table_id: str, of_school: str | None = None) -> Any:
+        try:
+            spec = cat.table(table_id)
+        except StopIteration:
+            raise TemplateError(f"模板引用了指标目录中没有的表格“{table_id}”") from None
+        target = of_school or school
+        if target is not None and city.school(target) is None:
+            raise TemplateError(f"模板中的表格“{table_id}”引用了名册中没有的学校“{target}”")
+        return make_table(tpl, spec, data, cat, target)
+
+    context: dict[str, Any] = {
+        "region": Region(city.region, city.region_full, city.code, city.bureau),
+        "year": data.year,
+        "prev_year": data.prev_year,
+        "publish_date": date_text(city.publish_date, day=False),
+        "declaration_date": date_text(city.declaration_date),
+        "team": team_rows(data),
+        "reviewers": city.reviewers,
+        "v": v,
+        "change": change,
+        "table": table,
+        "figures": lambda section: make_figures(tpl, blocks.photos_at(str(section))),
+        "cases": lambda section: make_cases(tpl, blocks.cases_at(str(section))),
+        "toc": toc_marker,
+    }
+    if school is not None:
+        sd = data.school_data(school)
+        context["school"] = {"short": sd.school.short, "full": sd.school.full}
+    return context, blocks
+
+
+def output_name(data: Dataset) -> str:
+    return f"{data.city.region}中等职业教育质量年度报告（{data.year}）.docx"

@@ -1,0 +1,42 @@
+"""Plain text of a .docx, in reading order, for reviewing templates and reports.
+
+Paragraphs are printed with their style in brackets; table rows as cells
+separated by `` | ``. Used by ``docxreport dump`` and as a git textconv.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from docxreport.errors import DocxreportError
+
+
+def blocks(path: Path) -> Iterator[str]:
+    try:
+        doc = Document(str(path))
+    except Exception as exc:
+        raise DocxreportError(f"{path} 不是可读的 Word 文件（{type(exc).__name__}）") from exc
+    for item in doc.iter_inner_content():
+        if isinstance(item, Paragraph):
+            text = item.text.strip()
+            if text:
+                yield f"[{item.style.name}] {text}"
+        elif isinstance(item, Table):
+            yield from _table(item)
+
+
+def _table(table: Table) -> Iterator[str]:
+    yield "[表格]"
+    for row in table.rows:
+        cells, last = [], None
+        for cell in row.cells:
+            if cell._tc is last:  # a horizontally merged cell repeats
+                continue
+            last = cell._tc
+            cells.append(" ".join(cell.text.split()))
+        yield "  " + " | ".join(cells)

@@ -1,0 +1,229 @@
+"""Render a Word template into a report: fill, number, verify, write atomically.
+
+The template is filled by docxtpl with a sandboxed Jinja environment that
+escapes every value, so markup characters in the data come out as text, and
+that strips XML-illegal control characters from every printed string.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from docxtpl.subdoc import Subdoc
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+from markupsafe import Markup
+
+from docxreport.catalog import Catalog, TableSpec
+from docxreport.errors import DocxreportError, TemplateError
+from docxreport.files import write_atomically
+from docxreport.model import Dataset
+from docxreport.render.blocks import Case, Photo, cases_block, figures_block
+from docxreport.render.fmt import clean_text
+from docxreport.render.numbering import number_document
+from docxreport.render.tables import add_table
+
+__all__ = [
+    "clean_text",
+    "load_template",
+    "make_cases",
+    "make_env",
+    "make_figures",
+    "make_table",
+    "render_report",
+    "verify_docx",
+]
+
+JINJA_MARKS = ("{{", "{%", "{#")
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+# -- building blocks for the template's context functions ------------------------------------
+
+
+def make_table(
+    tpl: DocxTemplate, spec: TableSpec, data: Dataset, catalog: Catalog, school: str | None = None
+) -> Subdoc:
+    """A subdocument holding table ``spec``; insert it with ``{{p table(...) }}``."""
+    sd = tpl.new_subdoc()
+    add_table(sd, spec, data, catalog, school)
+    return sd
+
+
+def make_figures(tpl: DocxTemplate, photos: list[Photo]) -> Subdoc:
+    """A subdocument holding the photos with their captions."""
+    sd = tpl.new_subdoc()
+    figures_block(sd, photos)
+    return sd
+
+
+def make_cases(tpl: DocxTemplate, cases: list[Case]) -> Subdoc:
+    """A subdocument holding the case boxes."""
+    sd = tpl.new_subdoc()
+    cases_block(sd, cases)
+    return sd
+
+
+# -- the Jinja environment --------------------------------------------------------------------
+
+
+def _finalize(value: Any) -> Any:
+    """Strip XML-illegal characters from every printed string, keeping safe markup safe."""
+    if isinstance(value, Markup):
+        return Markup(clean_text(value))
+    if isinstance(value, str):
+        return clean_text(value)
+    return value
+
+
+def make_env() -> SandboxedEnvironment:
+    """Sandboxed, strict (undefined names fail) and escaping every value."""
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
+
+
+def load_template(path: Path) -> DocxTemplate:
+    """Open a Word template; :class:`TemplateError` when it is missing or not a .docx."""
+    tpl = DocxTemplate(str(path))
+    try:
+        tpl.init_docx()
+    except Exception as exc:  # python-docx raises several types for a bad package
+        raise TemplateError(f"无法读取模板 {path}：{exc}") from exc
+    return tpl
+
+
+# -- error messages -----------------------------------------------------------------------------
+
+
+def _template_lineno(exc: BaseException) -> int | None:
+    """The line of the Jinja source that failed, from the error or its traceback."""
+    lineno = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    return lineno
+
+
+def _source_lines(tpl: DocxTemplate) -> list[str]:
+    """The Jinja source docxtpl rendered, split into lines as docxtpl does (one per paragraph)."""
+    part = getattr(tpl, "current_rendering_part", None)
+    xml = tpl.get_xml() if part is None or part is tpl.docx.part else tpl.get_part_xml(part)
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml)).splitlines()
+
+
+def _plain(xml_line: str) -> str:
+    """The text of one source line; for ``{{p}}``/``{%p%}`` tags, only the tag's own part."""
+    parts = [re.sub(r"<[^>]+>", "", part) for part in xml_line.split("</w:p>")]
+    tagged = [part for part in parts if re.search(r"\{[{%#]", part)]
+    return html.unescape(tagged[-1] if tagged else "".join(parts)).strip()
+
+
+def _paragraph_with(tpl: DocxTemplate, name: str) -> str:
+    """The text of the first template paragraph using ``name`` inside a Jinja tag."""
+    pattern = re.compile(r"\{[{%][^}]*?\b" + re.escape(name) + r"\b")
+    for p in tpl.docx.element.body.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        if pattern.search(text):
+            return text.strip()
+    return ""
+
+
+def _context_text(tpl: DocxTemplate, exc: BaseException, name: str | None) -> str:
+    """The paragraph around the failure, shortened for a message."""
+    text, lineno = "", _template_lineno(exc)
+    try:
+        lines = _source_lines(tpl)
+        if lineno and 0 < lineno <= len(lines):
+            text = _plain(lines[lineno - 1])
+        if name and (not text or name not in text):
+            text = _paragraph_with(tpl, name) or text
+    except Exception:  # the message must never hide the original error
+        pass
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _undefined_name(exc: BaseException) -> str | None:
+    message = str(exc)
+    for pattern in (r"'([^']+)' is undefined", r"has no attribute '([^']+)'"):
+        if m := re.search(pattern, message):
+            return m.group(1)
+    return None
+
+
+def _render_error(tpl: DocxTemplate, template: Path, exc: Exception) -> TemplateError:
+    name = _undefined_name(exc) if isinstance(exc, UndefinedError) else None
+    where = _context_text(tpl, exc, name)
+    around = f"。所在段落：“{where}”" if where else ""
+    if isinstance(exc, TemplateSyntaxError):
+        detail = (exc.message or "").rstrip(".")
+        return TemplateError(f"模板 {template.name} 有语法错误：{detail}{around}")
+    if isinstance(exc, UndefinedError):
+        return TemplateError(
+            f"模板 {template.name} 中的占位符“{name or exc}”没有对应的数据{around}"
+        )
+    return TemplateError(f"模板 {template.name} 渲染失败：{type(exc).__name__}: {exc}{around}")
+
+
+# -- render, verify, write ----------------------------------------------------------------------
+
+
+def _render(tpl: DocxTemplate, template: Path, context: dict[str, Any]) -> None:
+    try:
+        tpl.render(context, jinja_env=make_env(), autoescape=True)
+    except DocxreportError as exc:  # raised by a context function: add where it was called
+        where = _context_text(tpl, exc, None)
+        raise type(exc)(
+            f"{exc}（模板 {template.name}，段落：“{where}”）" if where else str(exc)
+        ) from exc
+    except Exception as exc:  # any failure inside the template is the template's problem
+        raise _render_error(tpl, template, exc) from exc
+
+
+def verify_docx(path: Path, template_name: str = "") -> None:
+    """Every XML part parses, and no Jinja tag is left in the body text."""
+    where = f"（模板 {template_name}）" if template_name else ""
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if not name.endswith((".xml", ".rels")):
+                continue
+            try:
+                root = etree.fromstring(package.read(name), _SAFE_PARSER)
+            except etree.XMLSyntaxError as exc:
+                raise TemplateError(f"生成的文档部件 {name} 不是合法的 XML{where}：{exc}") from exc
+            if name == "word/document.xml":
+                _check_leftover_tags(root, where)
+
+
+def _check_leftover_tags(root: Any, where: str) -> None:
+    for p in root.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        if any(mark in text for mark in JINJA_MARKS):
+            raise TemplateError(f"生成的文档中仍有未处理的模板标记{where}：“{text.strip()[:120]}”")
+
+
+def render_report(
+    template: Path, context: dict[str, Any], out: Path, *, tpl: DocxTemplate | None = None
+) -> None:
+    """Fill ``template`` with ``context``, number it, verify it and write it to ``out``.
+
+    When the context holds subdocuments (tables, photos, cases), they must come
+    from the same :class:`DocxTemplate`: pass it as ``tpl`` (see :func:`load_template`).
+    """
+    template = Path(template)
+    tpl = tpl if tpl is not None else load_template(template)
+    _render(tpl, template, context)
+    number_document(tpl.docx)
+
+    def write(tmp: Path) -> None:
+        tpl.save(str(tmp))
+        verify_docx(tmp, template.name)
+
+    write_atomically(write, out)

@@ -1,0 +1,308 @@
+"""Number headings and captions of a rendered report and fill its tables of contents.
+
+The numbers are written as plain text (WPS does not refresh fields), while the
+caption numbers are also real ``SEQ`` fields so that Word can renumber them.
+Every numbered paragraph gets a ``_TocDR…`` bookmark, and every entry of a
+contents list a ``PAGEREF`` to it with an empty result, for a later step to
+fill with page numbers.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from docxreport.render.tables import set_indent_chars
+
+HEADING_STYLES = {"Heading 1": 1, "Heading 2": 2, "Heading 3": 3}
+# Unnumbered heading styles and their contents level unless the style sets an outline level.
+UNNUMBERED_STYLES = {"标题 2 不编号": 2, "附表标题": 1}
+CAPTION_STYLES = {"表题": "表", "图题": "图", "案例标题": "案例"}
+TOC_KINDS = ("headings", "表", "图", "案例")
+BOOKMARK_PREFIX = "_TocDR"
+FIGURES_TOC_STYLE = "table of figures"
+_MARK = "\u2063"  # invisible separator: cannot occur in ordinary text
+
+
+def toc_marker(kind: str) -> str:
+    """The placeholder text a template prints where a contents list of ``kind`` goes."""
+    if kind not in TOC_KINDS:
+        raise ValueError(f"未知的目录类型：{kind}（应为 {'、'.join(TOC_KINDS)} 之一）")
+    return f"{_MARK}TOC:{kind}{_MARK}"
+
+
+@dataclass
+class NumberingSummary:
+    """How many headings, tables, figures and cases were numbered."""
+
+    headings: int = 0
+    tables: int = 0
+    figures: int = 0
+    cases: int = 0
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str  # "headings" or a caption label (表/图/案例)
+    level: int
+    text: str
+    bookmark: str
+
+
+@dataclass
+class _State:
+    """Counters while walking the document in order."""
+
+    levels: list[int] = field(default_factory=lambda: [0, 0, 0])
+    captions: dict[str, int] = field(default_factory=dict)
+    entries: list[_Entry] = field(default_factory=list)
+    next_bookmark: int = 1
+    next_id: int = 0
+    taken: set[str] = field(default_factory=set)
+
+    def bookmark(self) -> tuple[str, int]:
+        while f"{BOOKMARK_PREFIX}{self.next_bookmark:06d}" in self.taken:
+            self.next_bookmark += 1
+        name = f"{BOOKMARK_PREFIX}{self.next_bookmark:06d}"
+        self.taken.add(name)
+        self.next_id += 1
+        return name, self.next_id
+
+
+# -- small XML builders ---------------------------------------------------------------------
+
+
+def _text(p: Any) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def _run(text: str = "", rpr: Any = None, child: str = "w:t") -> Any:
+    r = OxmlElement("w:r")
+    if rpr is not None:
+        r.append(deepcopy(rpr))
+    el = OxmlElement(child)
+    if child in ("w:t", "w:instrText"):
+        el.set(qn("xml:space"), "preserve")
+        el.text = text
+    r.append(el)
+    return r
+
+
+def _fld_char(kind: str, rpr: Any = None) -> Any:
+    r = _run(rpr=rpr, child="w:fldChar")
+    r[-1].set(qn("w:fldCharType"), kind)
+    return r
+
+
+def _field(instr: str, result: str, rpr: Any = None) -> list[Any]:
+    """The runs of a complex field with its cached ``result``."""
+    return [
+        _fld_char("begin", rpr),
+        _run(f" {instr} ", rpr, "w:instrText"),
+        _fld_char("separate", rpr),
+        _run(result, rpr),
+        _fld_char("end", rpr),
+    ]
+
+
+def _first_rpr(p: Any) -> Any:
+    r = p.find(qn("w:r"))
+    return None if r is None else r.find(qn("w:rPr"))
+
+
+def _prepend(p: Any, elements: list[Any]) -> None:
+    """Insert ``elements`` at the start of paragraph ``p`` (after its properties)."""
+    at = 1 if p.pPr is not None else 0
+    for offset, el in enumerate(elements):
+        p.insert(at + offset, el)
+
+
+def _wrap_bookmark(p: Any, name: str, bid: int) -> None:
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(bid))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(bid))
+    _prepend(p, [start])
+    p.append(end)
+
+
+def _our_bookmark(p: Any) -> str | None:
+    for b in p.iter(qn("w:bookmarkStart")):
+        if b.get(qn("w:name"), "").startswith(BOOKMARK_PREFIX):
+            return b.get(qn("w:name"))
+    return None
+
+
+# -- styles ---------------------------------------------------------------------------------
+
+
+def _outline_level(style: Any) -> int | None:
+    """The outline level (1-based) a style or its base styles declare, if any."""
+    while style is not None:
+        lvl = style.element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+        if lvl is not None:
+            return int(lvl.get(qn("w:val"))) + 1
+        style = style.base_style
+    return None
+
+
+def _style_names(doc: DocumentObject) -> tuple[dict[str, Any], Any]:
+    """Paragraph styles by id, and the default paragraph style."""
+    styles = [s for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH]
+    return {s.style_id: s for s in styles}, doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+
+
+def _toc_style_id(doc: DocumentObject, name: str, level: int) -> str:
+    """The id of contents style ``name``, added (right tab with dot leader) if missing."""
+    if name in doc.styles:
+        return doc.styles[name].style_id
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=True)
+    style.base_style = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    section = doc.sections[0] if doc.sections else None
+    width = Mm(156)
+    if section is not None and section.page_width and section.left_margin is not None:
+        width = section.page_width - section.left_margin - (section.right_margin or 0)
+    tabs = style.paragraph_format.tab_stops
+    tabs.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    set_indent_chars(style, 2 * (level - 1), 0)
+    return style.style_id
+
+
+# -- numbering ------------------------------------------------------------------------------
+
+
+def _heading(p: Any, level: int, numbered: bool, state: _State) -> None:
+    if numbered:
+        state.levels[level - 1] += 1
+        state.levels[level:] = [0] * (3 - level)
+        if level == 1:
+            state.captions.clear()
+    name = _our_bookmark(p)
+    if name is None:
+        name, bid = state.bookmark()
+        if numbered:
+            nums = ".".join(str(n) for n in state.levels[:level])
+            _prepend(p, [_run(f"{nums}. " if level == 1 else f"{nums} ", _first_rpr(p))])
+        _wrap_bookmark(p, name, bid)
+    state.entries.append(_Entry("headings", level, _text(p).strip(), name))
+
+
+def _caption(p: Any, label: str, state: _State) -> None:
+    index = state.captions[label] = state.captions.get(label, 0) + 1
+    name = _our_bookmark(p)
+    if name is None:
+        name, bid = state.bookmark()
+        rpr, chapter = _first_rpr(p), state.levels[0]
+        # \r 1 restarts the first caption of a chapter also where \s 1 is ignored (LibreOffice)
+        restart = "\\r 1 " if index == 1 else ""
+        seq = _field(f"SEQ {label} \\* ARABIC {restart}\\s 1", str(index), rpr)
+        _prepend(p, [_run(f"{label} {chapter}-", rpr), *seq, _run(" ", rpr)])
+        _wrap_bookmark(p, name, bid)
+    state.entries.append(_Entry(label, 1, _text(p).strip(), name))
+
+
+def _heading_level(style: Any) -> tuple[int, bool] | None:
+    """(contents level, numbered) for a heading style; None for other styles."""
+    if style.name in HEADING_STYLES:
+        return HEADING_STYLES[style.name], True
+    if style.name in UNNUMBERED_STYLES:
+        return _outline_level(style) or UNNUMBERED_STYLES[style.name], False
+    return None
+
+
+def _walk(doc: DocumentObject, state: _State) -> None:
+    by_id, default = _style_names(doc)
+    for p in list(doc.element.body.iter(qn("w:p"))):
+        style = by_id.get(p.style, default) if p.style else default
+        if style is None or not _text(p).strip():
+            continue
+        heading = _heading_level(style)
+        if heading and heading[0] <= 3:
+            _heading(p, heading[0], heading[1], state)
+        elif style.name in CAPTION_STYLES:
+            _caption(p, CAPTION_STYLES[style.name], state)
+
+
+# -- contents lists -------------------------------------------------------------------------
+
+
+def _toc_instr(doc: DocumentObject, kind: str) -> str:
+    if kind != "headings":
+        return f'TOC \\h \\z \\c "{kind}"'
+    extra = [f"{n},{lvl}" for n, lvl in UNNUMBERED_STYLES.items() if n in doc.styles]
+    return 'TOC \\o "1-3" \\h \\z \\u' + (f' \\t "{",".join(extra)}"' if extra else "")
+
+
+def _entry_paragraph(style_id: str, entry: _Entry | None) -> Any:
+    p = OxmlElement("w:p")
+    p_style = OxmlElement("w:pStyle")
+    p_style.set(qn("w:val"), style_id)
+    p.get_or_add_pPr().append(p_style)
+    if entry is not None:
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), entry.bookmark)
+        link.set(qn("w:history"), "1")
+        link.extend([_run(entry.text), _run(child="w:tab")])
+        link.extend(_field(f"PAGEREF {entry.bookmark} \\h", ""))
+        p.append(link)
+    return p
+
+
+def _toc_paragraphs(doc: DocumentObject, kind: str, entries: list[_Entry]) -> list[Any]:
+    """The paragraphs of one contents field, its entries cached as its result."""
+    paragraphs = []
+    for entry in entries:
+        name = f"toc {entry.level}" if kind == "headings" else FIGURES_TOC_STYLE
+        paragraphs.append(_entry_paragraph(_toc_style_id(doc, name, entry.level), entry))
+    if not paragraphs:
+        name = "toc 1" if kind == "headings" else FIGURES_TOC_STYLE
+        paragraphs.append(_entry_paragraph(_toc_style_id(doc, name, 1), None))
+    begin = _field(_toc_instr(doc, kind), "")[:3]
+    _prepend(paragraphs[0], begin)
+    paragraphs[-1].append(_fld_char("end"))
+    return paragraphs
+
+
+def _fill_contents(doc: DocumentObject, entries: list[_Entry]) -> None:
+    markers = {toc_marker(k): k for k in TOC_KINDS}
+    for p in list(doc.element.body.iter(qn("w:p"))):
+        kind = markers.get(_text(p).strip())
+        if kind is None:
+            continue
+        chosen = [e for e in entries if e.kind == kind]
+        for new in reversed(_toc_paragraphs(doc, kind, chosen)):
+            p.addnext(new)
+        p.getparent().remove(p)
+
+
+def number_document(target: str | Path | DocumentObject) -> NumberingSummary:
+    """Number headings and captions and fill the contents lists of a report.
+
+    ``target`` is a python-docx Document (changed in place) or a path (saved back).
+    """
+    if isinstance(target, (str, Path)):
+        doc = Document(str(target))
+        summary = number_document(doc)
+        doc.save(str(target))
+        return summary
+    state = _State()
+    body = target.element.body
+    state.taken = {b.get(qn("w:name"), "") for b in body.iter(qn("w:bookmarkStart"))}
+    ids = [int(b.get(qn("w:id"), "0")) for b in body.iter(qn("w:bookmarkStart"))]
+    state.next_id = max(ids, default=0)
+    _walk(target, state)
+    _fill_contents(target, state.entries)
+    kinds = [e.kind for e in state.entries]
+    return NumberingSummary(
+        kinds.count("headings"), kinds.count("表"), kinds.count("图"), kinds.count("案例")
+    )
