@@ -1,14 +1,30 @@
-"""Loading a year folder end to end: every problem located and reported together."""
+"""Loading a year folder end to end: every problem located and reported together.
+
+Two scenarios are loaded once per module and shared by many tests: one year with
+a problem of every kind in its cells (``broken_year``), and one year with only
+warnings (``doubtful_year``). Whole-file scenarios get their own folder.
+"""
 
 from __future__ import annotations
 
 import shutil
 
 import pytest
-from conftest import JIA, JIA_VALUES, YEAR, as_values, find, has_words, locs
 
+from conftest import (
+    JIA,
+    JIA_VALUES,
+    YEAR,
+    Scenario,
+    as_values,
+    copy_scenario,
+    find,
+    has_words,
+    locs,
+)
 from docxreport.errors import InputError
-from docxreport.load import load_year, resolve_year, school_files
+from docxreport.issues import Report
+from docxreport.load import Loaded, load_year, resolve_year, school_files
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
@@ -22,7 +38,7 @@ def test_clean_year_loads_without_issues(scenario):
     assert loaded.folder == scenario.folder
 
 
-# --- files ---------------------------------------------------------------------------
+# --- whole files ---------------------------------------------------------------------
 
 
 def test_missing_city_workbook_is_an_error(scenario):
@@ -39,55 +55,17 @@ def test_missing_school_workbook_is_an_error_naming_the_school(scenario):
     scenario.school_path("乙校").unlink()
     loaded = scenario.load()
     assert loaded.data is None
-    issue = find(loaded.report, "学校/乙校.xlsx", "缺少", "甲市第二职业学校")
+    [issue] = loaded.report
     assert issue.level == "错误"
+    assert str(issue.loc) == "学校/乙校.xlsx"
+    assert has_words(issue.message, "缺少", "甲市第二职业学校", "工作簿")
 
 
-def test_unknown_school_file_is_an_error_listing_the_registry(scenario):
-    shutil.copy(scenario.school_path("甲校"), scenario.school_path("丙校"))
-    issue = find(scenario.report(), "学校/丙校.xlsx", "“丙校”", "名册")
-    assert issue.level == "错误"
-    assert "甲校" in issue.message
-    assert "乙校" in issue.message
-
-
-def test_same_school_under_short_name_and_alias_is_an_error(scenario):
-    shutil.copy(scenario.school_path("甲校"), scenario.school_path("一职"))
-    report = scenario.report()
-    # 一职.xlsx sorts first, so the short-name file is the one reported
-    issue = find(report, "学校/甲校.xlsx", "同一所学校", "学校/一职.xlsx")
-    assert issue.level == "错误"
-    assert "只能保留一个" in issue.message
-    assert report.errors == [issue]
-
-
-def test_excel_lock_files_in_the_school_folder_are_ignored(scenario):
-    (scenario.folder / "学校" / "~$甲校.xlsx").write_bytes(b"\x0clocked by someone")
-    (scenario.folder / "学校" / ".~lock.乙校.xlsx#").write_text("x")
-    assert [p.name for p in school_files(scenario.folder)] == ["乙校.xlsx", "甲校.xlsx"]
-    assert list(scenario.report()) == []
-
-
-@pytest.mark.parametrize(
-    ("content", "word"),
-    [
-        (b"", "0 字节"),
-        ("学校,人数\n甲校,1\n".encode(), "CSV"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, ".xls"),
-        (
-            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"),
-            "密码",
-        ),
-    ],
-    ids=["zero-byte", "csv", "xls", "encrypted"],
-)
-def test_unreadable_school_file_is_reported_on_the_file_and_the_rest_still_checked(
-    scenario, content, word
-):
-    scenario.school_path("甲校").write_bytes(content)
+def test_unreadable_school_file_is_reported_on_the_file_and_the_rest_still_checked(scenario):
+    scenario.school_path("甲校").write_text("学校,人数\n甲校,1\n", "utf-8")
     scenario.set("乙校", "办学规模", "E2", None)
     report = scenario.report()
-    assert find(report, "学校/甲校.xlsx", word).level == "错误"
+    assert find(report, "学校/甲校.xlsx", "CSV").level == "错误"
     assert find(report, "学校/乙校.xlsx › 办学规模!E2", "必填").level == "错误"
 
 
@@ -99,117 +77,92 @@ def test_empty_registry_is_an_error(scenario):
     assert find(loaded.report, "市级.xlsx › 学校名册", "名册为空").level == "错误"
 
 
-# --- cells ---------------------------------------------------------------------------
+# --- a year with a problem of every kind --------------------------------
 
 
-def test_required_value_empty_is_an_error_at_its_cell(scenario):
-    scenario.set("甲校", "办学规模", "E2", None)
-    issue = find(scenario.report(), "学校/甲校.xlsx › 办学规模!E2", "必填", "为空")
-    assert issue.level == "错误"
-    assert issue.indicator == "教职工总数"
-
-
-def test_text_where_a_number_belongs_is_an_error_at_its_cell(scenario):
-    scenario.set("甲校", "办学规模", "E3", "一千")
-    loaded = scenario.load()
-    assert loaded.data is None
-    issue = find(loaded.report, "学校/甲校.xlsx › 办学规模!E3", "“一千”不是数字")
-    assert issue.level == "错误"
-
-
-@pytest.mark.xfail(
-    reason="an unparseable required cell is also reported as “必填，但单元格为空”",
-    strict=True,
-)
-def test_text_in_a_required_cell_is_reported_once_not_also_as_empty(scenario):
-    scenario.set("甲校", "办学规模", "E3", "一千")
-    assert locs(scenario.report()) == ["学校/甲校.xlsx › 办学规模!E3"]
-
-
-def test_negative_count_is_an_error(scenario):
-    scenario.set("甲校", "办学规模", "E4", -5)
-    issue = find(scenario.report(), "学校/甲校.xlsx › 办学规模!E4", "-5", "下限 0")
-    assert issue.level == "错误"
-
-
-def test_percentage_over_100_is_an_error(scenario):
-    scenario.set("甲校", "师资队伍", "E3", 1.2, "0.00%")
-    issue = find(scenario.report(), "学校/甲校.xlsx › 师资队伍!E3", "120", "上限 100")
-    assert issue.level == "错误"
-
-
-def test_part_larger_than_its_whole_is_an_error_at_the_part(scenario):
-    scenario.set("甲校", "办学规模", "E5", 110)
-    issue = find(scenario.report(), "学校/甲校.xlsx › 办学规模!E5", "其中", "教职工总数")
-    assert issue.level == "错误"
-    assert has_words(issue.message, "110", "102")
-
-
-def test_count_with_a_fraction_is_an_error(scenario):
-    scenario.set("甲校", "办学规模", "E4", 12.5)
-    issue = find(scenario.report(), "学校/甲校.xlsx › 办学规模!E4", "应为整数")
-    assert issue.level == "错误"
-
-
-def test_dash_marks_an_empty_optional_cell(scenario):
-    for school in ("甲校", "乙校"):
-        scenario.set(school, "经费", "E2", "—")
-        scenario.set(school, "经费", "D2", "-")
-    loaded = scenario.load()
-    assert list(loaded.report) == []
-    assert loaded.data.figure("funds").empty
-
-
-def test_stamp_of_another_year_is_an_error(scenario):
-    scenario.set("甲校", "基本信息", "B4", 2023)
-    issue = find(scenario.report(), "学校/甲校.xlsx › 基本信息!B4", "2023", "2024")
-    assert issue.level == "错误"
-
-
-def test_stamp_of_another_school_is_an_error(scenario):
-    scenario.set("甲校", "基本信息", "B2", "乙校")
-    issue = find(scenario.report(), "学校/甲校.xlsx › 基本信息!B2", "“乙校”", "交错")
-    assert issue.level == "错误"
-
-
-def test_formula_without_cached_value_is_an_error(scenario):
-    scenario.set("甲校", "办学规模", "E4", "=1+1")
-    issue = find(scenario.report(), "学校/甲校.xlsx › 办学规模!E4", "公式", "没有计算结果")
-    assert issue.level == "错误"
-
-
-def test_moved_header_is_an_error(scenario):
-    with scenario.edit("乙校") as wb:
-        wb["师资队伍"].insert_rows(1)
-    issue = find(scenario.report(), "学校/乙校.xlsx › 师资队伍!A1", "表头", "请勿移动")
-    assert issue.level == "错误"
-
-
-def test_missing_sheet_is_an_error(scenario):
-    with scenario.edit("甲校") as wb:
+@pytest.fixture(scope="module")
+def broken_year(tmp_path_factory, clean_inputs, test_catalog) -> Loaded:
+    sc = copy_scenario(clean_inputs, tmp_path_factory.mktemp("broken"), test_catalog)
+    shutil.copy(sc.school_path("甲校"), sc.school_path("丙校"))  # not in the registry
+    shutil.copy(sc.school_path("乙校"), sc.school_path("二职"))  # 乙校's alias: a second copy
+    with sc.edit("甲校") as wb:
+        wb["办学规模"]["E3"] = "一千"
+        wb["办学规模"]["E4"] = -5
+        wb["办学规模"]["E5"] = 110
+        wb["师资队伍"]["E3"] = 1.2  # formatted 0.00%: 120%
+        wb["基本信息"]["B4"] = 2023
+    with sc.edit("乙校") as wb:
+        wb["办学规模"]["E2"] = None
+        wb["办学规模"]["E3"] = "=1+1"  # never calculated: no cached value
+        wb["办学规模"]["E4"] = 12.5
+        wb["办学规模"].delete_rows(6)
+        wb["基本信息"]["B2"] = "甲校"
+        wb["师资队伍"].insert_cols(1)
         del wb["经费"]
-    issue = find(scenario.report(), "学校/甲校.xlsx › 经费", "缺少工作表")
+    return sc.load()
+
+
+BROKEN = [
+    ("学校/甲校.xlsx › 办学规模!E3", ("“一千”不是数字",)),
+    ("学校/甲校.xlsx › 办学规模!E4", ("-5", "下限 0")),
+    ("学校/甲校.xlsx › 办学规模!E5", ("其中", "110", "教职工总数", "102")),
+    ("学校/甲校.xlsx › 师资队伍!E3", ("120", "上限 100")),
+    ("学校/乙校.xlsx › 办学规模!E3", ("公式 =1+1", "没有计算结果")),
+    ("学校/甲校.xlsx › 基本信息!B4", ("2023", "应为 2024")),
+    ("学校/乙校.xlsx › 办学规模!E2", ("必填", "为空")),
+    ("学校/乙校.xlsx › 办学规模!E4", ("12.5", "应为整数")),
+    ("学校/乙校.xlsx › 办学规模", ("缺少指标行", "major_count")),
+    ("学校/乙校.xlsx › 基本信息!B2", ("“甲校”", "“乙校”的位置")),
+    ("学校/乙校.xlsx › 师资队伍!A1", ("表头应为“指标代码”", "请勿移动")),
+    ("学校/乙校.xlsx › 经费", ("缺少工作表“经费”",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("loc", "words"),
+    BROKEN,
+    ids=[
+        "text-not-number",
+        "negative-count",
+        "part-over-whole",
+        "percent-over-100",
+        "formula-without-value",
+        "other-year-stamp",
+        "required-empty",
+        "count-with-fraction",
+        "missing-row",
+        "other-school-stamp",
+        "moved-header",
+        "missing-sheet",
+    ],
+)
+def test_cell_problem_is_an_error_at_its_location(broken_year, loc, words):
+    assert find(broken_year.report, loc, *words).level == "错误"
+
+
+def test_unknown_school_file_is_an_error_listing_the_registry(broken_year):
+    issue = find(broken_year.report, "学校/丙校.xlsx")
     assert issue.level == "错误"
+    assert has_words(issue.message, "“丙校”", "名册", "甲校", "乙校")
 
 
-def test_missing_indicator_row_is_an_error(scenario):
-    with scenario.edit("甲校") as wb:
-        wb["办学规模"].delete_rows(5)
-    issue = find(scenario.report(), "学校/甲校.xlsx › 办学规模", "缺少指标行", "fulltime_teachers")
+def test_same_school_under_short_name_and_alias_is_an_error_on_the_second_file(broken_year):
+    # 乙校.xlsx sorts before 二职.xlsx, so it is read and the alias file is rejected
+    issue = find(broken_year.report, "学校/二职.xlsx")
     assert issue.level == "错误"
+    assert has_words(issue.message, "学校/乙校.xlsx", "同一所学校", "乙校", "只能保留一个")
 
 
-def test_every_problem_is_reported_together_in_order(scenario):
-    scenario.set("乙校", "办学规模", "E2", None)
-    scenario.set("甲校", "经费", "E3", 101)
-    scenario.set("甲校", "办学规模", "E3", "一千")
-    scenario.set("甲校", "办学规模", "E2", -1)
-    errors = scenario.report().errors
-    found = locs(errors)
-    assert [i.loc for i in errors] == sorted((i.loc for i in errors), key=_row_major)
-    assert found.index("学校/乙校.xlsx › 办学规模!E2") < found.index("学校/甲校.xlsx › 办学规模!E2")
-    assert found.index("学校/甲校.xlsx › 办学规模!E2") < found.index("学校/甲校.xlsx › 办学规模!E3")
-    assert found.index("学校/甲校.xlsx › 办学规模!E3") < found.index("学校/甲校.xlsx › 经费!E3")
+def test_year_with_errors_gives_no_data(broken_year):
+    assert broken_year.data is None
+    assert not broken_year.report.valid
+
+
+def test_every_problem_is_reported_together_sorted_by_file_sheet_and_cell(broken_year):
+    found = locs(broken_year.report.errors)
+    assert set(found) >= {loc for loc, _ in BROKEN} | {"学校/丙校.xlsx", "学校/二职.xlsx"}
+    keys = [_row_major(i.loc) for i in broken_year.report]
+    assert keys == sorted(keys)
 
 
 def _row_major(loc):
@@ -218,95 +171,90 @@ def _row_major(loc):
     return (loc.file, loc.sheet, int(digits or 0), len(letters), letters)
 
 
-# --- warnings ------------------------------------------------------------------------
+def test_text_in_a_required_cell_is_reported_once_not_also_as_empty(broken_year):
+    at_cell = [i for i in broken_year.report if str(i.loc) == "学校/甲校.xlsx › 办学规模!E3"]
+    assert [i.message for i in at_cell] == ["“一千”不是数字"]
 
 
-def test_warnings_alone_keep_the_data(scenario):
-    scenario.set("甲校", "办学规模", "E3", 1700)
-    loaded = scenario.load()
-    assert loaded.report.valid
-    assert loaded.report.warnings
-    assert loaded.data is not None
+def test_uncalculated_formula_in_a_required_cell_is_reported_once(broken_year):
+    at_cell = [i for i in broken_year.report if str(i.loc) == "学校/乙校.xlsx › 办学规模!E3"]
+    assert len(at_cell) == 1
 
 
-def test_fraction_in_a_plain_percent_cell_warns(scenario):
-    scenario.set("甲校", "师资队伍", "E3", 0.95, "General")
-    issue = find(scenario.report(), "学校/甲校.xlsx › 师资队伍!E3", "含义不明")
-    assert issue.level == "警告"
+# --- a year with only warnings -------------------------------------------------------
 
 
-def test_published_figure_that_differs_warns_with_both_numbers(scenario):
-    scenario.write_city(
-        published=[{"table": "1-5", "key": "staff", "school": "", "year": YEAR, "value": 160}]
+@pytest.fixture(scope="module")
+def doubtful_year(tmp_path_factory, clean_inputs, test_catalog) -> Loaded:
+    sc: Scenario = copy_scenario(clean_inputs, tmp_path_factory.mktemp("doubt"), test_catalog)
+    (sc.folder / "学校" / "~$甲校.xlsx").write_bytes(b"\x0clocked by Excel")
+    (sc.folder / "学校" / ".~lock.乙校.xlsx#").write_text("locked by WPS")
+    sc.write_city(
+        values={("staff", "prev"): 149},
+        published=[{"table": "1-5", "key": "staff", "school": "", "year": YEAR, "value": 160}],
     )
-    issue = find(scenario.report(), "市级.xlsx › 发布核对!E2", "表1-5")
-    assert issue.level == "警告"
-    assert has_words(issue.message, "160", "154")
-
-
-@pytest.mark.xfail(
-    reason="a 发布核对 row naming a school outside the registry crashes load_year "
-    "(StopIteration in Dataset.school_data → RuntimeError)",
-    strict=True,
-)
-def test_published_figure_of_an_unknown_school_is_a_located_issue(scenario):
-    scenario.write_city(
-        published=[{"table": "1-5", "key": "staff", "school": "丙校", "year": YEAR, "value": 1}]
-    )
-    report = scenario.report()
-    assert any("丙校" in i.message and i.loc.sheet == "发布核对" for i in report)
-
-
-def test_city_previous_year_figure_that_differs_from_the_schools_warns(scenario):
-    scenario.write_city(values={("staff", "prev"): 149})
-    loaded = scenario.load()
-    issue = find(loaded.report, "市级.xlsx › 市级指标!E2", "149", "150")
-    assert issue.level == "警告"
-    assert loaded.data.figure("staff", "prev").value == 149
-
-
-def test_ratio_that_does_not_follow_warns(scenario):
-    scenario.set("甲校", "师资队伍", "E2", 15)
-    issue = find(scenario.report(), "学校/甲校.xlsx › 师资队伍!E2", "1020 / 85")
-    assert issue.level == "警告"
-
-
-def test_count_that_disagrees_with_its_list_warns(scenario):
-    rows = [
-        {"code": "1", "name": "计算机应用", "adjust": "未调"},
-        {"code": "2", "name": "会计事务", "adjust": "停办"},
+    majors = [
+        {"code": "660301", "name": "计算机应用", "adjust": "未调"},
+        {"code": "730301", "name": "会计事务", "adjust": "停办"},
     ]
-    values = as_values({**JIA_VALUES, "major_count": (2, 2)})
-    scenario.write_school(JIA, values, lists={"majors": rows})
-    issue = find(scenario.report(), "学校/甲校.xlsx › 办学规模!E6", "专业设置", "1 个", "停办")
-    assert issue.level == "警告"
+    photos = [{"section": "一", "caption": "实训课堂", "file": "实训.jpg"}]
+    jia = {**JIA_VALUES, "major_count": (2, 2), "student_teacher_ratio": (12.5, 15)}
+    sc.write_school(JIA, as_values(jia), lists={"majors": majors, "photos": photos})
+    sc.set("乙校", "办学规模", "E3", 100)  # 400 → 100
+    sc.set("乙校", "师资队伍", "E5", 0.41)  # senior_rate city mean 36 vs senior_share 26
+    sc.set("乙校", "师资队伍", "E3", 0.95, "General")
+    return sc.load()
 
 
-def test_implausible_jump_warns(scenario):
-    scenario.set("乙校", "办学规模", "E3", 100)
-    issue = find(scenario.report(), "学校/乙校.xlsx › 办学规模!E3", "较上年", "400 → 100")
-    assert issue.level == "警告"
+def test_year_with_warnings_only_keeps_its_data(doubtful_year):
+    assert doubtful_year.report.valid
+    assert doubtful_year.data is not None
+    assert {i.level for i in doubtful_year.report} == {"警告"}
 
 
-def test_compare_with_disagreement_warns(scenario):
-    scenario.set("乙校", "师资队伍", "E5", 0.41, "0.00%")
-    issue = find(scenario.report(), "学校/甲校.xlsx › 师资队伍!E5", "高级教师占比", "不一致")
-    assert issue.level == "警告"
-    assert has_words(issue.message, "36", "26")
+@pytest.mark.parametrize(
+    ("loc", "words"),
+    [
+        ("市级.xlsx › 发布核对!E2", ("表1-5", "160", "154")),
+        ("市级.xlsx › 市级指标!E2", ("上年", "149", "150")),
+        ("学校/甲校.xlsx › 师资队伍!E2", ("15", "1020 / 85", "12.00")),
+        ("学校/甲校.xlsx › 办学规模!E6", ("填报 2", "专业设置", "1 个", "停办")),
+        ("学校/乙校.xlsx › 办学规模!E3", ("较上年变化", "400 → 100", "请核实")),
+        ("市级.xlsx › 市级指标!F10", ("36", "高级教师占比", "26", "不一致")),
+        ("学校/甲校.xlsx › 图片!D2", ("找不到图片", "实训.jpg")),
+        ("学校/乙校.xlsx › 师资队伍!E3", ("0.95", "含义不明")),
+    ],
+    ids=[
+        "published-differs",
+        "city-previous-year-differs",
+        "ratio-does-not-follow",
+        "count-disagrees-with-list",
+        "implausible-jump",
+        "compare-with-disagrees",
+        "photo-missing",
+        "ambiguous-fraction",
+    ],
+)
+def test_doubtful_figure_is_a_warning_at_its_location(doubtful_year, loc, words):
+    assert find(doubtful_year.report, loc, *words).level == "警告"
 
 
-def _photo_rows(*files: str) -> dict:
-    return {"photos": [{"section": "一", "caption": f"图{f}", "file": f} for f in files]}
+def test_excel_lock_files_in_the_school_folder_are_ignored(doubtful_year):
+    assert (doubtful_year.folder / "学校" / "~$甲校.xlsx").exists()
+    assert [p.name for p in school_files(doubtful_year.folder)] == ["乙校.xlsx", "甲校.xlsx"]
+    assert not [i for i in doubtful_year.report if "~" in i.loc.file]
 
 
-def test_named_photo_file_that_is_missing_warns(scenario):
-    scenario.write_school(JIA, as_values(JIA_VALUES), lists=_photo_rows("实训.jpg"))
-    issue = find(scenario.report(), "学校/甲校.xlsx › 图片!D2", "找不到图片", "实训.jpg")
-    assert issue.level == "警告"
+def test_previous_year_city_figure_is_the_published_one(doubtful_year):
+    assert doubtful_year.data.figure("staff", "prev").value == 149
 
 
 def test_photo_that_is_not_an_image_is_an_error(scenario):
-    scenario.write_school(JIA, as_values(JIA_VALUES), lists=_photo_rows("a.png", "b.png"))
+    photos = [
+        {"section": "一", "caption": "图一", "file": "a.png"},
+        {"section": "一", "caption": "图二", "file": "b.png"},
+    ]
+    scenario.write_school(JIA, as_values(JIA_VALUES), lists={"photos": photos})
     (scenario.folder / "图片").mkdir(exist_ok=True)
     (scenario.folder / "图片" / "a.png").write_bytes(PNG)
     (scenario.folder / "图片" / "b.png").write_text("not a picture")
@@ -316,6 +264,14 @@ def test_photo_that_is_not_an_image_is_an_error(scenario):
     assert str(issue.loc) == "学校/甲校.xlsx › 图片!D3"
     assert has_words(issue.message, "b.png", "不是图片")
     assert loaded.data is None
+
+
+def test_published_figure_of_an_unknown_school_is_a_located_issue(scenario):
+    scenario.write_city(
+        published=[{"table": "1-5", "key": "staff", "school": "丙校", "year": YEAR, "value": 1}]
+    )
+    report: Report = scenario.report()
+    assert any("丙校" in i.message and i.loc.sheet == "发布核对" for i in report)
 
 
 # --- year folders --------------------------------------------------------------------

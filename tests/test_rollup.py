@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import JIA_VALUES, YI_VALUES, dataset, find, has_words, rolled_up
 
+from conftest import JIA_VALUES, YI_VALUES, dataset, find, has_words, rolled_up
 from docxreport.model import Location
 from docxreport.rollup import all_figures, differs
 

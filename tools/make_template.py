@@ -843,9 +843,10 @@ def add_static_table(doc, rows: list[list[str]], widths_mm: list[float]) -> None
     tr_pr.append(hdr)
 
 
-def build(ref: Reference, subs: dict[str, str], out: Path) -> None:
+def new_document(title: str):
+    """An empty A4 document with the report styles and page setup (one section)."""
     doc = Document()
-    doc.core_properties.title = "中等职业教育质量年度报告"
+    doc.core_properties.title = title
     doc.core_properties.language = "zh-CN"
     doc.core_properties.author = ""
     define_styles(doc)
@@ -854,6 +855,65 @@ def build(ref: Reference, subs: dict[str, str], out: Path) -> None:
         if child.tag == qn("w:p"):
             body_el.remove(child)
     page_setup(doc.sections[0])
+    return doc
+
+
+def end_cover(doc) -> None:
+    """End the cover section after its last paragraph."""
+    doc.add_section(WD_SECTION.NEW_PAGE)
+    # keep the cover on one page: the section break goes into the date paragraph instead of
+    # the empty paragraph python-docx adds for it
+    holder = doc.paragraphs[-1]._p
+    date_ppr = holder.getprevious().get_or_add_pPr()
+    date_ppr._insert_sectPr(holder.pPr.sectPr)
+    holder.getparent().remove(holder)
+
+
+def add_declaration(doc, statement: str, unit: str) -> None:
+    """The 内容真实性责任声明 page: the statement, seal and signature lines, the date."""
+    para(doc, "内容真实性责任声明", "前置页标题")
+    para(doc, statement)
+    p = para(doc, f"单位名称（盖章）：{unit}")
+    p.paragraph_format.space_before = Pt(56)
+    p = para(doc, "法定代表人（签名）：")
+    p.paragraph_format.space_before = Pt(14)
+    p = para(doc, "{{ declaration_date }}", "无缩进正文", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    p.paragraph_format.space_before = Pt(56)
+
+
+def add_contents(doc) -> None:
+    """目录, 表目录, 图目录 and 案例目录 (markers the renderer fills), then a new section."""
+    para(doc, "目\u3000录", "目录标题", page_break=True)
+    para(doc, '{{ toc("headings") }}')
+    para(doc, "表目录", "目录标题", page_break=True)
+    para(doc, '{{ toc("表") }}')
+    para(doc, "图目录", "目录标题")
+    para(doc, '{{ toc("图") }}')
+    para(doc, "案例目录", "目录标题")
+    para(doc, '{{ toc("案例") }}')
+    doc.add_section(WD_SECTION.NEW_PAGE)  # its own (empty) paragraph: the TOC one is replaced
+
+
+def finish_sections(doc) -> None:
+    """Cover without a number, front matter i, ii …, body 1, 2 … (three sections)."""
+    cover, front, body_section = doc.sections
+    for s in doc.sections:
+        page_setup(s)
+    page_numbering(cover, None)
+    page_numbering(front, "lowerRoman", 1)
+    page_numbering(body_section, "decimal", 1)
+    footer_with_page_number(front, "i")
+    footer_with_page_number(body_section, "1")
+    empty_footer(cover)
+
+
+def save(doc, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+
+
+def build(ref: Reference, subs: dict[str, str], out: Path) -> None:
+    doc = new_document("中等职业教育质量年度报告")
 
     # 1. cover ------------------------------------------------------------------------------
     p = para(doc, "{{ region.full_name }}", "封面标题")
@@ -864,27 +924,15 @@ def build(ref: Reference, subs: dict[str, str], out: Path) -> None:
     p = para(doc, "{{ region.bureau }}编制", "封面文字")
     p.paragraph_format.space_before = Pt(230)
     para(doc, "{{ publish_date }}", "封面文字")
-    doc.add_section(WD_SECTION.NEW_PAGE)
-    # keep the cover on one page: the section break goes into the date paragraph instead of
-    # the empty paragraph python-docx adds for it
-    holder = doc.paragraphs[-1]._p
-    date_ppr = holder.getprevious().get_or_add_pPr()
-    date_ppr._insert_sectPr(holder.pPr.sectPr)
-    holder.getparent().remove(holder)
+    end_cover(doc)
 
     # 2. 内容真实性责任声明 ------------------------------------------------------------------
-    para(doc, "内容真实性责任声明", "前置页标题")
-    para(
+    add_declaration(
         doc,
         "{{ region.bureau }}对{{ region.name }}中等职业教育质量报告（{{ year }}年度）"
         "及相关附件的真实性、完整性和准确性负责。特此声明。",
+        "{{ region.bureau }}",
     )
-    p = para(doc, "单位名称（盖章）：{{ region.bureau }}")
-    p.paragraph_format.space_before = Pt(56)
-    p = para(doc, "法定代表人（签名）：")
-    p.paragraph_format.space_before = Pt(14)
-    p = para(doc, "{{ declaration_date }}", "无缩进正文", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    p.paragraph_format.space_before = Pt(56)
 
     # 3. 编制组 -------------------------------------------------------------------------------
     para(doc, "{{ region.name }}中等职业教育质量报告编制组", "前置页标题", page_break=True)
@@ -904,15 +952,7 @@ def build(ref: Reference, subs: dict[str, str], out: Path) -> None:
         para(doc, text)
 
     # 5. 目录 / 表目录 / 图目录 / 案例目录 ------------------------------------------------------
-    para(doc, "目\u3000录", "目录标题", page_break=True)
-    para(doc, '{{ toc("headings") }}')
-    para(doc, "表目录", "目录标题", page_break=True)
-    para(doc, '{{ toc("表") }}')
-    para(doc, "图目录", "目录标题")
-    para(doc, '{{ toc("图") }}')
-    para(doc, "案例目录", "目录标题")
-    para(doc, '{{ toc("案例") }}')
-    doc.add_section(WD_SECTION.NEW_PAGE)  # its own (empty) paragraph: the TOC one is replaced
+    add_contents(doc)
 
     # 6. chapters -----------------------------------------------------------------------------
     for el in body_with_subs(ref.body, subs):
@@ -950,19 +990,8 @@ def build(ref: Reference, subs: dict[str, str], out: Path) -> None:
             para(doc, "名称：{{ region.full_name }}({{ region.code }})", "无缩进正文")
         para(doc, f'{{{{p table("annex{num}") }}}}')
 
-    # sections: cover without number, front matter i, ii …, body 1, 2 …
-    cover, front, body_section = doc.sections
-    for s in doc.sections:
-        page_setup(s)
-    page_numbering(cover, None)
-    page_numbering(front, "lowerRoman", 1)
-    page_numbering(body_section, "decimal", 1)
-    footer_with_page_number(front, "i")
-    footer_with_page_number(body_section, "1")
-    empty_footer(cover)
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out))
+    finish_sections(doc)
+    save(doc, out)
 
 
 def prepare_subs(ref: Reference) -> dict[str, str]:

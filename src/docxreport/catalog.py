@@ -190,7 +190,12 @@ DEFAULT_RANGES: dict[str, tuple[float | None, float | None]] = {
 
 
 def _build(data: dict[str, Any], problems: list[str]) -> Catalog:
-    sheets = tuple(Sheet(**s) for s in data.get("sheets", []))
+    sheets = []
+    for raw in data.get("sheets", []):
+        try:
+            sheets.append(Sheet(**raw))
+        except TypeError as exc:
+            problems.append(f"sheets.{raw.get('id', '?')}: {exc}")
     indicators = []
     for raw in data.get("indicators", []):
         raw = dict(raw)
@@ -207,11 +212,15 @@ def _build(data: dict[str, Any], problems: list[str]) -> Catalog:
     lists = []
     for raw in data.get("lists", []):
         raw = dict(raw)
-        cols = tuple(
-            ListColumn(**{**c, "choices": tuple(c.get("choices", ()))}) for c in raw.pop("columns")
-        )
-        raw["inactive_values"] = tuple(raw.get("inactive_values", ()))
-        lists.append(ListSpec(columns=cols, **raw))
+        try:
+            cols = tuple(
+                ListColumn(**{**c, "choices": tuple(c.get("choices", ()))})
+                for c in raw.pop("columns")
+            )
+            raw["inactive_values"] = tuple(raw.get("inactive_values", ()))
+            lists.append(ListSpec(columns=cols, **raw))
+        except (TypeError, KeyError) as exc:
+            problems.append(f"lists.{raw.get('id', '?')}: 字段有误（{exc}）")
     tables = []
     for raw in data.get("tables", []):
         raw = dict(raw)
@@ -222,7 +231,7 @@ def _build(data: dict[str, Any], problems: list[str]) -> Catalog:
             tables.append(TableSpec(rows=rows, columns=cols, **raw))
         except TypeError as exc:
             problems.append(f"{where}: {exc}")
-    return Catalog(sheets, tuple(indicators), tuple(lists), tuple(tables))
+    return Catalog(tuple(sheets), tuple(indicators), tuple(lists), tuple(tables))
 
 
 def _check(cat: Catalog, problems: list[str]) -> None:
@@ -246,6 +255,15 @@ def _check(cat: Catalog, problems: list[str]) -> None:
             problems.append(f"{where}: distinct 规则需要已声明的 list")
         if ind.counts_list and ind.counts_list not in list_ids:
             problems.append(f"{where}: counts_list {ind.counts_list} 未声明")
+    parents = {i.key: i.parent for i in cat.indicators}
+    for key in parents:
+        seen, node = {key}, parents[key]
+        while node in parents:
+            if node in seen:
+                problems.append(f"indicators.{key}: parent 形成循环")
+                break
+            seen.add(node)
+            node = parents[node]
     for ind in cat.indicators:
         where = f"indicators.{ind.key}"
         for ref in (ind.parent, ind.compare_with, ind.city.numerator, ind.city.denominator):

@@ -8,6 +8,7 @@ from docxreport import __version__, i18n
 from docxreport.commands.build import build
 from docxreport.commands.check import check
 from docxreport.commands.dump import dump
+from docxreport.commands.init import init
 
 i18n.install()
 
@@ -22,6 +23,7 @@ def main() -> None:
     """docxreport：由各校 Excel 数据表生成职业教育质量年度报告（Word）。"""
 
 
+main.add_command(init)
 main.add_command(check)
 main.add_command(build)
 main.add_command(dump)

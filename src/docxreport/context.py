@@ -4,6 +4,10 @@ Templates call small functions rather than reach into the model:
 ``v("students")`` prints a formatted figure, ``change("students")`` compares it
 with last year, ``table("1-5")`` / ``figures("1.1.1")`` / ``cases("1.14")``
 insert blocks, and ``toc("表")`` marks where a list at the front goes.
+
+A school report also sees ``school`` (:class:`SchoolInfo`); there ``v``,
+``change`` and ``table`` show that school only, and ``figures``/``cases`` its
+own photos and cases.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docxreport.catalog import Catalog
+from docxreport.catalog import Catalog, Indicator
 from docxreport.errors import TemplateError
 from docxreport.model import CURR, PREV, Dataset, Row
 from docxreport.render.blocks import Case, Photo
 from docxreport.render.document import make_cases, make_figures, make_table
-from docxreport.render.fmt import format_change, format_value
+from docxreport.render.fmt import format_change
+from docxreport.render.grids import figure_text, graduate_related, has_graduates
 from docxreport.render.numbering import toc_marker
 
 
@@ -28,6 +33,15 @@ class Region:
     full_name: str
     code: str
     bureau: str
+
+
+@dataclass(frozen=True)
+class SchoolInfo:
+    """The school a school report is about: ``school.short``, ``.full``, ``.has_graduates``."""
+
+    short: str
+    full: str
+    has_graduates: bool
 
 
 def date_text(value: date | None, day: bool = True) -> str:
@@ -100,16 +114,22 @@ def make_context(
 ) -> tuple[dict[str, Any], Blocks]:
     """The template context for the city report, or for one school's report."""
     city = data.city
-    blocks = Blocks(data, photo_root, None if school is None else [school])
+    own = None if school is None else school_info(data, school).short
+    blocks = Blocks(data, photo_root, None if own is None else [own])
 
-    def v(key: str, period: str = CURR) -> str:
+    def indicator(key: str) -> Indicator:
         if not cat.has(key):
             raise TemplateError(f"模板引用了指标目录中没有的指标“{key}”")
-        return format_value(cat.indicator(key), data.figure(key, period, school).value)
+        return cat.indicator(key)
+
+    def v(key: str, period: str = CURR) -> str:
+        return figure_text(data, indicator(key), period, own)
 
     def change(key: str) -> Any:
-        ind = cat.indicator(key)
-        prev, curr = data.figure(key, PREV, school), data.figure(key, CURR, school)
+        ind = indicator(key)
+        if own is not None and graduate_related(ind) and not has_graduates(data, own):
+            return format_change(None, None, ind)
+        prev, curr = data.figure(key, PREV, own), data.figure(key, CURR, own)
         return format_change(prev.value, curr.value, ind)
 
     def table(table_id: str, of_school: str | None = None) -> Any:
@@ -118,9 +138,20 @@ def make_context(
         except StopIteration:
             raise TemplateError(f"模板引用了指标目录中没有的表格“{table_id}”") from None
         target = of_school or school
-        if target is not None and city.school(target) is None:
+        found = None if target is None else city.school(target)
+        if target is not None and found is None:
             raise TemplateError(f"模板中的表格“{table_id}”引用了名册中没有的学校“{target}”")
+        if own is not None and found is not None and found.short != own:
+            raise TemplateError(f"学校报告中的表格“{table_id}”只能显示本校，不能显示“{target}”")
         return make_table(tpl, spec, data, cat, target)
+
+    def figures(section: Any) -> Any:
+        photos = blocks.photos_at(str(section))
+        return make_figures(tpl, photos) if photos else ""
+
+    def cases(section: Any) -> Any:
+        found = blocks.cases_at(str(section))
+        return make_cases(tpl, found) if found else ""
 
     context: dict[str, Any] = {
         "region": Region(city.region, city.region_full, city.code, city.bureau),
@@ -133,14 +164,21 @@ def make_context(
         "v": v,
         "change": change,
         "table": table,
-        "figures": lambda section: make_figures(tpl, blocks.photos_at(str(section))),
-        "cases": lambda section: make_cases(tpl, blocks.cases_at(str(section))),
+        "figures": figures,
+        "cases": cases,
         "toc": toc_marker,
     }
     if school is not None:
-        sd = data.school_data(school)
-        context["school"] = {"short": sd.school.short, "full": sd.school.full}
+        context["school"] = school_info(data, school)
     return context, blocks
+
+
+def school_info(data: Dataset, name: str) -> SchoolInfo:
+    """The registered school called ``name`` (short name, full name or alias)."""
+    found = data.city.school(name)
+    if found is None:
+        raise TemplateError(f"名册中没有学校“{name}”")
+    return SchoolInfo(found.short, found.full, has_graduates(data, found.short))
 
 
 def output_name(data: Dataset) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from docxreport import layout as L
 from docxreport.catalog import Catalog
 from docxreport.errors import InputError
+from docxreport.history import check_history
 from docxreport.issues import Issue, Report, error, warning
 from docxreport.model import CityData, Dataset, Location, SchoolData
 from docxreport.rollup import roll_up
@@ -142,6 +143,7 @@ def load_year(inputs: Path, year: int | None, cat: Catalog) -> Loaded:
         if sd is not None:
             report.extend(check_school(sd, cat))
             schools.append(sd)
+    report.extend(check_history(inputs, year, schools, cat))
     if not report.valid:
         return Loaded(None, report, folder)
     schools.sort(key=lambda s: s.school.order)

@@ -41,6 +41,7 @@ class Value:
 
     value: Scalar
     loc: Location
+    invalid: bool = False  # the cell held something unusable, already reported
 
     @property
     def empty(self) -> bool:

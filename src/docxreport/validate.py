@@ -23,7 +23,7 @@ def check_required(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:
     for ind in cat.indicators:
         needed = ind.required == "always" or (ind.required == "graduates" and grads)
         cell = sd.values.get((ind.key, CURR))
-        if needed and cell is not None and cell.empty:
+        if needed and cell is not None and cell.empty and not cell.invalid:
             why = "有毕业生的学校必填" if ind.required == "graduates" else "必填"
             yield error(cell.loc, f"{why}，但单元格为空", ind.name)
 
@@ -167,6 +167,9 @@ def check_published(data: Dataset, cat: Catalog) -> Iterator[Issue]:
     """Figures printed in a published report must equal what the rules give."""
     for pub in data.city.published:
         ind = cat.indicator(pub.key)
+        if pub.school and data.city.school(pub.school) is None:
+            yield error(pub.loc, f"学校“{pub.school}”不在学校名册中", ind.name)
+            continue
         if pub.school:
             fig, how = data.figure(pub.key, pub.period, pub.school), "学校工作簿填报的"
         elif pub.table.startswith("annex"):
@@ -200,7 +203,8 @@ def check_pairs(data: Dataset, cat: Catalog) -> Iterator[Issue]:
             a, b = data.figure(ind.key, period), data.figure(other.key, period)
             if a.empty or b.empty or not differs(a.value, b.value) or not differs(b.value, a.value):
                 continue
-            loc = a.sources[0] if a.sources else Location(data.city.file)
+            stated = data.city.values.get((ind.key, period))
+            loc = stated.loc if stated else Location(data.city.file, "市级指标")
             yield warning(
                 loc,
                 f"{'上年' if period == PREV else '本年'}全市数 {_round_like(a.value, ind)} 与"

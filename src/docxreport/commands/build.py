@@ -40,12 +40,30 @@ from docxreport.load import load_year
     metavar="文件夹",
     help="输出文件夹，报告写入其中的年度子文件夹。",
 )
+@click.option(
+    "--school",
+    "schools",
+    multiple=True,
+    metavar="学校",
+    help="只生成这所学校的报告（简称、全称或别名均可；可重复）。",
+)
+@click.option("--city-only", is_flag=True, help="只生成全市报告，不生成各校报告。")
 @clean_exit
-def build(year: int | None, inputs: Path, templates: Path, out: Path) -> None:
-    """先做与 check 相同的检查，再生成全市质量年度报告（.docx）。
+def build(
+    year: int | None,
+    inputs: Path,
+    templates: Path,
+    out: Path,
+    schools: tuple[str, ...],
+    city_only: bool,
+) -> None:
+    """先做与 check 相同的检查，再生成全市报告和各校报告（.docx）。
 
+    默认生成全市报告和名册中每所学校的报告；学校报告写入年度文件夹下的“学校”文件夹。
     有错误时只列出错误，不写任何文件。
     """
+    if schools and city_only:
+        raise click.UsageError("--school 与 --city-only 不能同时使用。")
     cat = default_catalog()
     loaded = load_year(inputs, year, cat)
     if loaded.data is None:
@@ -58,13 +76,17 @@ def build(year: int | None, inputs: Path, templates: Path, out: Path) -> None:
         loaded.folder,
         templates,
         out,
-        progress=lambda job: click.echo(f"正在生成{job.label}：{job.out}"),
+        progress=lambda i, n, job: click.echo(f"[{i}/{n}] 正在生成{job.label}：{job.out}"),
+        schools=list(schools) if schools else ([] if city_only else None),
+        city=not schools,
     )
     extra = Report(outcome.issues)
     if len(extra):
         print_report(extra)
     warnings = len(loaded.report.warnings) + len(extra)
-    names = "、".join(str(p) for p in outcome.written)
+    n_schools = sum(job.school is not None for job in outcome.done)
+    n_city = len(outcome.done) - n_schools
     click.echo(
-        f"完成：生成 {len(outcome.written)} 份报告（{names}）；{warnings} 个警告，详见 docxreport check。"
+        f"完成：生成 {len(outcome.written)} 份报告（全市 {n_city} 份、学校 {n_schools} 份），"
+        f"在 {out / str(loaded.data.year)}；{warnings} 个警告，详见 docxreport check。"
     )

@@ -1,13 +1,13 @@
-"""Build the report's data tables (python-docx tables) from the catalog's table specs.
+"""Write the report's data tables as Word tables.
 
-Each builder turns a :class:`~docxreport.catalog.TableSpec` into a :class:`Grid`
-(cell texts plus merged rectangles); :func:`emit_grid` then writes the grid as a
-bordered, fixed-layout Word table that fits the 156 mm text block.
+:mod:`docxreport.render.grids` decides what a table shows (a :class:`Grid` of
+cell texts plus merged rectangles); :func:`emit_grid` writes the grid as a
+bordered, fixed-layout Word table that fits the 156 mm text block. The
+low-level formatting helpers here are shared with :mod:`.blocks`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -17,10 +17,10 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Pt, Twips
 from docx.table import Table, _Cell
 
-from docxreport.catalog import Catalog, Indicator, TableSpec
-from docxreport.errors import TemplateError
-from docxreport.model import EMPTY, PREV, Dataset
-from docxreport.render.fmt import DASH, clean_text, format_plain, format_value
+from docxreport.catalog import Catalog, TableSpec
+from docxreport.model import Dataset
+from docxreport.render.fmt import clean_text
+from docxreport.render.grids import Cell, Grid, build_grid
 
 TEXT_WIDTH_MM = 156.0  # portrait text block (GB/T 9704)
 LANDSCAPE_WIDTH_MM = 225.0
@@ -36,44 +36,6 @@ _AFTER_TC_BORDERS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:vAlig
 _AFTER_TC_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign")
 _AFTER_CANT_SPLIT = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
 _AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del")
-
-
-@dataclass
-class Cell:
-    """One cell of a grid: its text, alignment and left indent in characters."""
-
-    text: str
-    align: str = "center"
-    indent: int = 0
-
-
-@dataclass
-class Grid:
-    """Cell texts row by row; ``None`` marks a position covered by a merge."""
-
-    rows: list[list[Cell | None]]
-    weights: list[float]
-    header_rows: int = 1
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
-
-    def merge(self, r0: int, c0: int, r1: int, c1: int) -> None:
-        """Merge the rectangle (r0, c0)–(r1, c1); the top-left cell keeps its text."""
-        if (r0, c0) == (r1, c1):
-            return
-        self.merges.append((r0, c0, r1, c1))
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                if (r, c) != (r0, c0):
-                    self.rows[r][c] = None
-
-    def merge_equal_down(self, col: int, keys: list[str], first: int) -> None:
-        """Merge runs of equal non-empty ``keys`` (one per row from ``first``) in ``col``."""
-        start = 0
-        for i in range(1, len(keys) + 1):
-            if i == len(keys) or keys[i] != keys[start] or not keys[start]:
-                if i - start > 1 and keys[start]:
-                    self.merge(first + start, col, first + i - 1, col)
-                start = i
 
 
 # -- low-level formatting shared with blocks.py ---------------------------------------------
@@ -202,203 +164,15 @@ def emit_grid(container: Any, grid: Grid, width_mm: float = TEXT_WIDTH_MM) -> Ta
     set_table_width(table, column_widths(grid.weights, width_mm))
     size = SIZE_SMALL if ncols > WIDE_COLUMNS else SIZE_NORMAL
     styled = has_style(container, CELL_STYLE)
+    cells = table._cells  # computed once: table.cell(r, c) recomputes the whole grid each call
     for r, row in enumerate(grid.rows):
         for c, spec in enumerate(row):
             if spec is not None:
-                write_cell(table.cell(r, c), spec, size, styled)
+                write_cell(cells[r * ncols + c], spec, size, styled)
     for tc in table._tbl.iter(qn("w:tc")):
         _Cell(tc, table).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     mark_rows(table, grid.header_rows)
     return table
-
-
-# -- figures --------------------------------------------------------------------------------
-
-
-def _value(data: Dataset, ind: Indicator, period: str, school: str | None) -> str:
-    """The printed figure; empty for a registered school that sent no workbook."""
-    try:
-        figure = data.figure(ind.key, period, school)
-    except StopIteration:
-        figure = EMPTY
-    return format_value(ind, figure.value)
-
-
-def _total(data: Dataset, ind: Indicator, period: str) -> str:
-    """A chapter table's 合计 cell: computed from the schools' rows by the catalog's rule."""
-    return format_value(ind, data.total(ind.key, period).value)
-
-
-def _year_label(data: Dataset, period: str, sep: str = " ") -> str:
-    return f"{data.prev_year if period == PREV else data.year}{sep}年"
-
-
-def _schools(data: Dataset) -> list[str]:
-    return [s.short for s in data.city.registry]
-
-
-def _row_label(
-    ind: Indicator, label: str | None, unit: bool, seen: set[str], depth: int = 1
-) -> str:
-    """A row label; the first direct sub-row of a top-level row is prefixed "其中："."""
-    text = label or (ind.label if unit else ind.name)
-    if ind.parent and depth == 1 and ind.parent not in seen:
-        seen.add(ind.parent)
-        if not text.startswith("其中"):
-            text = f"其中：{text}"
-    return text
-
-
-def _seq_keys(seqs: list[str | None]) -> list[str]:
-    """序号 per row; a row without one belongs to the row above (merged with it)."""
-    keys, last = [], ""
-    for i, seq in enumerate(seqs):
-        last = seq if seq else last
-        keys.append(f"{last}\x00{i if not last else ''}")
-    return keys
-
-
-# -- builders, one per table kind -----------------------------------------------------------
-
-
-def _schools_rows(spec: TableSpec, data: Dataset, catalog: Catalog, _school: str | None) -> Grid:
-    cols = [(catalog.indicator(c.key), c) for c in spec.columns]
-    grouped = any(c.group for c in spec.columns)
-    header: list[list[Cell | None]] = [[Cell(spec.corner)] for _ in range(1 + grouped)]
-    for ind, col in cols:
-        if grouped and col.group:
-            header[0].append(Cell(col.group))
-            header[1].append(Cell(col.label or _year_label(data, col.period)))
-        else:
-            header[0].append(Cell(col.label or ind.label))
-            if grouped:
-                header[1].append(None)  # merged down from row 0
-    body: list[list[Cell | None]] = [
-        [Cell(s)] + [Cell(_value(data, i, c.period, s)) for i, c in cols] for s in _schools(data)
-    ]
-    if spec.total_label:
-        total = [_total(data, i, c.period) if i.numeric else "" for i, c in cols]
-        body.append([Cell(t) for t in [spec.total_label, *total]])
-    grid = Grid(header + body, [1.4] + [1.0] * len(cols), len(header))
-    if grouped:
-        _merge_header(grid, [c.group for c in spec.columns])
-    return grid
-
-
-def _merge_header(grid: Grid, groups: list[str | None]) -> None:
-    """Span each group over its columns; merge ungrouped header cells down both rows."""
-    grid.merge(0, 0, 1, 0)
-    start = 0
-    for i in range(1, len(groups) + 1):
-        if i == len(groups) or groups[i] != groups[start]:
-            if groups[start]:
-                grid.merge(0, start + 1, 0, i)
-            else:
-                for c in range(start, i):
-                    grid.merge(0, c + 1, 1, c + 1)
-            start = i
-
-
-def _indicators_rows(spec: TableSpec, data: Dataset, catalog: Catalog, _school: str | None) -> Grid:
-    schools = _schools(data)
-    seen: set[str] = set()
-    lead = (
-        (["序号"] if spec.show_seq else []) + [spec.corner] + (["单位"] if spec.show_unit else [])
-    )
-    totals = [spec.total_label] if spec.total_label else []
-    rows: list[list[Cell | None]] = [[Cell(t) for t in lead + schools + totals]]
-    labels, seqs = [], []
-    for row in spec.rows:
-        ind = catalog.indicator(row.key)
-        label = _row_label(ind, row.label, not spec.show_unit, seen, catalog.depth(ind.key))
-        labels.append(label)
-        seqs.append(row.seq)
-        cells = [Cell(row.seq or "")] if spec.show_seq else []
-        cells.append(Cell(label, "left", catalog.depth(row.key)))
-        cells += [Cell(ind.unit or "")] if spec.show_unit else []
-        cells += [Cell(_value(data, ind, "curr", s)) for s in schools]
-        cells += [Cell(_total(data, ind, "curr"))] if totals else []
-        rows.append(cells)
-    weights = [0.6] * spec.show_seq + [2.4] + [0.8] * spec.show_unit
-    grid = Grid(rows, weights + [1.0] * len(schools) + [1.2] * len(totals))
-    if spec.show_seq:
-        grid.merge_equal_down(0, _seq_keys(seqs), 1)
-    grid.merge_equal_down(int(spec.show_seq), labels, 1)
-    return grid
-
-
-def _years_rows(spec: TableSpec, data: Dataset, catalog: Catalog, _school: str | None) -> Grid:
-    if not spec.key:
-        raise TemplateError(f"表格 {spec.id}（years_rows）缺少 key")
-    ind, schools = catalog.indicator(spec.key), _schools(data)
-    totals = [spec.total_label] if spec.total_label else []
-    rows: list[list[Cell | None]] = [[Cell(t) for t in [spec.corner, *schools, *totals]]]
-    for period in ("prev", "curr"):
-        cells = [Cell(_year_label(data, period))]
-        cells += [Cell(_value(data, ind, period, s)) for s in schools]
-        cells += [Cell(_total(data, ind, period))] if totals else []
-        rows.append(cells)
-    return Grid(rows, [1.2] + [1.0] * (len(schools) + len(totals)))
-
-
-def _annex(spec: TableSpec, data: Dataset, catalog: Catalog, school: str | None) -> Grid:
-    head = ["序号", "指标", "单位", _year_label(data, "prev", ""), _year_label(data, "curr", "")]
-    rows: list[list[Cell | None]] = [[Cell(t) for t in head]]
-    labels, seqs = [], []
-    seen: set[str] = set()
-    for row in spec.rows:
-        ind = catalog.indicator(row.key)
-        label = _row_label(ind, row.label, False, seen, catalog.depth(ind.key))
-        labels.append(label)
-        seqs.append(row.seq)
-        rows.append(
-            [
-                Cell(row.seq or ""),
-                Cell(label, "left", catalog.depth(row.key)),
-                Cell(ind.unit or ""),
-                Cell(_value(data, ind, "prev", school)),
-                Cell(_value(data, ind, "curr", school)),
-            ]
-        )
-    grid = Grid(rows, [0.7, 4.2, 1.0, 1.4, 1.4])
-    grid.merge_equal_down(0, _seq_keys(seqs), 1)
-    grid.merge_equal_down(1, labels, 1)
-    return grid
-
-
-def _list(spec: TableSpec, data: Dataset, catalog: Catalog, school: str | None) -> Grid:
-    if not school or not spec.list:
-        raise TemplateError(f"表格 {spec.id} 是学校清单表，需要指定学校")
-    columns = catalog.list(spec.list).columns
-    names = [
-        c.name.replace("{prev}", str(data.prev_year)).replace("{curr}", str(data.year))
-        for c in columns
-    ]
-    try:
-        items = data.school_data(school).lists.get(spec.list, [])
-    except StopIteration:
-        items = []
-    rows: list[list[Cell | None]] = [[Cell(n) for n in names]]
-    rows += [[Cell(format_plain(item.get(c.key))) for c in columns] for item in items]
-    if not items:
-        rows.append([Cell(DASH) for _ in columns])
-    return Grid(rows, [1.3 if c.kind == "text" else 1.0 for c in columns])
-
-
-_BUILDERS = {
-    "schools_rows": _schools_rows,
-    "indicators_rows": _indicators_rows,
-    "years_rows": _years_rows,
-    "annex": _annex,
-    "list": _list,
-}
-
-
-def build_grid(spec: TableSpec, data: Dataset, catalog: Catalog, school: str | None = None) -> Grid:
-    """The cell texts and merges of table ``spec``; ``school`` for annex and list tables."""
-    if spec.kind not in _BUILDERS:
-        raise TemplateError(f"表格 {spec.id} 的类型 {spec.kind} 无法生成")
-    return _BUILDERS[spec.kind](spec, data, catalog, school)
 
 
 def add_table(

@@ -94,6 +94,8 @@ def _sniff(path: Path) -> str | None:
             return "工作簿设置了打开密码（已加密），请取消密码后另存为 .xlsx"
         return "这是旧版 .xls 文件改了扩展名，请在 Excel/WPS 中另存为 .xlsx"
     if not zipfile.is_zipfile(path):
+        if head.startswith(b"PK\x03\x04"):
+            return "文件已损坏（内容不完整），请重新保存或重新发送"
         return "不是 .xlsx 文件（可能是 CSV 或其他文件改了扩展名），请另存为 Excel 工作簿"
     return None
 
@@ -129,15 +131,17 @@ def _keyed_rows(book: Book, ws: Worksheet) -> dict[str, int]:
 def read_value(book: Book, ws: Worksheet, cell: str, ind: Indicator) -> Value:
     """Read and normalise one indicator cell, reporting what is wrong with it."""
     loc = book.loc(ws, cell)
+    reported = len(book.issues)
     raw = book.raw(ws, cell)
+    uncalculated = len(book.issues) > reported
     if not ind.numeric:
-        return Value(clean_text(raw), loc)
+        return Value(clean_text(raw), loc, invalid=uncalculated)
     parsed = parse_number(raw, ind.kind, ws[cell].number_format)
     if parsed.error:
         book.issues.append(error(loc, parsed.error, ind.name))
     if parsed.warning:
         book.issues.append(warning(loc, parsed.warning, ind.name))
-    return Value(parsed.value, loc)
+    return Value(parsed.value, loc, invalid=uncalculated or bool(parsed.error))
 
 
 def _read_indicator_sheet(
@@ -260,7 +264,7 @@ def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData |
         city.values = _read_indicator_sheet(
             book, ws, L.city_indicators(cat), L.city_value_headers(year), cols
         )
-    city.published = _read_published(book, cat, year)
+    city.published = _read_published(book, cat, year, city)
     for list_id in L.LIST_SHEETS.city:
         city.lists[list_id] = _read_list(book, cat.list(list_id), year)
     return city, book.issues
@@ -344,7 +348,7 @@ def _read_registry(book: Book) -> list[School]:
     return schools
 
 
-def _read_published(book: Book, cat: Catalog, this_year: int) -> list[Published]:
+def _read_published(book: Book, cat: Catalog, this_year: int, city: CityData) -> list[Published]:
     if L.PUBLISHED_SHEET not in book.values.sheetnames:
         return []  # optional sheet
     out = []
@@ -364,12 +368,18 @@ def _read_published(book: Book, cat: Catalog, this_year: int) -> list[Published]
             )
             continue
         period = "curr" if row_year == this_year else "prev"
+        named = clean_text(cells[2]) or ""
+        school = city.school(named) if named else None
+        if named and school is None:
+            where = Location(book.rel, L.PUBLISHED_SHEET, f"C{r}")
+            book.issues.append(error(where, f"学校“{named}”不在学校名册中"))
+            continue
         out.append(
             Published(
                 table,
                 key,
                 period,
-                clean_text(cells[2]) or "",
+                school.short if school else "",
                 parsed.value,
                 loc,
                 clean_text(cells[5]) or "",

@@ -8,6 +8,7 @@ move the structure by accident but can always fill in.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docxreport import layout as L
-from docxreport.catalog import Catalog, Indicator, ListSpec
+from docxreport.catalog import Catalog, Indicator, ListColumn, ListSpec
 from docxreport.files import write_atomically
 from docxreport.model import CityData, Scalar, School
 
@@ -42,28 +43,68 @@ def _header(ws: Worksheet, headers: Iterable[str], widths: Sequence[int]) -> Non
     ws.freeze_panes = "A2"
 
 
-def _protect(ws: Worksheet) -> None:
+def _protect(ws: Worksheet, rows: bool = False) -> None:
+    """Protect the sheet without a password; ``rows``: rows may be added and deleted."""
     ws.protection.sheet = True
     ws.protection.formatRows = False
     ws.protection.formatColumns = False
+    if rows:
+        ws.protection.insertRows = False
+        ws.protection.deleteRows = False
 
 
-def _validation(ind: Indicator) -> DataValidation | None:
+def _number_text(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _range_rule(kind: str, lo: float | None, hi: float | None, scale: float = 1) -> DataValidation:
+    """Excel's rule for a number between ``lo`` and ``hi`` (either may be open)."""
+    if lo is not None and hi is not None:
+        return DataValidation(
+            type=kind,
+            operator="between",
+            formula1=_number_text(lo / scale),
+            formula2=_number_text(hi / scale),
+        )
+    if hi is not None:
+        return DataValidation(
+            type=kind, operator="lessThanOrEqual", formula1=_number_text(hi / scale)
+        )
+    return DataValidation(
+        type=kind, operator="greaterThanOrEqual", formula1=_number_text((lo or 0) / scale)
+    )
+
+
+def _range_words(lo: float | None, hi: float | None, unit: str = "") -> str:
+    if lo is not None and hi is not None:
+        return f"{_number_text(lo)}{unit} 到 {_number_text(hi)}{unit} 之间"
+    if hi is not None:
+        return f"不大于 {_number_text(hi)}{unit}"
+    return f"不小于 {_number_text(lo or 0)}{unit}"
+
+
+def _validation(ind: Indicator) -> DataValidation:
+    """Excel's rule for an indicator's cells, from the catalog, with its input message.
+
+    A text indicator gets the input message only.
+    """
     unit = f"，单位：{ind.unit}" if ind.unit else ""
     prompt = (L.note(ind) + unit)[:250]
     if ind.kind == "count":
-        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
-        dv.error = "请填写不小于 0 的整数"
+        dv = _range_rule("whole", ind.min, ind.max)
+        dv.error = f"请填写{_range_words(ind.min, ind.max)}的整数"
     elif ind.kind == "percent":
-        # Percent cells are formatted as percentages: typing 95 shows and stores 95%.
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1")
-        dv.error = "请填写 0% 到 100% 之间的百分数"
+        # Percent cells are formatted as percentages and hold fractions of one:
+        # typing 95 shows and stores 95%.
+        dv = _range_rule("decimal", ind.min, ind.max, scale=100)
+        dv.error = f"请填写{_range_words(ind.min, ind.max, '%')}的百分数"
     elif ind.kind in ("amount", "ratio"):
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-        dv.error = "请填写不小于 0 的数值"
+        dv = _range_rule("decimal", ind.min, ind.max)
+        dv.error = f"请填写{_range_words(ind.min, ind.max)}的数值，保留 {ind.decimals} 位小数"
     else:
-        return None
-    dv.errorTitle, dv.showErrorMessage = "输入有误", True
+        dv = DataValidation(type=None)
+    dv.errorTitle, dv.showErrorMessage = "输入有误", dv.type is not None
+    dv.allow_blank = True  # an empty cell means unknown
     dv.promptTitle, dv.prompt, dv.showInputMessage = ind.name[:32], prompt, True
     return dv
 
@@ -78,7 +119,6 @@ def _indicator_sheet(
     extra: dict[str, str] | None = None,
 ) -> None:
     _header(ws, headers, (14, 40, 8, 16, 16, 40, 40)[: len(headers)])
-    validations: dict[str, DataValidation] = {}
     for offset, ind in enumerate(inds):
         r = L.FIRST_ROW + offset
         ws[f"A{r}"], ws[f"B{r}"], ws[f"C{r}"] = ind.key, L.display_name(cat, ind), ind.unit
@@ -89,6 +129,7 @@ def _indicator_sheet(
         ws[f"{note_col}{r}"] = (extra or {}).get(ind.key, L.note(ind))
         ws[f"{note_col}{r}"].alignment = Alignment(wrap_text=True, vertical="top")
         dv = _validation(ind)
+        dv.add(f"B{r}")  # the label shows the definition and unit too
         for period, col in cols.items():
             cell = ws[f"{col}{r}"]
             cell.value = _stored(ind, values.get((ind.key, period)))
@@ -98,10 +139,7 @@ def _indicator_sheet(
                 cell.number_format = decimals + "%"
             elif ind.decimals:
                 cell.number_format = decimals
-            if dv is not None:
-                key = dv.error + (dv.prompt or "")
-                validations.setdefault(key, dv).add(cell)
-    for dv in validations.values():
+            dv.add(cell)
         ws.add_data_validation(dv)
     _protect(ws)
 
@@ -113,6 +151,9 @@ def _stored(ind: Indicator, value: Scalar) -> Scalar:
     return value
 
 
+LIST_ROWS = 1000  # list rows that carry drop-downs and checks
+
+
 def _list_sheet(
     ws: Worksheet, spec: ListSpec, year: int, rows: Sequence[dict[str, Scalar]]
 ) -> None:
@@ -121,20 +162,43 @@ def _list_sheet(
     for r, row in enumerate(rows, start=2):
         for c, col in enumerate(spec.columns, start=1):
             cell = ws.cell(row=r, column=c, value=row.get(col.key))
+            cell.protection = UNLOCKED
             if col.key == "text":
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     for c, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(c)
-        if col.choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"')
-            dv.error, dv.showErrorMessage = "请从下拉列表中选择", True
-            dv.add(f"{letter}2:{letter}1000")
+        ws.column_dimensions[letter].protection = UNLOCKED  # rows added later
+        header = DataValidation(type=None)
+        header.add(f"{letter}1")
+        rule = _list_rule(col)
+        rule.add(f"{letter}2:{letter}{LIST_ROWS}")
+        for dv in (header, rule):
+            dv.promptTitle = col.name.format(prev=year - 1, curr=year)[:32]
+            dv.prompt, dv.showInputMessage = _list_prompt(col), True
             ws.add_data_validation(dv)
-        elif col.kind == "count":
-            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
-            dv.error, dv.showErrorMessage = "请填写不小于 0 的整数", True
-            dv.add(f"{letter}2:{letter}1000")
-            ws.add_data_validation(dv)
+    _protect(ws, rows=True)
+
+
+def _list_rule(col: ListColumn) -> DataValidation:
+    if col.choices:
+        dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"')
+        dv.error, dv.showErrorMessage = "请从下拉列表中选择", True
+    elif col.kind == "count":
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+        dv.error, dv.showErrorMessage = "请填写不小于 0 的整数", True
+    else:
+        dv = DataValidation(type=None)
+    dv.errorTitle, dv.allow_blank = "输入有误", True
+    return dv
+
+
+def _list_prompt(col: ListColumn) -> str:
+    parts = ["必填" if col.required else "选填"]
+    if col.choices:
+        parts.append("从下拉列表选择：" + "、".join(col.choices))
+    elif col.kind == "count":
+        parts.append("填不小于 0 的整数")
+    return "；".join(parts)
 
 
 def _info_sheet(
@@ -149,28 +213,49 @@ def _info_sheet(
     _protect(ws)
 
 
+GUIDE_WIDTH = 80
+
+
 def _guide_sheet(wb: Workbook, lines: Sequence[str]) -> None:
     ws = wb.create_sheet("填表说明")
-    ws.column_dimensions["A"].width = 100
+    ws.column_dimensions["A"].width = GUIDE_WIDTH
     for r, line in enumerate(lines, start=1):
         ws[f"A{r}"] = line
-        ws[f"A{r}"].alignment = Alignment(wrap_text=True)
+        ws[f"A{r}"].alignment = Alignment(wrap_text=True, vertical="top")
+        # Row heights are set, not left to the program: LibreOffice shows one line otherwise.
+        ws.row_dimensions[r].height = 16 * -(-_text_width(line) // (GUIDE_WIDTH - 4))
     ws["A1"].font = Font(bold=True, size=14)
+    ws.row_dimensions[1].height = 24
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed one page wide
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     _protect(ws)
 
 
-def school_guide(school: School, year: int, contact: str = "") -> list[str]:
-    return [
-        f"{school.full}（{school.short}）{year} 年度质量报告数据表",
-        "1. 请在白色单元格中填写；灰色单元格为指标名称、单位和说明，已锁定，请勿移动或改写。",
-        f"2. “{year - 1} 年（上年）”列已按上年报告预填，如有更正请直接修改并告知编制组。",
-        "3. 人数等计数填整数；百分比填数值（如 95.5 表示 95.5%）；金额按指标单位填写。",
-        "4. 不掌握的数据请留空（报告中显示为 —），确为零时填 0。",
-        "5. 专业设置、案例、图片各占一个工作表，每行一条；图片文件放在 图片 文件夹，并在“文件”列写明文件名。",
-        "6. 请勿改动“基本信息”中的学校和年度：系统据此核对文件是否放错。",
-        "7. 填好后用 Excel 或 WPS 保存为 .xlsx 提交。"
-        + (f"有疑问请联系：{contact}" if contact else ""),
+def _text_width(text: str) -> int:
+    """Width in column units: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def school_guide(
+    school: School, year: int, contact: str = "", notes: Sequence[str] = ()
+) -> list[str]:
+    """The 填表说明 lines: how to fill in, ``notes`` about this year's file, whom to ask."""
+    lines = [
+        "请在白色单元格中填写；灰色单元格为指标名称、单位和说明，已锁定，请勿移动或改写"
+        "（工作表保护没有密码，填写不需要解除保护）。",
+        f"“{year - 1} 年（上年）”列是上年报告中的数据，如已预填请核对；如有更正请直接修改并告知编制组。",
+        "人数等计数填整数；百分比填数值（如 95.5 表示 95.5%）；金额按指标单位填写。"
+        "选中单元格时会显示指标定义和单位，填写不符合要求时 Excel/WPS 会拒绝。",
+        "不掌握的数据请留空（报告中显示为 —），确为零时填 0。",
+        "专业设置、案例、图片各占一个工作表，每行一条；图片文件放在 图片 文件夹，并在“文件”列写明文件名。",
+        "请勿改动“基本信息”中的学校和年度：系统据此核对文件是否放错。",
+        *notes,
+        "填好后用 Excel 或 WPS 保存为 .xlsx 提交。",
     ]
+    if contact:
+        lines.append(f"有疑问请联系：{contact}")
+    title = f"{school.full}（{school.short}）{year} 年度质量报告数据表"
+    return [title] + [f"{n}. {line}" for n, line in enumerate(lines, start=1)]
 
 
 def write_school(
@@ -181,10 +266,14 @@ def write_school(
     values: Values | None = None,
     lists: Lists | None = None,
     contact: str = "",
+    notes: Sequence[str] = (),
 ) -> None:
-    """Write a school workbook laid out from the catalog (atomically)."""
+    """Write a school workbook laid out from the catalog (atomically).
+
+    ``contact`` and ``notes`` go into the 填表说明 sheet (whom to ask; what was carried over).
+    """
     wb = Workbook()
-    _guide_sheet(wb, school_guide(school, year, contact))
+    _guide_sheet(wb, school_guide(school, year, contact, notes))
     wb.remove(wb.worksheets[0]) if wb.worksheets[0].title == "Sheet" else None
     info = {"school": school.short, "school_full": school.full, "year": year}
     _info_sheet(wb.create_sheet(L.INFO_SHEET, 0), L.SCHOOL_INFO, info, {"school", "year"})
@@ -264,6 +353,12 @@ def _rows_sheet(
     _header(ws, headers, widths)
     for row in rows:
         ws.append(list(row))
+    for r in range(2, ws.max_row + 1):
+        for c in range(1, len(headers) + 1):
+            ws.cell(row=r, column=c).protection = UNLOCKED
+    for c in range(1, len(headers) + 1):
+        ws.column_dimensions[get_column_letter(c)].protection = UNLOCKED  # rows added later
+    _protect(ws, rows=True)
 
 
 def _date_text(value, day: bool) -> str | None:

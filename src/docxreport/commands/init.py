@@ -1,0 +1,116 @@
+"""``docxreport init``: prepare a new year's workbooks, carried over from last year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from docxreport import layout as L
+from docxreport.catalog import Catalog, default_catalog
+from docxreport.console import clean_exit
+from docxreport.errors import InputError
+from docxreport.init import Outcome, missing, plan, previous_year, write_missing
+from docxreport.load import load_year, year_folders
+from docxreport.model import CityData, Dataset
+from docxreport.workbook import read_city
+
+
+@click.command("init", options_metavar="[选项]")
+@click.argument("year", metavar="年度", type=click.IntRange(2000, 2100))
+@click.option(
+    "--from",
+    "source",
+    type=int,
+    metavar="年度",
+    help="从哪一年结转数据，默认为早于 年度 的最新年度。",
+)
+@click.option(
+    "--inputs",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("inputs"),
+    metavar="文件夹",
+    show_default=True,
+    help="存放各年度文件夹的输入文件夹。",
+)
+@clean_exit
+def init(year: int, source: int | None, inputs: Path) -> None:
+    """为新年度准备工作簿：inputs/年度/ 下的市级数据表、每校一个数据表和图片文件夹。
+
+    各校上年的“本年”数结转为新表的“上年”数，市级数据表的上年列为上年报告中的全市数；
+    地区信息、编制组和学校名册照抄。已有的文件一律保留，只写入缺少的文件。
+    """
+    cat = default_catalog()
+    folder = inputs / str(year)
+    source = previous_year(year_folders(inputs), year, source)
+    registry = _existing_registry(folder, cat, year)
+    prev = None
+    if source is None and registry is None:
+        raise InputError(
+            f"{inputs} 中没有早于 {year} 的年度文件夹，无法结转。请把上一年度的数据放在 "
+            f"{inputs}/<年度>/ 下后再运行；或者先准备好 {folder}/{L.CITY_FILE}（含学校名册），"
+            "再运行本命令生成空白的学校数据表。"
+        )
+    if source is not None and (registry is None or missing(folder, registry.registry)):
+        prev = _load_previous(inputs, source, cat)
+    new = plan(year, cat, prev, registry)
+    if prev is not None:
+        how = f"由 {source} 年结转"
+    elif source is None:
+        how = f"没有可结转的年度，按已有 {L.CITY_FILE} 的学校名册生成空白数据表"
+    else:
+        how = "所需文件均已存在"
+    click.echo(f"准备 {folder}（{how}）：")
+    outcomes = write_missing(folder, cat, new)
+    for outcome in outcomes:
+        click.echo("  " + _line(outcome))
+    click.echo(_summary(outcomes, folder, year, _inputs_option(inputs)))
+
+
+def _existing_registry(folder: Path, cat: Catalog, year: int) -> CityData | None:
+    """The new year's city workbook, when it already exists and names its schools."""
+    path = folder / L.CITY_FILE
+    if not path.is_file():
+        return None
+    city, _issues = read_city(path, L.CITY_FILE, cat, year)
+    if city is None or not city.registry:
+        click.echo(f"注意：{path} 已存在，但读不出学校名册；学校数据表按上年名册生成。")
+        return None
+    return city
+
+
+def _load_previous(inputs: Path, source: int, cat: Catalog) -> Dataset:
+    loaded = load_year(inputs, source, cat)
+    if loaded.data is None:
+        raise InputError(
+            f"{source} 年的数据有 {len(loaded.report.errors)} 个错误，无法结转。"
+            f"请先运行 docxreport check --year {source}{_inputs_option(inputs)}，"
+            "改正错误后再运行本命令。"
+        )
+    return loaded.data
+
+
+def _inputs_option(inputs: Path) -> str:
+    """`` --inputs …`` for a command to suggest, unless the default folder is used."""
+    return "" if inputs == Path("inputs") else f" --inputs {inputs}"
+
+
+def _line(outcome: Outcome) -> str:
+    if outcome.rel.endswith("/"):
+        return f"创建  {outcome.rel}" if outcome.written else f"保留  {outcome.rel}（已存在）"
+    if outcome.written:
+        return f"写入  {outcome.rel}"
+    return f"保留  {outcome.rel}（已存在，未改动）"
+
+
+def _summary(outcomes: list[Outcome], folder: Path, year: int, option: str) -> str:
+    files = [o for o in outcomes if not o.rel.endswith("/")]
+    written = sum(o.written for o in files)
+    kept = len(files) - written
+    head = f"完成：写入 {written} 个工作簿，保留 {kept} 个已有文件。"
+    if not written:
+        return head + "没有需要写入的文件。"
+    return (
+        head + f"请把 {folder / L.SCHOOL_DIR} 中的工作簿发给各校填写，收回后放回原处，"
+        f"运行 docxreport check --year {year}{option} 检查。"
+    )

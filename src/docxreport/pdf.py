@@ -1,0 +1,191 @@
+"""Convert Word reports to PDF with LibreOffice (``soffice --headless``).
+
+Many reports go through one ``soffice`` process: a cold start costs seconds, a
+document only about as long as its layout takes. Each run gets its own private
+LibreOffice profile, so a LibreOffice the user has open is neither used nor
+disturbed. The profile also asks the PDF export to write Word bookmarks as named
+destinations, which :mod:`docxreport.pagenums` reads to find where headings fall.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from docxreport.errors import OutputError
+from docxreport.files import write_atomically
+
+INSTALL_HINT = (
+    "请先安装 LibreOffice 与中文字体，例如在 Debian/Ubuntu 上运行："
+    "apt-get install -y libreoffice-writer-nogui fonts-noto-cjk；"
+    "Windows 或 macOS 请从 https://zh-cn.libreoffice.org 下载安装。"
+)
+# Set this to the soffice program when it is installed somewhere unusual.
+SOFFICE_ENV = "DOCXREPORT_SOFFICE"
+
+_CANDIDATES = (
+    "/usr/bin/soffice",
+    "/usr/local/bin/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/snap/bin/libreoffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+
+# Profile settings for every conversion: Word bookmarks become PDF named destinations.
+_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export"><prop
+ oor:name="ExportBookmarksToPDFDestination" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop
+ oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"""
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice program to run, or None when LibreOffice is not installed."""
+    configured = os.environ.get(SOFFICE_ENV)
+    if configured:
+        return configured if Path(configured).is_file() else shutil.which(configured)
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for candidate in _CANDIDATES:
+        if Path(candidate).is_file():
+            return candidate
+    for root in sorted(Path("/opt").glob("libreoffice*"), reverse=True):
+        program = root / "program" / "soffice"
+        if program.is_file():
+            return str(program)
+    return None
+
+
+def _check_inputs(docx_paths: list[Path]) -> None:
+    stems: dict[str, Path] = {}
+    for path in docx_paths:
+        if not path.is_file():
+            raise OutputError(f"无法转换为 PDF：找不到文件 {path}")
+        other = stems.setdefault(path.stem, path)
+        if other != path:
+            raise OutputError(f"无法转换为 PDF：{other} 与 {path} 同名，生成的 PDF 会互相覆盖")
+
+
+def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
+    """Run soffice in its own process group, killed whole when it overruns ``timeout``."""
+    kwargs: dict = {"start_new_session": True} if os.name == "posix" else {}
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        **kwargs,
+    ) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if os.name == "posix":
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+            proc.communicate()
+            raise
+        return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
+def _tail(text: str, lines: int = 5) -> str:
+    kept = [ln for ln in text.splitlines() if ln.strip() and "javaldx" not in ln]
+    return "；".join(kept[-lines:])
+
+
+def convert(
+    docx_paths: list[Path], outdir: Path, timeout: int = 600, *, jobs: int = 1
+) -> list[Path]:
+    """Convert every ``.docx`` to a PDF of the same name in ``outdir``, in one soffice run.
+
+    With ``jobs`` above 1 the reports are shared out among that many soffice runs
+    working in parallel (worth it on a machine with several cores). Returns the
+    PDF paths in the order given. Each PDF replaces any older one only once it is
+    complete. Raises :class:`OutputError` (in Chinese) when LibreOffice is missing,
+    overruns ``timeout`` seconds, or leaves a PDF unwritten.
+    """
+    docx_paths = [Path(p).resolve() for p in docx_paths]
+    if not docx_paths:
+        return []
+    soffice = find_soffice()
+    if soffice is None:
+        raise OutputError(f"未找到 LibreOffice（soffice），无法生成 PDF。{INSTALL_HINT}")
+    _check_inputs(docx_paths)
+    groups = [docx_paths[i :: max(1, jobs)] for i in range(min(max(1, jobs), len(docx_paths)))]
+    if len(groups) == 1:
+        made = _convert_group(soffice, groups[0], Path(outdir), timeout)
+    else:
+        with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+            runs = pool.map(lambda g: _convert_group(soffice, g, Path(outdir), timeout), groups)
+            made = [pdf for run in runs for pdf in run]
+    by_stem = {p.stem: p for p in made}
+    return [by_stem[p.stem] for p in docx_paths]
+
+
+def _convert_group(soffice: str, docx_paths: list[Path], outdir: Path, timeout: int) -> list[Path]:
+    """One soffice run with a private profile for ``docx_paths``."""
+    with tempfile.TemporaryDirectory(prefix="docxreport-soffice-") as tmp:
+        profile, staging = Path(tmp) / "profile", Path(tmp) / "pdf"
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(_REGISTRY, "utf-8")
+        staging.mkdir()
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(staging),
+            # file URLs are plain ASCII: safe whatever the locale's encoding
+            *(p.as_uri() for p in docx_paths),
+        ]
+        names = "、".join(p.name for p in docx_paths)
+        try:
+            done = _run(command, timeout)
+        except subprocess.TimeoutExpired as exc:
+            raise OutputError(
+                f"LibreOffice 在 {timeout} 秒内未能把 {names} 转换为 PDF，已中止"
+            ) from exc
+        except OSError as exc:
+            raise OutputError(f"无法启动 LibreOffice（{soffice}）：{exc}。{INSTALL_HINT}") from exc
+        return [_collect(staging, p, outdir, done) for p in docx_paths]
+
+
+def _collect(
+    staging: Path, docx: Path, outdir: Path, done: subprocess.CompletedProcess[str]
+) -> Path:
+    """Move the PDF made from ``docx`` into ``outdir``; fail when it is missing or broken."""
+    made = staging / f"{docx.stem}.pdf"
+    ok = made.is_file() and made.stat().st_size > 0
+    if ok:
+        with made.open("rb") as fh:
+            ok = fh.read(5) == b"%PDF-"
+    if not ok:
+        detail = _tail(done.stderr + "\n" + done.stdout)
+        raise OutputError(
+            f"LibreOffice 未能把 {docx} 转换为 PDF（退出码 {done.returncode}"
+            + (f"；{detail}" if detail else "")
+            + "）"
+        )
+    out = outdir / made.name
+    write_atomically(lambda tmp: shutil.copyfile(made, tmp), out)
+    return out
