@@ -37,7 +37,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     loaded = load_year(INPUTS, 2024, cat)
     assert loaded.data is not None, [str(i) for i in loaded.report.errors]
     out = tmp_path_factory.mktemp("out") / "city.docx"
-    run_job(Job("全市报告", ROOT / "templates" / CITY_TEMPLATE, out), loaded.data, cat, loaded.folder)
+    run_job(
+        Job("全市报告", ROOT / "templates" / CITY_TEMPLATE, out), loaded.data, cat, loaded.folder
+    )
     return out
 
 
@@ -134,9 +136,15 @@ def _cell(school: str, key: str, period: str) -> object:
 def test_scale_table_figures_come_from_the_workbooks_and_totals_are_sums(built: Path) -> None:
     rows = _table_after(Document(str(built)), "表 1-5")
     body = {r[0]: r[1:] for r in rows[2:]}
-    columns = [("staff", "curr"), ("enrolment", "prev"), ("enrolment", "curr"),
-               ("students", "prev"), ("students", "curr"), ("graduates", "prev"),
-               ("graduates", "curr")]
+    columns = [
+        ("staff", "curr"),
+        ("enrolment", "prev"),
+        ("enrolment", "curr"),
+        ("students", "prev"),
+        ("students", "curr"),
+        ("graduates", "prev"),
+        ("graduates", "curr"),
+    ]
     schools = [s for s in body if s != "总计"]
     assert len(schools) == 7
     for c, (key, period) in enumerate(columns):
@@ -178,13 +186,25 @@ def test_empty_value_shows_a_dash_not_zero(built: Path) -> None:
     assert dual[-2:] == ["—", "57.41"]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="未安装 LibreOffice（soffice），跳过真实阅读器测试")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="未安装 LibreOffice（soffice），跳过真实阅读器测试"
+)
 def test_libreoffice_renders_the_report(built: Path, tmp_path: Path) -> None:
     profile = tmp_path / "profile"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(built)],
-        check=True, capture_output=True, timeout=300,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(built),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     pdf = tmp_path / "city.pdf"
     assert pdf.is_file()

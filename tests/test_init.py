@@ -6,6 +6,7 @@ would with openpyxl, then check (and load) the year.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from conftest import find
 from docxreport import layout as L
 from docxreport.catalog import Catalog, default_catalog
 from docxreport.cli import main
+from docxreport.dump import blocks
 from docxreport.errors import InputError
 from docxreport.history import compare
 from docxreport.init import contact, previous_year, printed
@@ -34,6 +36,10 @@ def run(*args: str) -> object:
     result = CliRunner().invoke(main, list(args))
     assert "Traceback" not in result.output
     return result
+
+
+def lines(output: str) -> list[str]:
+    return [line.strip() for line in output.splitlines()]
 
 
 def cell(cat: Catalog, key: str, period: str) -> tuple[str, str]:
@@ -87,7 +93,10 @@ def fill(folder: Path, cat: Catalog) -> None:
             wb[sheet][curr].value = (
                 last if last is not None else (0.9 if ind.kind == "percent" else 1)
             )
-        wb["案例"].append(["人才培养", f"{short}的新案例", "今年的案例正文。"])
+        if short == "市一职":
+            sheet, curr = cell(cat, "students", "curr")
+            wb[sheet][curr].value = 3000  # 2955 last year
+        wb["案例"].append(["1.14", f"{short}的新案例", "今年的案例正文。"])
         majors = wb["专业设置"]
         for r in range(2, majors.max_row + 1):
             if majors[f"G{r}"].value is None:
@@ -119,12 +128,12 @@ def test_init_writes_the_city_workbook_one_per_school_and_a_photo_folder(initial
     assert (folder / L.CITY_FILE).is_file()
     assert sorted(p.stem for p in (folder / L.SCHOOL_DIR).iterdir()) == sorted(SCHOOLS)
     assert (folder / L.PHOTO_DIR).is_dir()
-    lines = output.splitlines()
-    assert "由 2024 年结转" in lines[0]
-    assert "写入  市级.xlsx" in lines
-    assert all(f"写入  学校/{s}.xlsx" in lines for s in SCHOOLS)
-    assert "创建  图片/" in lines
-    assert lines[-1].startswith("完成：写入 8 个工作簿，保留 0 个已有文件。")
+    out = lines(output)
+    assert "由 2024 年结转" in out[0]
+    assert "写入  市级.xlsx" in out
+    assert all(f"写入  学校/{s}.xlsx" in out for s in SCHOOLS)
+    assert "创建  图片/" in out
+    assert out[-1].startswith("完成：写入 8 个工作簿，保留 0 个已有文件。")
 
 
 def test_each_schools_2024_figures_become_its_2025_prev_figures(initialised, cat):
@@ -278,11 +287,11 @@ def test_second_init_changes_no_file_and_names_each_kept_one(initialised, tmp_pa
     result = run("init", "2025", "--inputs", str(inputs))
     assert result.exit_code == 0, result.output
     assert snapshot(inputs) == before
-    lines = result.output.splitlines()
-    assert "保留  市级.xlsx（已存在，未改动）" in lines
-    assert all(f"保留  学校/{s}.xlsx（已存在，未改动）" in lines for s in SCHOOLS)
-    assert "保留  图片/（已存在）" in lines
-    assert lines[-1].startswith("完成：写入 0 个工作簿，保留 8 个已有文件。")
+    out = lines(result.output)
+    assert "保留  市级.xlsx（已存在，未改动）" in out
+    assert all(f"保留  学校/{s}.xlsx（已存在，未改动）" in out for s in SCHOOLS)
+    assert "保留  图片/（已存在）" in out
+    assert out[-1].startswith("完成：写入 0 个工作簿，保留 8 个已有文件。")
 
 
 def test_init_writes_only_what_is_missing(initialised, tmp_path):
@@ -294,20 +303,22 @@ def test_init_writes_only_what_is_missing(initialised, tmp_path):
     kept.write_bytes(b"a school's own edited file")
     result = run("init", "2025", "--inputs", str(inputs))
     assert result.exit_code == 0, result.output
-    assert "写入  学校/市艺校.xlsx" in result.output.splitlines()
-    assert "保留  学校/市体校.xlsx（已存在，未改动）" in result.output.splitlines()
+    assert "写入  学校/市艺校.xlsx" in lines(result.output)
+    assert "保留  学校/市体校.xlsx（已存在，未改动）" in lines(result.output)
     assert kept.read_bytes() == b"a school's own edited file"
     assert "写入 1 个工作簿，保留 7 个已有文件" in result.output
 
 
-def test_a_file_kept_under_an_alias_is_not_written_again(initialised, tmp_path):
+def test_a_file_kept_under_an_alias_or_as_xls_is_not_written_again(initialised, tmp_path):
     inputs = tmp_path / "inputs"
     shutil.copytree(initialised[0], inputs)
     sdir = inputs / "2025" / L.SCHOOL_DIR
     (sdir / "市一职.xlsx").rename(sdir / "巴市一职.xlsx")
+    (sdir / "市职校.xlsx").rename(sdir / "市职校.xls")
     result = run("init", "2025", "--inputs", str(inputs))
-    assert "保留  学校/巴市一职.xlsx（已存在，未改动）" in result.output.splitlines()
-    assert not (sdir / "市一职.xlsx").exists()
+    assert "保留  学校/巴市一职.xlsx（已存在，未改动）" in lines(result.output)
+    assert "保留  学校/市职校.xls（已存在，未改动）" in lines(result.output)
+    assert not (sdir / "市一职.xlsx").exists() and not (sdir / "市职校.xlsx").exists()
 
 
 # ---- the previous year ------------------------------------------------------------------
@@ -345,7 +356,7 @@ def test_without_an_earlier_year_a_city_workbook_gives_blank_school_workbooks(
     shutil.copy(initialised[0] / "2025" / L.CITY_FILE, inputs / "2025" / L.CITY_FILE)
     result = run("init", "2025", "--inputs", str(inputs))
     assert result.exit_code == 0, result.output
-    assert "学校名册" in result.output.splitlines()[0]
+    assert "学校名册" in lines(result.output)[0]
     assert "保留  市级.xlsx（已存在，未改动）" in result.output
     wb = openpyxl.load_workbook(inputs / "2025" / L.SCHOOL_DIR / "前旗职中.xlsx")
     assert all(
@@ -403,9 +414,24 @@ def test_filled_in_year_passes_check_and_loads_with_last_years_figures(year_copy
     assert data is not None
     assert data.figure("students", "prev").value == 9060
     assert data.figure("students", "prev", "市一职").value == 2955
-    assert data.figure("students", "curr", "市一职").value == 2955  # filled in by fill()
+    assert data.figure("students", "curr", "市一职").value == 3000  # filled in by fill()
+    assert data.figure("students", "curr").value == 9060 - 2955 + 3000
     assert len(data.school_data("市一职").lists["cases"]) == 1
     assert not [i for i in loaded.report if "数据表填报的本年数" in i.message]
+
+
+def test_filled_in_year_builds_reports_whose_prev_columns_show_the_2024_figures(
+    year_copy, tmp_path
+):
+    out = tmp_path / "out"
+    templates = ROOT / "templates"
+    args = ["--year", "2025", "--inputs", str(year_copy), "--templates", str(templates)]
+    result = run("build", *args, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    report = out / "2025" / "巴彦淖尔市中等职业教育质量年度报告（2025）.docx"
+    text = "\n".join(blocks(report))
+    # 附表6: 序号 | 指标 | 单位 | 2024年 | 2025年
+    assert re.search(r"全日制在校生人数 \| 人 \| 9060 \| 9105$", text, re.M), text
 
 
 def test_check_rejects_workbooks_in_the_wrong_slot_or_of_the_wrong_year(year_copy):
@@ -414,7 +440,7 @@ def test_check_rejects_workbooks_in_the_wrong_slot_or_of_the_wrong_year(year_cop
     shutil.copy(year_copy / "2024" / L.SCHOOL_DIR / "市艺校.xlsx", sdir / "市艺校.xlsx")
     result = run("check", "--year", "2025", "--inputs", str(year_copy))
     assert result.exit_code == 1
-    rows = [line for line in result.output.splitlines() if line.startswith("错误")]
+    rows = [line for line in lines(result.output) if line.startswith("错误")]
     assert any("学校/市职校.xlsx › 基本信息!B2" in r and "“市一职”" in r for r in rows)
     assert any("学校/市艺校.xlsx › 基本信息!B4" in r and "2024，应为 2025" in r for r in rows)
 

@@ -90,13 +90,11 @@ def broken_year(tmp_path_factory, clean_inputs, test_catalog) -> Loaded:
         wb["办学规模"]["E4"] = -5
         wb["办学规模"]["E5"] = 110
         wb["师资队伍"]["E3"] = 1.2  # formatted 0.00%: 120%
-        wb["基本信息"]["B4"] = 2023
     with sc.edit("乙校") as wb:
         wb["办学规模"]["E2"] = None
         wb["办学规模"]["E3"] = "=1+1"  # never calculated: no cached value
         wb["办学规模"]["E4"] = 12.5
         wb["办学规模"].delete_rows(6)
-        wb["基本信息"]["B2"] = "甲校"
         wb["师资队伍"].insert_cols(1)
         del wb["经费"]
     return sc.load()
@@ -108,11 +106,9 @@ BROKEN = [
     ("学校/甲校.xlsx › 办学规模!E5", ("其中", "110", "教职工总数", "102")),
     ("学校/甲校.xlsx › 师资队伍!E3", ("120", "上限 100")),
     ("学校/乙校.xlsx › 办学规模!E3", ("公式 =1+1", "没有计算结果")),
-    ("学校/甲校.xlsx › 基本信息!B4", ("2023", "应为 2024")),
     ("学校/乙校.xlsx › 办学规模!E2", ("必填", "为空")),
     ("学校/乙校.xlsx › 办学规模!E4", ("12.5", "应为整数")),
     ("学校/乙校.xlsx › 办学规模", ("缺少指标行", "major_count")),
-    ("学校/乙校.xlsx › 基本信息!B2", ("“甲校”", "“乙校”的位置")),
     ("学校/乙校.xlsx › 师资队伍!A1", ("表头应为“指标代码”", "请勿移动")),
     ("学校/乙校.xlsx › 经费", ("缺少工作表“经费”",)),
 ]
@@ -127,11 +123,9 @@ BROKEN = [
         "part-over-whole",
         "percent-over-100",
         "formula-without-value",
-        "other-year-stamp",
         "required-empty",
         "count-with-fraction",
         "missing-row",
-        "other-school-stamp",
         "moved-header",
         "missing-sheet",
     ],
@@ -297,3 +291,33 @@ def test_missing_year_folder_lists_the_years_there_are(tmp_path):
 def test_inputs_folder_without_year_folders_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="没有年度文件夹"):
         resolve_year(tmp_path, None)
+
+
+@pytest.fixture(scope="module")
+def swapped_year(tmp_path_factory, clean_inputs, test_catalog) -> Loaded:
+    sc = copy_scenario(clean_inputs, tmp_path_factory.mktemp("swapped"), test_catalog)
+    with sc.edit("甲校") as wb:
+        wb["基本信息"]["B4"] = 2023
+        wb["办学规模"]["E3"] = "一千"
+    with sc.edit("乙校") as wb:
+        wb["基本信息"]["B2"] = "甲校"
+    return sc.load()
+
+
+@pytest.mark.parametrize(
+    ("loc", "words"),
+    [
+        ("学校/甲校.xlsx › 基本信息!B4", ("2023", "应为 2024")),
+        ("学校/乙校.xlsx › 基本信息!B2", ("“甲校”", "“乙校”的位置")),
+    ],
+    ids=["other-year-stamp", "other-school-stamp"],
+)
+def test_workbook_in_the_wrong_slot_is_an_error_at_its_stamp(swapped_year, loc, words):
+    issue = find(swapped_year.report, loc, *words)
+    assert issue.level == "错误"
+
+
+def test_workbook_in_the_wrong_slot_reports_only_its_stamp(swapped_year):
+    """A wrong workbook's own cells would only add noise (e.g. year headers of another year)."""
+    jia = [i for i in swapped_year.report if i.loc.file == "学校/甲校.xlsx"]
+    assert [str(i.loc) for i in jia] == ["学校/甲校.xlsx › 基本信息!B4"]

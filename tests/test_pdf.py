@@ -6,7 +6,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -99,16 +98,19 @@ def test_a_hung_libreoffice_is_stopped_at_the_timeout(
         pdf.convert([doc], tmp_path / "pdf", timeout=1)
 
 
-# Writes a one-line "PDF" per file URL into --outdir and logs its arguments.
+# Writes a one-line "PDF" per file URL into --outdir, except for 损坏 files, and logs its arguments.
 FAKE_CONVERTER = """
-import pathlib, sys, urllib.parse, urllib.request
+import os, pathlib, sys, urllib.parse, urllib.request
 args = sys.argv[1:]
 out = pathlib.Path(args[args.index("--outdir") + 1])
-with open(out.parents[2] / "runs.log", "a", encoding="utf-8") as log:
+with open(os.environ["FAKE_SOFFICE_LOG"], "a", encoding="utf-8") as log:
     log.write(" ".join(args) + "\\n")
 for arg in args:
     if arg.startswith("file://") and arg.endswith(".docx"):
         path = pathlib.Path(urllib.request.url2pathname(urllib.parse.urlparse(arg).path))
+        if "损坏" in path.name:
+            print("Error: source file could not be loaded", file=sys.stderr)
+            continue
         (out / (path.stem + ".pdf")).write_bytes(b"%PDF-1.4 " + path.name.encode())
 """
 
@@ -117,10 +119,7 @@ def test_jobs_share_the_reports_out_among_parallel_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake_soffice(tmp_path, FAKE_CONVERTER, monkeypatch, shell=sys.executable)
-    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
-    tempfile.tempdir = None  # let tempfile see TMPDIR
-    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setenv("FAKE_SOFFICE_LOG", str(tmp_path / "runs.log"))
     docs = [small_docx(tmp_path / f"学校{i}.docx", "正文") for i in range(5)]
     out = pdf.convert(docs, tmp_path / "pdf", jobs=2)
     assert out == [tmp_path / "pdf" / f"学校{i}.pdf" for i in range(5)]
@@ -128,6 +127,20 @@ def test_jobs_share_the_reports_out_among_parallel_runs(
     runs = (tmp_path / "runs.log").read_text("utf-8").splitlines()
     assert len(runs) == 2
     assert sorted(r.count("file://") - 1 for r in runs) == [2, 3]  # one is the profile
+
+
+def test_a_report_that_fails_is_named_and_the_others_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_soffice(tmp_path, FAKE_CONVERTER, monkeypatch, shell=sys.executable)
+    monkeypatch.setenv("FAKE_SOFFICE_LOG", str(tmp_path / "runs.log"))
+    docs = [small_docx(tmp_path / f"{name}.docx", "正文") for name in ("全市", "损坏", "学校")]
+    with pytest.raises(OutputError) as exc:
+        pdf.convert(docs, tmp_path / "pdf")
+    assert "未能把 损坏.docx 转换为 PDF" in str(exc.value)
+    assert "could not be loaded" in str(exc.value)
+    assert "其余 2 份已生成" in str(exc.value)
+    assert sorted(p.name for p in (tmp_path / "pdf").iterdir()) == ["全市.pdf", "学校.pdf"]
 
 
 @needs_soffice

@@ -150,6 +150,14 @@ def mangled(tmp_path_factory, clean_inputs, test_catalog):
         wb["经费"]["E3"] = 0.95
         wb["经费"]["E3"].number_format = "General"
         del wb["案例"]
+    return read_jia(sc)
+
+
+@pytest.fixture(scope="module")
+def misplaced(tmp_path_factory, clean_inputs, test_catalog):
+    """甲校's slot holding a workbook stamped for another school and another year."""
+    sc = copy_scenario(clean_inputs, tmp_path_factory.mktemp("misplaced"), test_catalog)
+    with sc.edit("甲校") as wb:
         wb["基本信息"]["B2"] = "乙校"
         wb["基本信息"]["B4"] = 2023
     return read_jia(sc)
@@ -215,13 +223,13 @@ def test_missing_sheet_is_an_error_on_the_sheet(mangled):
     assert issue.level == "错误"
 
 
-def test_workbook_stamped_with_another_year_is_an_error_on_the_stamp(mangled):
-    issue = find(mangled[1], "学校/甲校.xlsx › 基本信息!B4", "年度是 2023", "应为 2024")
+def test_workbook_stamped_with_another_year_is_an_error_on_the_stamp(misplaced):
+    issue = find(misplaced[1], "学校/甲校.xlsx › 基本信息!B4", "年度是 2023", "应为 2024")
     assert issue.level == "错误"
 
 
-def test_workbook_stamped_with_another_school_is_an_error_on_the_stamp(mangled):
-    issue = find(mangled[1], "学校/甲校.xlsx › 基本信息!B2", "标注的学校是“乙校”", "“甲校”的位置")
+def test_workbook_stamped_with_another_school_is_an_error_on_the_stamp(misplaced):
+    issue = find(misplaced[1], "学校/甲校.xlsx › 基本信息!B2", "标注的学校是“乙校”", "“甲校”的位置")
     assert issue.level == "错误"
 
 

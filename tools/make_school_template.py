@@ -86,7 +86,8 @@ GRADUATES = [
 
 SCALE = (
     f"本校现有教职工 {v('staff')} 人；{{{{ year }}}} 年招生 {v('enrolment')} 人{vs_prev('enrolment')}；"
-    f"全日制在校生 {v('students')} 人{vs_prev('students')}；毕业生 {v('graduates')} 人。"
+    f"全日制在校生 {v('students')} 人{vs_prev('students')}；"
+    f"{{% if school.has_graduates %}}毕业生 {v('graduates')} 人{{% else %}}本年度无毕业生{{% endif %}}。"
 )
 
 TEACHERS = (
@@ -330,6 +331,9 @@ def add_section_content(doc, content: list[str | Table]) -> None:
             para(doc, item.caption, "表题")
             arg = ", school.short" if item.school_arg else ""
             para(doc, f'{{{{p table("{item.id}"{arg}) }}}}')
+            # a small empty paragraph: a table directly followed by a case box (also a table)
+            # would be joined with it by Word and LibreOffice
+            para(doc, "", "表格文字")
         else:
             para(doc, item)
 

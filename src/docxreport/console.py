@@ -50,6 +50,9 @@ def clean_exit(func: Callable[..., Any]) -> Callable[..., Any]:
         except DocxreportError as exc:
             click.secho(f"错误：{exc}", fg="red", err=True)
             sys.exit(1)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader (e.g. `| head`) went away: not an error
+            sys.exit(0)
         except KeyboardInterrupt:
             click.secho("已中断，未完成的输出没有写入。", fg="red", err=True)
             sys.exit(130)

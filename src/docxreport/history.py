@@ -17,7 +17,7 @@ from docxreport import layout as L
 from docxreport.catalog import Catalog
 from docxreport.issues import Issue, warning
 from docxreport.model import CURR, PREV, SchoolData
-from docxreport.rollup import _fmt
+from docxreport.rollup import plain_number
 from docxreport.workbook import read_school
 
 
@@ -37,10 +37,10 @@ def compare(sd: SchoolData, last: SchoolData, last_year: int, cat: Catalog) -> I
         before, now = last.values.get((ind.key, CURR)), sd.values.get((ind.key, PREV))
         if before is None or now is None or before.empty or _same(now.value, before.value):
             continue
-        said = "上年栏为空" if now.empty else f"上年数为 {_fmt(now.value)}"
+        said = "上年栏为空" if now.empty else f"上年数为 {plain_number(now.value)}"
         yield warning(
             now.loc,
-            f"{said}，但 {last_year} 年数据表填报的本年数为 {_fmt(before.value)}"
+            f"{said}，但 {last_year} 年数据表填报的本年数为 {plain_number(before.value)}"
             f"（{last_year}/{before.loc}）；如是更正请告知编制组，否则请改回",
             ind.name,
         )

@@ -14,7 +14,7 @@ import click.parser
 import click.types
 
 ZH = {
-    "Usage:": "用法：",
+    "Usage:": "用法：",  # click adds a space after it
     "Options": "选项",
     "Commands": "命令",
     "Arguments": "参数",
@@ -72,6 +72,12 @@ def install() -> None:
     ):
         module._ = _zh  # type: ignore[attr-defined]
     click.exceptions.ngettext = _ngettext  # type: ignore[attr-defined]
+    click.formatting.HelpFormatter.write_heading = _write_heading  # type: ignore[method-assign]
+
+
+def _write_heading(self: click.formatting.HelpFormatter, heading: str) -> None:
+    """Headings end with a full-width colon, as Chinese text does."""
+    self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:

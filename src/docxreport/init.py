@@ -24,6 +24,7 @@ from pathlib import Path
 from docxreport import layout as L
 from docxreport.catalog import Catalog, Indicator
 from docxreport.errors import InputError
+from docxreport.load import school_files
 from docxreport.model import CURR, PREV, CityData, Dataset, Scalar, School, SchoolData
 from docxreport.workbook import write_city, write_school
 from docxreport.workbook.write import Lists, Values
@@ -192,9 +193,9 @@ class Outcome:
 
 
 def school_file(folder: Path, school: School) -> Path | None:
-    """The school's workbook in ``folder`` under any of its names, if there is one."""
-    sdir = folder / L.SCHOOL_DIR
-    return next((sdir / f"{n}.xlsx" for n in school.names() if (sdir / f"{n}.xlsx").exists()), None)
+    """The school's file in ``folder`` under any of its names (even a .xls), if there is one."""
+    names = set(school.names())
+    return next((p for p in school_files(folder) if p.stem.strip() in names), None)
 
 
 def missing(folder: Path, registry: Sequence[School]) -> bool:

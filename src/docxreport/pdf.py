@@ -129,17 +129,24 @@ def convert(
     _check_inputs(docx_paths)
     groups = [docx_paths[i :: max(1, jobs)] for i in range(min(max(1, jobs), len(docx_paths)))]
     if len(groups) == 1:
-        made = _convert_group(soffice, groups[0], Path(outdir), timeout)
+        runs = [_convert_group(soffice, groups[0], Path(outdir), timeout)]
     else:
         with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-            runs = pool.map(lambda g: _convert_group(soffice, g, Path(outdir), timeout), groups)
-            made = [pdf for run in runs for pdf in run]
-    by_stem = {p.stem: p for p in made}
-    return [by_stem[p.stem] for p in docx_paths]
+            runs = list(
+                pool.map(lambda g: _convert_group(soffice, g, Path(outdir), timeout), groups)
+            )
+    made = {pdf.stem: pdf for pdfs, _ in runs for pdf in pdfs}
+    failures = [failure for _, failed in runs for failure in failed]
+    if failures:
+        written = f"（其余 {len(made)} 份已生成）" if made else ""
+        raise OutputError("；".join(failures) + written)
+    return [made[p.stem] for p in docx_paths]
 
 
-def _convert_group(soffice: str, docx_paths: list[Path], outdir: Path, timeout: int) -> list[Path]:
-    """One soffice run with a private profile for ``docx_paths``."""
+def _convert_group(
+    soffice: str, docx_paths: list[Path], outdir: Path, timeout: int
+) -> tuple[list[Path], list[str]]:
+    """One soffice run with a private profile: the PDFs written, and what failed."""
     with tempfile.TemporaryDirectory(prefix="docxreport-soffice-") as tmp:
         profile, staging = Path(tmp) / "profile", Path(tmp) / "pdf"
         (profile / "user").mkdir(parents=True)
@@ -167,25 +174,24 @@ def _convert_group(soffice: str, docx_paths: list[Path], outdir: Path, timeout: 
             ) from exc
         except OSError as exc:
             raise OutputError(f"无法启动 LibreOffice（{soffice}）：{exc}。{INSTALL_HINT}") from exc
-        return [_collect(staging, p, outdir, done) for p in docx_paths]
+        made = [(p, _collect(staging, p, outdir)) for p in docx_paths]
+    failed = [p.name for p, pdf in made if pdf is None]
+    if not failed:
+        return [pdf for _, pdf in made if pdf is not None], []
+    detail = _tail(done.stderr + "\n" + done.stdout)
+    message = f"LibreOffice 未能把 {'、'.join(failed)} 转换为 PDF（退出码 {done.returncode}"
+    message += (f"；{detail}" if detail else "") + "）"
+    return [pdf for _, pdf in made if pdf is not None], [message]
 
 
-def _collect(
-    staging: Path, docx: Path, outdir: Path, done: subprocess.CompletedProcess[str]
-) -> Path:
-    """Move the PDF made from ``docx`` into ``outdir``; fail when it is missing or broken."""
+def _collect(staging: Path, docx: Path, outdir: Path) -> Path | None:
+    """Move the PDF made from ``docx`` into ``outdir``; None when it is missing or broken."""
     made = staging / f"{docx.stem}.pdf"
-    ok = made.is_file() and made.stat().st_size > 0
-    if ok:
-        with made.open("rb") as fh:
-            ok = fh.read(5) == b"%PDF-"
-    if not ok:
-        detail = _tail(done.stderr + "\n" + done.stdout)
-        raise OutputError(
-            f"LibreOffice 未能把 {docx} 转换为 PDF（退出码 {done.returncode}"
-            + (f"；{detail}" if detail else "")
-            + "）"
-        )
+    if not made.is_file() or made.stat().st_size == 0:
+        return None
+    with made.open("rb") as fh:
+        if fh.read(5) != b"%PDF-":
+            return None
     out = outdir / made.name
     write_atomically(lambda tmp: shutil.copyfile(made, tmp), out)
     return out

@@ -30,7 +30,9 @@ def school_figure(data: Dataset, cat: Catalog, ind: Indicator, short: str, perio
         if _number(num) is not None and _number(den):
             value = _number(num) / _number(den) * rule.scale
             return Figure(
-                value, (num.loc, den.loc), f"{ind.name} = {_fmt(num.value)} / {_fmt(den.value)}"
+                value,
+                (num.loc, den.loc),
+                f"{ind.name} = {plain_number(num.value)} / {plain_number(den.value)}",
             )
     return EMPTY
 
@@ -41,7 +43,8 @@ def _number(v: Value | Figure | None) -> float | None:
     return v.value
 
 
-def _fmt(x: object) -> str:
+def plain_number(x: object) -> str:
+    """A number as typed, without binary noise: 11.26, not 11.2599999."""
     if isinstance(x, float):
         return format(Decimal(repr(x)).normalize(), "f")
     return str(x)
@@ -70,7 +73,7 @@ def computed(data: Dataset, cat: Catalog, ind: Indicator, period: str) -> tuple[
         if num.empty or den.empty or not den.value:
             return EMPTY, sorted(set(miss_n + miss_d))
         value = num.value / den.value * rule.scale
-        text = f"{ind.name} = {_fmt(num.value)} / {_fmt(den.value)}"
+        text = f"{ind.name} = {plain_number(num.value)} / {plain_number(den.value)}"
         return Figure(value, num.sources + den.sources, text), []
     if rule.rule == "distinct":
         items, sources = set(), []
@@ -144,7 +147,7 @@ def differs(published: object, value: object) -> bool:
 def _disagree(ind: Indicator, stated: Figure, calc: Figure, what: str) -> Issue:
     return warning(
         stated.sources[0],
-        f"{what} {_fmt(stated.value)}，按“{ind.city.describe()}”计算应为 "
+        f"{what} {plain_number(stated.value)}，按“{ind.city.describe()}”计算应为 "
         f"{_round(calc.value, ind.decimals)}",
         ind.name,
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from docxreport.catalog import Catalog, Indicator
 from docxreport.issues import Issue, error, warning
 from docxreport.model import CURR, PERIODS, PREV, Dataset, Location, SchoolData
-from docxreport.rollup import _fmt, differs
+from docxreport.rollup import differs, plain_number
 
 YOY_RATIO, YOY_MIN = 0.5, 20
 CASE_MAX_CHARS = 1000
@@ -34,9 +34,13 @@ def check_ranges(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:
         if not isinstance(cell.value, int | float):
             continue
         if ind.min is not None and cell.value < ind.min:
-            yield error(cell.loc, f"{_fmt(cell.value)} 小于下限 {_fmt(ind.min)}", ind.name)
+            yield error(
+                cell.loc, f"{plain_number(cell.value)} 小于下限 {plain_number(ind.min)}", ind.name
+            )
         if ind.max is not None and cell.value > ind.max:
-            yield error(cell.loc, f"{_fmt(cell.value)} 大于上限 {_fmt(ind.max)}", ind.name)
+            yield error(
+                cell.loc, f"{plain_number(cell.value)} 大于上限 {plain_number(ind.max)}", ind.name
+            )
 
 
 def check_parts(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:
@@ -52,7 +56,7 @@ def check_parts(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:
             if _num(part) is not None and _num(whole) is not None and part.value > whole.value:
                 yield error(
                     part.loc,
-                    f"其中项 {_fmt(part.value)} 大于总数“{parent.name}” {_fmt(whole.value)}"
+                    f"其中项 {plain_number(part.value)} 大于总数“{parent.name}” {plain_number(whole.value)}"
                     f"（{whole.loc.sheet}!{whole.loc.cell}）",
                     ind.name,
                 )
@@ -80,7 +84,7 @@ def check_ratios(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:
             if differs(cell.value, expected):
                 yield warning(
                     cell.loc,
-                    f"填报 {_fmt(cell.value)}，但 {_fmt(num.value)} / {_fmt(den.value)} = "
+                    f"填报 {plain_number(cell.value)}，但 {plain_number(num.value)} / {plain_number(den.value)} = "
                     f"{expected:.2f}",
                     ind.name,
                 )
@@ -104,7 +108,7 @@ def check_list_counts(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:
         if len(active) != cell.value:
             yield warning(
                 cell.loc,
-                f"填报 {_fmt(cell.value)}，但“{spec.sheet}”表列出在办的 {len(active)} 个"
+                f"填报 {plain_number(cell.value)}，但“{spec.sheet}”表列出在办的 {len(active)} 个"
                 f"（不含{'、'.join(spec.inactive_values)}）",
                 ind.name,
             )
@@ -122,7 +126,7 @@ def check_jumps(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:
         if abs(change) > YOY_RATIO and abs(curr.value - prev.value) >= YOY_MIN:
             yield warning(
                 curr.loc,
-                f"较上年变化 {change:+.0%}（{_fmt(prev.value)} → {_fmt(curr.value)}），请核实",
+                f"较上年变化 {change:+.0%}（{plain_number(prev.value)} → {plain_number(curr.value)}），请核实",
                 ind.name,
             )
 
@@ -135,7 +139,7 @@ def check_lists(sd_lists: dict, cat: Catalog) -> Iterator[Issue]:
                 v = row.get(col.key)
                 if v is None:
                     continue
-                if col.required and v.empty:
+                if col.required and v.empty and not v.invalid:
                     yield error(v.loc, f"“{col.name}”必须填写")
                 if col.choices and not v.empty and v.value not in col.choices:
                     yield error(v.loc, f"“{v.value}”不是可选值（{'、'.join(col.choices)}）")
@@ -181,7 +185,7 @@ def check_published(data: Dataset, cat: Catalog) -> Iterator[Issue]:
         year = data.year if pub.period == CURR else data.prev_year
         yield warning(
             pub.loc,
-            f"表{pub.table} 印出的{pub.school or '全市'} {year} 年数为 {_fmt(pub.value)}，"
+            f"表{pub.table} 印出的{pub.school or '全市'} {year} 年数为 {plain_number(pub.value)}，"
             f"{how}应为 {_round_like(fig.value, ind)}",
             ind.name,
         )

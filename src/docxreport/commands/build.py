@@ -86,7 +86,8 @@ def build(
     warnings = len(loaded.report.warnings) + len(extra)
     n_schools = sum(job.school is not None for job in outcome.done)
     n_city = len(outcome.done) - n_schools
+    made = [f"全市报告 {n_city} 份"] * bool(n_city) + [f"学校报告 {n_schools} 份"] * bool(n_schools)
     click.echo(
-        f"完成：生成 {len(outcome.written)} 份报告（全市 {n_city} 份、学校 {n_schools} 份），"
-        f"在 {out / str(loaded.data.year)}；{warnings} 个警告，详见 docxreport check。"
+        f"完成：生成{'、'.join(made)}，保存在 {out / str(loaded.data.year)}；"
+        f"{warnings} 个警告，详见 docxreport check。"
     )

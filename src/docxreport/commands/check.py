@@ -1,4 +1,4 @@
-"""``docxreport check``: validate a year's workbooks and list every problem."""
+"""``docxreport check``: validate a year's workbooks and the templates, list every problem."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from docxreport.catalog import default_catalog
 from docxreport.console import clean_exit, print_report
+from docxreport.errors import InputError
+from docxreport.issues import Report
 from docxreport.load import load_year
+from docxreport.templatecheck import check_templates
 
 
 @click.command("check", options_metavar="[选项]")
@@ -22,15 +26,37 @@ from docxreport.load import load_year
     show_default=True,
     help="存放各年度文件夹的输入文件夹。",
 )
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("templates"),
+    metavar="文件夹",
+    show_default=True,
+    help="同时检查的 Word 模板所在的文件夹；默认文件夹不存在时跳过模板检查。",
+)
 @click.option("--strict", is_flag=True, help="有警告时也以失败状态退出。")
+@click.pass_context
 @clean_exit
-def check(year: int | None, inputs: Path, strict: bool) -> None:
-    """检查某年度的全部工作簿，列出每个错误和警告（文件、工作表、单元格）。
+def check(
+    ctx: click.Context, year: int | None, inputs: Path, templates: Path, strict: bool
+) -> None:
+    """检查某年度的全部工作簿和 Word 模板，列出每个错误和警告（文件、工作表、单元格或段落）。
 
     没有错误时退出状态为 0，有错误时为 1；加 --strict 时有警告也为 1。
     """
-    loaded = load_year(inputs, year, default_catalog())
+    explicit = ctx.get_parameter_source("templates") != ParameterSource.DEFAULT
+    if explicit and not templates.is_dir():
+        raise InputError(f"找不到模板文件夹 {templates}")
+    cat = default_catalog()
+    loaded = load_year(inputs, year, cat)
     click.echo(f"检查 {loaded.folder}：")
     print_report(loaded.report)
-    failed = not loaded.report.valid or (strict and loaded.report.warnings)
+    reports = [loaded.report]
+    if templates.is_dir():
+        click.echo(f"检查模板 {templates}：")
+        reports.append(Report(check_templates(templates, cat)))
+        print_report(reports[-1])
+    else:
+        click.echo(f"没有模板文件夹 {templates}，跳过模板检查。")
+    failed = any(not r.valid or (strict and r.warnings) for r in reports)
     sys.exit(1 if failed else 0)

@@ -130,11 +130,15 @@ def has_style(container: Any, name: str) -> bool:
     return name in container.part.styles
 
 
-def write_cell(cell: _Cell, spec: Cell, size: Length, styled: bool) -> None:
-    """Put ``spec.text`` into ``cell``'s first paragraph, formatted for a table."""
+def write_cell(cell: _Cell, spec: Cell, size: Length, style_id: str | None) -> None:
+    """Put ``spec.text`` into ``cell``'s first paragraph, formatted for a table.
+
+    ``style_id`` is the id of style "表格文字" when the document has it: set directly,
+    because looking a style up by name scans every style of the document.
+    """
     paragraph = cell.paragraphs[0]
-    if styled:
-        paragraph.style = CELL_STYLE
+    if style_id:
+        paragraph._p.style = style_id
     else:
         fmt = paragraph.paragraph_format
         fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), 1.0
@@ -163,12 +167,14 @@ def emit_grid(container: Any, grid: Grid, width_mm: float = TEXT_WIDTH_MM) -> Ta
         table.cell(r0, c0).merge(table.cell(r1, c1))
     set_table_width(table, column_widths(grid.weights, width_mm))
     size = SIZE_SMALL if ncols > WIDE_COLUMNS else SIZE_NORMAL
-    styled = has_style(container, CELL_STYLE)
+    style_id = (
+        container.part.styles[CELL_STYLE].style_id if has_style(container, CELL_STYLE) else None
+    )
     cells = table._cells  # computed once: table.cell(r, c) recomputes the whole grid each call
     for r, row in enumerate(grid.rows):
         for c, spec in enumerate(row):
             if spec is not None:
-                write_cell(cells[r * ncols + c], spec, size, styled)
+                write_cell(cells[r * ncols + c], spec, size, style_id)
     for tc in table._tbl.iter(qn("w:tc")):
         _Cell(tc, table).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     mark_rows(table, grid.header_rows)

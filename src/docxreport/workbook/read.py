@@ -7,12 +7,13 @@ input.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
+from defusedxml import DefusedXmlException
+from openpyxl.utils.escape import unescape
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docxreport import layout as L
@@ -29,35 +30,56 @@ from docxreport.model import (
     Value,
 )
 from docxreport.normalize import clean_text, parse_number, parse_year
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+from docxreport.workbook import guard
 
 
 @dataclass
 class Book:
-    """An opened workbook: cached values, formulas, and the file's label."""
+    """An opened workbook: cached values, formulas, and the file's label.
+
+    ``expected`` names the sheets the reader looks for (for a hint when one was renamed);
+    ``bad`` holds the cells whose value cannot be trusted, already reported.
+    """
 
     rel: str
     values: openpyxl.Workbook
     formulas: openpyxl.Workbook
     issues: list[Issue] = field(default_factory=list)
+    expected: frozenset[str] = frozenset()
+    bad: set[tuple[str, str]] = field(default_factory=set)
+    _seen: set[str] = field(default_factory=set)
+    _seen_merges: set[tuple[str, str]] = field(default_factory=set)
 
     def sheet(self, name: str) -> Worksheet | None:
-        if name in self.values.sheetnames:
-            return self.values[name]
-        self.issues.append(error(Location(self.rel, name), f"缺少工作表“{name}”"))
-        return None
+        if name not in self.values.sheetnames:
+            message = guard.missing_sheet(name, self.values.sheetnames, self.expected)
+            self.issues.append(error(Location(self.rel, name), message))
+            return None
+        ws = self.values[name]
+        if name not in self._seen:
+            self._seen.add(name)
+            for cell, message in guard.hidden_data(ws):
+                self.issues.append(warning(self.loc(ws, cell), message))
+        return ws
 
     def loc(self, ws: Worksheet, cell: str) -> Location:
         return Location(self.rel, ws.title, cell)
 
     def raw(self, ws: Worksheet, cell: str) -> object:
-        """A cell's cached value; reports a formula that was never calculated."""
+        """A cell's cached value; reports a merged cell or a formula that was never calculated."""
+        merged = guard.merged_range_at(ws, cell)
+        if merged:
+            self.bad.add((ws.title, cell))
+            if (ws.title, merged) not in self._seen_merges:
+                self._seen_merges.add((ws.title, merged))
+                self.issues.append(error(self.loc(ws, cell), guard.merged_message(merged)))
         value = ws[cell].value
+        if isinstance(value, str):
+            value = unescape(value)  # Excel writes control characters as _x0007_
         if value is None:
             formula = self.formulas[ws.title][cell].value
             if isinstance(formula, str) and formula.startswith("="):
+                self.bad.add((ws.title, cell))
                 self.issues.append(
                     error(
                         self.loc(ws, cell),
@@ -67,37 +89,29 @@ class Book:
                 )
         return value
 
+    def is_bad(self, ws: Worksheet, cell: str) -> bool:
+        return (ws.title, cell) in self.bad
 
-def open_book(path: Path, rel: str) -> tuple[Book | None, list[Issue]]:
+
+def open_book(
+    path: Path, rel: str, expected: frozenset[str] = frozenset()
+) -> tuple[Book | None, list[Issue]]:
     """Open ``path``; on failure return a located error instead of raising."""
     loc = Location(rel)
-    problem = _sniff(path)
+    problem = guard.sniff(path)
     if problem:
         return None, [error(loc, problem)]
     try:
+        oversized = guard.oversized_sheets(path)
+        if oversized:
+            return None, [error(Location(rel, sheet), message) for sheet, message in oversized]
         values = openpyxl.load_workbook(path, data_only=True)
         formulas = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
+        if guard.caused_by(exc, DefusedXmlException):
+            return None, [error(loc, guard.UNSAFE_XML)]
         return None, [error(loc, f"文件已损坏，无法作为 .xlsx 读取（{type(exc).__name__}）")]
-    return Book(rel, values, formulas), []
-
-
-def _sniff(path: Path) -> str | None:
-    try:
-        head = path.read_bytes()[:8]
-    except OSError as exc:
-        return f"无法读取文件：{exc.strerror}"
-    if not head:
-        return "文件为空（0 字节）"
-    if head.startswith(_OLE_MAGIC):
-        if _ENCRYPTED in path.read_bytes():
-            return "工作簿设置了打开密码（已加密），请取消密码后另存为 .xlsx"
-        return "这是旧版 .xls 文件改了扩展名，请在 Excel/WPS 中另存为 .xlsx"
-    if not zipfile.is_zipfile(path):
-        if head.startswith(b"PK\x03\x04"):
-            return "文件已损坏（内容不完整），请重新保存或重新发送"
-        return "不是 .xlsx 文件（可能是 CSV 或其他文件改了扩展名），请另存为 Excel 工作簿"
-    return None
+    return Book(rel, values, formulas, expected=expected), []
 
 
 def _check_headers(book: Book, ws: Worksheet, expected: tuple[str, ...]) -> bool:
@@ -106,11 +120,12 @@ def _check_headers(book: Book, ws: Worksheet, expected: tuple[str, ...]) -> bool
         cell = ws.cell(row=1, column=col)
         got = clean_text(cell.value) or ""
         if got != want:
+            moved = "" if not ok else guard.moved_header_hint(ws, want, cell.coordinate)
             ok = False
             book.issues.append(
                 error(
                     book.loc(ws, cell.coordinate),
-                    f"表头应为“{want}”，实际为“{got}”；请勿移动或改写表头",
+                    f"表头应为“{want}”，实际为“{got}”；请勿移动或改写表头{moved}",
                 )
             )
     return ok
@@ -131,17 +146,16 @@ def _keyed_rows(book: Book, ws: Worksheet) -> dict[str, int]:
 def read_value(book: Book, ws: Worksheet, cell: str, ind: Indicator) -> Value:
     """Read and normalise one indicator cell, reporting what is wrong with it."""
     loc = book.loc(ws, cell)
-    reported = len(book.issues)
     raw = book.raw(ws, cell)
-    uncalculated = len(book.issues) > reported
+    flawed = book.is_bad(ws, cell)
     if not ind.numeric:
-        return Value(clean_text(raw), loc, invalid=uncalculated)
+        return Value(clean_text(raw), loc, invalid=flawed)
     parsed = parse_number(raw, ind.kind, ws[cell].number_format)
     if parsed.error:
         book.issues.append(error(loc, parsed.error, ind.name))
     if parsed.warning:
         book.issues.append(warning(loc, parsed.warning, ind.name))
-    return Value(parsed.value, loc, invalid=uncalculated or bool(parsed.error))
+    return Value(parsed.value, loc, invalid=flawed or bool(parsed.error))
 
 
 def _read_indicator_sheet(
@@ -177,13 +191,14 @@ def _read_list(book: Book, spec: ListSpec, year: int) -> list[Row]:
             cell = ws.cell(row=r, column=c).coordinate
             loc = book.loc(ws, cell)
             raw = book.raw(ws, cell)
+            flawed = book.is_bad(ws, cell)
             if col.kind == "text":
-                row[col.key] = Value(clean_text(raw), loc)
+                row[col.key] = Value(clean_text(raw), loc, invalid=flawed)
                 continue
             parsed = parse_number(raw, col.kind)
             if parsed.error:
                 book.issues.append(error(loc, parsed.error, col.name))
-            row[col.key] = Value(parsed.value, loc)
+            row[col.key] = Value(parsed.value, loc, invalid=flawed or bool(parsed.error))
         if any(not v.empty for v in row.values()):
             rows.append(row)
     return rows
@@ -208,13 +223,19 @@ def read_school(
     path: Path, rel: str, cat: Catalog, school: School, year: int
 ) -> tuple[SchoolData | None, list[Issue]]:
     """Read one school's workbook; ``school`` is the registry slot it was found in."""
-    book, issues = open_book(path, rel)
+    sheets = [L.INFO_SHEET] + [name for name, _ in L.school_sheets(cat)]
+    sheets += [cat.list(list_id).sheet for list_id in L.LIST_SHEETS.school]
+    book, issues = open_book(path, rel, frozenset(sheets))
     if book is None:
         return None, issues
     data = SchoolData(school=school, file=rel)
     info = _read_info(book, L.SCHOOL_INFO)
+    stamped = len(book.issues)
     _check_stamp(book, info, school, year)
     data.year = parse_year(info["year"].value) if "year" in info else None
+    if len(book.issues) > stamped:
+        # Another school's or another year's workbook: its sheets would only add noise.
+        return data, book.issues
     for sheet_name, inds in L.school_sheets(cat):
         ws = book.sheet(sheet_name)
         if ws is not None:
@@ -250,7 +271,9 @@ def _check_stamp(book: Book, info: dict[str, Value], school: School, year: int) 
 
 def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData | None, list[Issue]]:
     """Read the bureau's workbook (市级.xlsx)."""
-    book, issues = open_book(path, rel)
+    sheets = [L.INFO_SHEET, L.TEAM_SHEET, L.REGISTRY_SHEET, L.CITY_VALUES_SHEET, L.PUBLISHED_SHEET]
+    sheets += [cat.list(list_id).sheet for list_id in L.LIST_SHEETS.city]
+    book, issues = open_book(path, rel, frozenset(sheets))
     if book is None:
         return None, issues
     city = CityData(file=rel)

@@ -1,0 +1,395 @@
+"""Check the Word templates before a build: Jinja syntax, unknown names, split tags.
+
+Each template is read with python-docx (docxtpl stays in :mod:`docxreport.render`). Every
+paragraph's text is taken as Word shows it; docxtpl's markers (``{%p``, ``{{r``, ``{%tr``…)
+and smart quotes inside tags are normalised the way docxtpl does, and each part (body,
+headers, footers) is parsed by Jinja as one source, one line per paragraph, so that a
+Jinja line number is a paragraph number.
+
+Problems are located issues, ``templates/city.docx › 正文!段落 12``, whose message quotes
+the paragraph. Checked:
+
+- Jinja syntax (with the paragraph of the unclosed block when a block is never closed);
+- a tag left open at the end of its paragraph (docxtpl cannot render it);
+- names the data model does not provide (the names come from
+  :func:`docxreport.context.make_context`, so they cannot go stale), and attributes
+  ``region.x`` / ``school.x`` that do not exist;
+- ``v("key")`` / ``change("key")`` with a key not in the catalog, ``table("id")`` not in
+  the catalog, ``toc(kind)`` of an unknown kind;
+- a tag that Word split over several runs: a **warning**. docxtpl joins the pieces, so the
+  report comes out right, but the value takes the first piece's formatting and the tag
+  breaks easily when someone edits it; Word users take such a tag as a warning sign.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
+from functools import cache
+from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from docxreport.build import CITY_TEMPLATE, SCHOOL_TEMPLATE
+from docxreport.catalog import Catalog
+from docxreport.issues import Issue, error, warning
+from docxreport.model import PERIODS, CityData, Dataset, Location, School
+from docxreport.render.numbering import TOC_KINDS
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+_MARK = re.compile(r"\{[{%#]|[}%#]\}")
+_DOCXTPL_PREFIX = re.compile(r"\{([{%#])(?:p|tr|tc|r) ")
+_PARAGRAPH_TAG = re.compile(r"\{%p .*?%\}|\{\{p .*?\}\}|\{#p .*?#\}")
+_DOCXTPL_CELL_TAGS = (
+    (re.compile(r"\{%\s*(?:colspan|cellbg)\s+(.*?)\s*%\}"), r"{{ \1 }}"),
+    (re.compile(r"\{%\s*[vh]m\s*%\}"), ""),
+)
+_SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+_BLOCKS = ("for", "if", "macro", "call", "filter", "with", "block", "raw", "autoescape")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph as Word shows it; ``runs[i]`` is the run holding character ``i``."""
+
+    number: int
+    text: str
+    runs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Part:
+    """The body, a header or a footer: docxtpl renders each as one Jinja template."""
+
+    name: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+# -- entry points ------------------------------------------------------------------------------
+
+
+def template_files(folder: Path) -> list[Path]:
+    """The .docx files in ``folder``, without Word/WPS lock files and hidden temporaries."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() == ".docx" and not p.name.startswith(("~$", "."))
+    )
+
+
+def check_templates(folder: Path, cat: Catalog) -> list[Issue]:
+    """Check every template in ``folder``; locations read ``<folder name>/<file>``."""
+    issues: list[Issue] = []
+    for path in template_files(folder):
+        issues += check_template(path, f"{folder.resolve().name}/{path.name}", cat)
+    return issues
+
+
+def check_template(path: Path, rel: str, cat: Catalog) -> list[Issue]:
+    """Check one template; ``rel`` is how its location is shown."""
+    parts, problem = read_parts(path)
+    if problem:
+        return [error(Location(rel), problem)]
+    known = context_names(path.name)
+    issues: list[Issue] = []
+    for part in parts:
+        issues += _check_part(rel, part, cat, known, path.name)
+    return issues
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def read_parts(path: Path) -> tuple[list[Part], str | None]:
+    """The body, headers and footers of ``path``, or a Chinese reason it cannot be read."""
+    head = path.read_bytes()[:8]
+    if not head:
+        return [], "模板文件为空（0 字节）"
+    if head.startswith(_OLE_MAGIC):
+        return [], "模板是旧版 .doc 文件或设置了打开密码，请在 Word/WPS 中另存为 .docx"
+    if not zipfile.is_zipfile(path):
+        return [], "不是 Word .docx 文件（可能已损坏或改了扩展名），请在 Word/WPS 中另存为 .docx"
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several types for a bad package
+        return (
+            [],
+            f"无法作为 Word .docx 文件读取（{type(exc).__name__}），请在 Word/WPS 中另存为 .docx",
+        )
+    parts = [Part("正文", _paragraphs(document.element.body))]
+    others = [p for p in document.part.package.iter_parts() if _side_part(p.partname)]
+    for part in sorted(others, key=lambda p: str(p.partname)):
+        parts.append(Part(_side_part(part.partname), _paragraphs(part.element)))
+    return parts, None
+
+
+def _side_part(partname: str) -> str:
+    """``页眉 1`` for /word/header1.xml, ``页脚 2`` for /word/footer2.xml, else ""."""
+    match = re.fullmatch(r"/word/(header|footer)(\d*)\.xml", str(partname))
+    if not match:
+        return ""
+    return f"{'页眉' if match[1] == 'header' else '页脚'} {match[2] or 1}"
+
+
+def _paragraphs(root) -> tuple[Paragraph, ...]:
+    out = []
+    for number, p in enumerate(root.iter(qn("w:p")), start=1):
+        text, runs, run_ids = [], [], {}
+        for t in p.iter(qn("w:t")):
+            if next(t.iterancestors(qn("w:p")), None) is not p:
+                continue  # a text box's paragraph nested in this one: it has its own number
+            piece = (t.text or "").replace("\n", " ")
+            run = run_ids.setdefault(id(t.getparent()), len(run_ids))
+            text.append(piece)
+            runs += [run] * len(piece)
+        out.append(Paragraph(number, "".join(text), tuple(runs)))
+    return tuple(out)
+
+
+# -- the names a template may use ------------------------------------------------------------------
+
+
+@cache
+def _contexts() -> dict[str, dict]:
+    """The city and the school context of :func:`make_context`, built on an empty dataset."""
+    from docxreport.catalog import default_catalog
+    from docxreport.context import make_context
+
+    school = School("学校", "学校")
+    data = Dataset(year=2000, city=CityData(file="", registry=[school]), schools=[])
+    city, _ = make_context(None, data, default_catalog(), Path())
+    own, _ = make_context(None, data, default_catalog(), Path(), school=school.short)
+    return {CITY_TEMPLATE: city, SCHOOL_TEMPLATE: own}
+
+
+def context_names(template: str) -> dict:
+    """Name → sample value a template may use: the school names only in school templates."""
+    contexts = _contexts()
+    if template in contexts:
+        return contexts[template]
+    return {**contexts[CITY_TEMPLATE], **contexts[SCHOOL_TEMPLATE]}
+
+
+# -- checks ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Checker:
+    rel: str
+    part: Part
+    cat: Catalog
+    known: dict
+    template: str
+
+    def issue(
+        self, make, line: int, message: str, span: tuple[int, int] | str | None = None
+    ) -> Issue:
+        """An issue at paragraph ``line``; ``span`` (or a text to find) centres the excerpt."""
+        para = self.part.paragraphs[min(max(line, 1), len(self.part.paragraphs)) - 1]
+        if isinstance(span, str):
+            at = para.text.find(span)
+            span = (at, at + len(span)) if at >= 0 else None
+        loc = Location(self.rel, self.part.name, f"段落 {para.number}")
+        return make(loc, f"{message}。所在段落：“{excerpt(para.text, span)}”")
+
+
+def _check_part(rel: str, part: Part, cat: Catalog, known: dict, template: str) -> list[Issue]:
+    if not any(_MARK.search(p.text) for p in part.paragraphs):
+        return []
+    check = _Checker(rel, part, cat, known, template)
+    issues = list(_split_tags(check)) + list(_unclosed_tags(check))
+    if any(i.is_error for i in issues):
+        return issues  # Jinja would only repeat the open tag less clearly
+    source = "\n".join(jinja_line(p.text) for p in part.paragraphs)
+    try:
+        ast = SandboxedEnvironment().parse(source)
+    except TemplateSyntaxError as exc:
+        return [*issues, _syntax_issue(check, exc)]
+    return issues + list(_names(check, ast)) + list(_calls(check, ast))
+
+
+def jinja_line(text: str) -> str:
+    """A paragraph's text as docxtpl hands it to Jinja."""
+    tag = _PARAGRAPH_TAG.search(text)
+    if tag:
+        text = tag.group(0)  # docxtpl replaces the whole paragraph with its {%p %} tag
+    text = _TAG.sub(lambda m: m.group(0).translate(_SMART_QUOTES), text)
+    text = _DOCXTPL_PREFIX.sub(r"{\1 ", text)
+    for pattern, repl in _DOCXTPL_CELL_TAGS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _split_tags(check: _Checker) -> Iterator[Issue]:
+    for p in check.part.paragraphs:
+        for m in _TAG.finditer(p.text):
+            pieces = len(set(p.runs[m.start() : m.end()]))
+            if pieces > 1:
+                yield check.issue(
+                    warning,
+                    p.number,
+                    f"标记“{m.group(0)}”被 Word 拆成了 {pieces} 段格式不同的文字；生成时仍能替换，"
+                    "但格式取第一段，以后修改也容易弄坏。建议删除后一次输完整个标记",
+                    m.span(),
+                )
+
+
+def _unclosed_tags(check: _Checker) -> Iterator[Issue]:
+    """A tag must open and close in one paragraph; a stray closer is printed as it is."""
+    closer = {"{{": "}}", "{%": "%}", "{#": "#}"}
+    for p in check.part.paragraphs:
+        opened: re.Match | None = None
+        for m in _MARK.finditer(p.text):
+            mark = m.group(0)
+            if mark in closer:
+                if opened is None:
+                    opened = m
+                    continue
+                yield _open_tag(check, p, opened, closer[opened.group(0)], m.start())
+                opened = m
+            elif opened is not None:
+                opened = None
+            elif mark in ("}}", "%}"):
+                yield check.issue(
+                    warning,
+                    p.number,
+                    f"“{mark}”前面没有对应的“{'{{' if mark == '}}' else '{%'}”，会原样印在报告中",
+                    m.span(),
+                )
+        if opened is not None:
+            yield _open_tag(check, p, opened, closer[opened.group(0)], len(p.text))
+
+
+def _open_tag(check: _Checker, p: Paragraph, m: re.Match, close: str, end: int) -> Issue:
+    shown = p.text[m.start() : end].strip()
+    return check.issue(
+        error,
+        p.number,
+        f"标记“{shown}”没有在本段落中结束（缺少“{close}”）；一个标记必须写在同一段落内",
+        (m.start(), end),
+    )
+
+
+def _syntax_issue(check: _Checker, exc: TemplateSyntaxError) -> Issue:
+    message = exc.message or ""
+    line = exc.lineno or 1
+    block = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
+    if block:
+        line = _unclosed_block_line(check.part, block[1]) or line
+    return check.issue(
+        error, line, f"模板语法错误：{_syntax_words(message)}（Jinja 原文：{message}）"
+    )
+
+
+def _unclosed_block_line(part: Part, name: str) -> int | None:
+    """The paragraph opening the innermost ``{% name %}`` block never closed."""
+    stack: list[tuple[str, int]] = []
+    for line, p in enumerate(part.paragraphs, start=1):
+        for m in re.finditer(r"\{%-?\s*(\w+)", jinja_line(p.text)):
+            word = m[1]
+            if word in _BLOCKS:
+                stack.append((word, line))
+            elif word.startswith("end") and stack and stack[-1][0] == word[3:]:
+                stack.pop()
+    opened = [line for word, line in stack if word == name]
+    return opened[-1] if opened else None
+
+
+def _syntax_words(message: str) -> str:
+    """Jinja's English syntax errors in a few Chinese words."""
+    if m := re.match(r"Encountered unknown tag '(\w+)'", message):
+        tag = m[1]
+        if tag.startswith("end"):
+            return f"“{{% {tag} %}}”前面没有对应的“{{% {tag[3:]} %}}”"
+        return f"未知的标记“{{% {tag} %}}”"
+    if m := re.search(r"innermost block that needs to be closed is '(\w+)'", message):
+        return f"“{{% {m[1]} %}}”缺少对应的“{{% end{m[1]} %}}”"
+    if m := re.match(r"unexpected char '(.+?)'", message):
+        return f"标记中有不能使用的字符“{m[1]}”，可能是全角符号，请改为半角"
+    if m := re.match(r"unexpected '(.+?)', expected '(.+?)'", message):
+        return f"此处应为“{m[2]}”，却是“{m[1]}”，括号或引号可能不配对"
+    if m := re.match(r"unexpected '(.+?)'", message):
+        return f"多余的“{m[1]}”，括号或引号可能不配对"
+    if m := re.match(r"expected token '(.+?)', got '(.+?)'", message):
+        return f"“{m[2]}”处有错，可能缺少运算符、逗号、括号或引号"
+    return "无法解析"
+
+
+def _names(check: _Checker, ast: nodes.Template) -> Iterator[Issue]:
+    unknown = meta.find_undeclared_variables(ast) - set(check.known)
+    declared = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    seen: set[tuple[str, int]] = set()
+    for node in ast.find_all(nodes.Name):
+        if node.ctx != "load" or node.name not in unknown or (node.name, node.lineno) in seen:
+            continue
+        seen.add((node.name, node.lineno))
+        yield check.issue(error, node.lineno, _unknown_name(node.name, check), node.name)
+    for node in ast.find_all(nodes.Getattr):
+        base = node.node
+        if not isinstance(base, nodes.Name) or base.name in declared:
+            continue
+        sample = check.known.get(base.name)
+        if is_dataclass(sample) and not hasattr(sample, node.attr):
+            attrs = "、".join(f.name for f in fields(sample))
+            yield check.issue(
+                error,
+                node.lineno,
+                f"“{base.name}.{node.attr}”：{base.name} 没有“{node.attr}”这一项（可用：{attrs}）",
+                node.attr,
+            )
+
+
+def _unknown_name(name: str, check: _Checker) -> str:
+    school_only = set(_contexts()[SCHOOL_TEMPLATE]) - set(_contexts()[CITY_TEMPLATE])
+    if name in school_only and check.template == CITY_TEMPLATE:
+        return f"占位符中的“{name}”只能用在学校报告模板（{SCHOOL_TEMPLATE}）中"
+    return f"占位符中的“{name}”不是可用的数据名称{_guess(name, check.known)}" + (
+        f"（可用：{'、'.join(sorted(check.known))}）"
+    )
+
+
+def _guess(name: str, choices) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f"，是否应为“{close[0]}”" if close else ""
+
+
+def _calls(check: _Checker, ast: nodes.Template) -> Iterator[Issue]:
+    cat = check.cat
+    tables = [t.id for t in cat.tables]
+    for call in ast.find_all(nodes.Call):
+        if not isinstance(call.node, nodes.Name) or call.node.name not in check.known:
+            continue
+        name = call.node.name
+        args = [a.value if isinstance(a, nodes.Const) else None for a in call.args]
+        first = args[0] if args else None
+        if not isinstance(first, str):
+            continue
+        problem = None
+        if name in ("v", "change") and not cat.has(first):
+            keys = [i.key for i in cat.indicators]
+            problem = f"指标目录中没有指标“{first}”{_guess(first, keys)}"
+        elif name == "v" and len(args) > 1 and args[1] is not None and args[1] not in PERIODS:
+            problem = f'v() 的第二项应为 "prev"（上年）或 "curr"（本年），实际为“{args[1]}”'
+        elif name == "table" and first not in tables:
+            problem = f"指标目录中没有表格“{first}”（可用：{'、'.join(tables)}）"
+        elif name == "toc" and first not in TOC_KINDS:
+            problem = f"未知的目录类型“{first}”（应为 {'、'.join(TOC_KINDS)} 之一）"
+        if problem:
+            yield check.issue(error, call.lineno, problem, first)
+
+
+def excerpt(text: str, span: tuple[int, int] | None = None, width: int = 80) -> str:
+    """The paragraph text, shortened around ``span`` when it is long."""
+    if len(text) <= width:
+        return text.strip()
+    start, end = span or (0, 0)
+    left = max(0, min(start - 20, len(text) - width))
+    right = max(left + width, min(len(text), end + 10))
+    return ("…" if left else "") + text[left:right].strip() + ("…" if right < len(text) else "")
