@@ -426,7 +426,7 @@ def test_filled_in_year_builds_reports_whose_prev_columns_show_the_2024_figures(
     out = tmp_path / "out"
     templates = ROOT / "templates"
     args = ["--year", "2025", "--inputs", str(year_copy), "--templates", str(templates)]
-    result = run("build", *args, "--out", str(out))
+    result = run("build", "--no-page-numbers", *args, "--out", str(out))
     assert result.exit_code == 0, result.output
     report = out / "2025" / "巴彦淖尔市中等职业教育质量年度报告（2025）.docx"
     text = "\n".join(blocks(report))

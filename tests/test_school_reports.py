@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from docxtpl import DocxTemplate
 
 from docxreport import layout as L
-from docxreport.build import SCHOOL_TEMPLATE, Job, build, plan, run_job
+from docxreport.build import SCHOOL_TEMPLATE, Job, Options, build, plan, run_job
 from docxreport.catalog import default_catalog
 from docxreport.cli import main
 from docxreport.context import make_context
@@ -78,7 +78,15 @@ def reports(
     """Every school report of the sample, by short name."""
     data, folder = sample
     out = tmp_path_factory.mktemp("out")
-    outcome = build(data, default_catalog(), folder, TEMPLATES, out, city=False)
+    outcome = build(
+        data,
+        default_catalog(),
+        folder,
+        TEMPLATES,
+        out,
+        city=False,
+        options=Options(page_numbers=False),
+    )
     assert not outcome.issues, [str(i) for i in outcome.issues]  # every photo and case placed
     return {job.school: job.out for job in outcome.done if job.school}
 
@@ -247,7 +255,17 @@ def test_school_without_graduates_gets_dashes_and_a_note(no_graduates: str) -> N
 def run_build(out: Path, *args: str):
     return CliRunner().invoke(
         main,
-        ["build", "--inputs", str(INPUTS), "--templates", str(TEMPLATES), "--out", str(out), *args],
+        [
+            "build",
+            "--no-page-numbers",
+            "--inputs",
+            str(INPUTS),
+            "--templates",
+            str(TEMPLATES),
+            "--out",
+            str(out),
+            *args,
+        ],
     )
 
 

@@ -31,7 +31,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT.parent / "shared" / "reference" / "巴彦淖尔市中等职业教育质量年度报告（2024）.txt"
@@ -684,6 +684,8 @@ def define_styles(doc) -> None:
             style_id=sid,
         )
         right_tab_with_leader(st.element.get_or_add_pPr(), TEXT_WIDTH_MM)
+        # A long entry wraps before the page-number column instead of pushing it to a new line.
+        st.paragraph_format.right_indent = Twips(840)
         st.element.get_or_add_uiPriority().val = 39
         st.element.get_or_add_unhideWhenUsed()
     st = paragraph_style(
@@ -696,6 +698,7 @@ def define_styles(doc) -> None:
         style_id="TableofFigures",
     )
     right_tab_with_leader(st.element.get_or_add_pPr(), TEXT_WIDTH_MM)
+    st.paragraph_format.right_indent = Twips(840)
     for name in ("toc 1", "toc 2", "toc 3", "table of figures"):  # Word's own styles
         styles[name].element.attrib.pop(qn("w:customStyle"), None)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,14 +14,21 @@ from docxtpl import DocxTemplate
 from docxreport import layout as L
 from docxreport.catalog import Catalog
 from docxreport.context import make_context, output_name
-from docxreport.errors import InputError, TemplateError
+from docxreport.errors import InputError, OutputError, TemplateError
+from docxreport.files import write_atomically
 from docxreport.issues import Issue, warning
+from docxreport.ledger import Ledger
 from docxreport.model import Dataset, School
+from docxreport.outputs import Manifest
+from docxreport.pagenums import fill_page_numbers_many
+from docxreport.pdf import convert, find_soffice
 from docxreport.render.document import render_report
+from docxreport.workbook.sources import write_sources
 
 CITY_TEMPLATE = "city.docx"
 SCHOOL_TEMPLATE = "school.docx"
 SCHOOL_OUT_DIR = "学校"  # school reports go to out/<year>/学校/
+SOURCES_FILE = "数据来源.xlsx"
 _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -39,6 +48,12 @@ class Outcome:
 
     done: list[Job] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    kept: list[tuple[Path, str]] = field(default_factory=list)  # not overwritten, and why
+    backups: list[tuple[Path, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    pdf_missing: bool = False
+    sources: Path | None = None
 
     @property
     def written(self) -> list[Path]:
@@ -89,8 +104,13 @@ def plan(
     return jobs
 
 
-def run_job(job: Job, data: Dataset, cat: Catalog, folder: Path) -> list[Issue]:
-    """Render one report; return warnings about content the template left out."""
+def run_job(
+    job: Job, data: Dataset, cat: Catalog, folder: Path, ledger: Ledger | None = None
+) -> list[Issue]:
+    """Render one report; return warnings about content the template left out.
+
+    Every figure it prints is recorded in ``ledger``.
+    """
     if not job.template.is_file():
         raise TemplateError(f"找不到模板 {job.template}")
     try:
@@ -100,7 +120,7 @@ def run_job(job: Job, data: Dataset, cat: Catalog, folder: Path) -> list[Issue]:
         raise TemplateError(
             f"模板 {job.template} 不是有效的 Word 文件（{type(exc).__name__}）"
         ) from exc
-    context, blocks = make_context(tpl, data, cat, folder / L.PHOTO_DIR, job.school)
+    context, blocks = make_context(tpl, data, cat, folder / L.PHOTO_DIR, job.school, ledger)
     render_report(job.template, context, job.out, tpl=tpl)
     return [
         warning(
@@ -112,6 +132,16 @@ def run_job(job: Job, data: Dataset, cat: Catalog, folder: Path) -> list[Issue]:
     ]
 
 
+@dataclass
+class Options:
+    """How to write: overwrite edited files (after a backup), page numbers, PDFs."""
+
+    force: bool = False
+    page_numbers: bool = True
+    pdf: bool = False
+    notify: Callable[[str], None] = lambda message: None  # progress of the slow stages
+
+
 def build(
     data: Dataset,
     cat: Catalog,
@@ -121,12 +151,76 @@ def build(
     progress: Callable[[int, int, Job], None] = lambda i, n, job: None,
     schools: Sequence[str] | None = None,
     city: bool = True,
+    options: Options | None = None,
 ) -> Outcome:
-    """Write the planned reports; ``progress(i, n, job)`` is called before report ``i`` of ``n``."""
+    """Write the planned reports; ``progress(i, n, job)`` is called before report ``i`` of ``n``.
+
+    A report staff edited since the last build, or one open in Word/WPS, is kept
+    (see :mod:`docxreport.outputs`); the others are written atomically, one by one.
+    """
+    options = options or Options()
     outcome = Outcome()
+    year_dir = out_root / str(data.year)
+    manifest = Manifest.load(year_dir)
     jobs = plan(data, templates, out_root, schools, city)
+    ledger = Ledger()
     for i, job in enumerate(jobs, 1):
         progress(i, len(jobs), job)
-        outcome.issues += run_job(job, data, cat, folder)
+        decision = manifest.decide(job.out, options.force)
+        if not decision.write:
+            outcome.kept.append((job.out, decision.reason))
+            continue
+        if decision.backup:
+            outcome.backups.append((job.out, decision.reason))
+        ledger.report = job.school or "全市报告"
+        outcome.issues += run_job(job, data, cat, folder, ledger)
+        manifest.record(job.out)
+        manifest.save()
         outcome.done.append(job)
+    finish(outcome, manifest, options)
+    sources = year_dir / SOURCES_FILE
+    decision = manifest.decide(sources, options.force)
+    if decision.write and outcome.done:
+        write_sources(sources, ledger.entries)
+        manifest.record(sources)
+        manifest.save()
+        outcome.sources = sources
+    elif not decision.write:
+        outcome.kept.append((sources, decision.reason))
     return outcome
+
+
+def finish(outcome: Outcome, manifest: Manifest, options: Options) -> None:
+    """Fill the contents' page numbers and write PDFs, with one LibreOffice run per round."""
+    written = outcome.written
+    if not written or not (options.page_numbers or options.pdf):
+        return
+    if find_soffice() is None:
+        outcome.notes.append(
+            "未安装 LibreOffice，目录页码未填写"
+            + ("、PDF 未生成" if options.pdf else "")
+            + "。安装方法：apt-get install -y libreoffice-writer-nogui fonts-noto-cjk poppler-utils"
+        )
+        outcome.pdf_missing = options.pdf
+        return
+    what = "排版并填写目录页码" if options.page_numbers else "转换 PDF"
+    options.notify(f"正在用 LibreOffice {what}（{len(written)} 份报告，需要一些时间）…")
+    with tempfile.TemporaryDirectory(prefix="docxreport-") as tmp:
+        try:
+            if options.page_numbers:
+                results = fill_page_numbers_many(written, Path(tmp), jobs=2)
+                pdfs = [r.pdf for r in results]
+                for path in written:
+                    manifest.record(path)
+                manifest.save()
+            else:
+                pdfs = convert(written, Path(tmp) / "pdf", jobs=2)
+        except OutputError as exc:
+            outcome.notes.append(f"目录页码或 PDF 未完成：{exc}")
+            outcome.pdf_missing = options.pdf
+            return
+        if options.pdf:
+            for docx, pdf in zip(written, pdfs, strict=True):
+                target = docx.with_suffix(".pdf")
+                write_atomically(lambda tmp_path, src=pdf: shutil.copyfile(src, tmp_path), target)
+                outcome.pdfs.append(target)

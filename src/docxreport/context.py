@@ -19,12 +19,14 @@ from typing import Any
 
 from docxreport.catalog import Catalog, Indicator
 from docxreport.errors import TemplateError
-from docxreport.model import CURR, PREV, Dataset, Row
+from docxreport.ledger import Ledger
+from docxreport.model import CURR, PREV, Dataset, Figure, Row
 from docxreport.render.blocks import Case, Photo
 from docxreport.render.document import make_cases, make_figures, make_table
-from docxreport.render.fmt import format_change
-from docxreport.render.grids import figure_text, graduate_related, has_graduates
+from docxreport.render.fmt import format_change, format_value
+from docxreport.render.grids import graduate_related, has_graduates, printed_figure
 from docxreport.render.numbering import toc_marker
+from docxreport.rollup import plain_number
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,18 @@ def team_rows(data: Dataset) -> list[dict[str, Any]]:
 
 
 def make_context(
-    tpl: Any, data: Dataset, cat: Catalog, photo_root: Path, school: str | None = None
+    tpl: Any,
+    data: Dataset,
+    cat: Catalog,
+    photo_root: Path,
+    school: str | None = None,
+    ledger: Ledger | None = None,
 ) -> tuple[dict[str, Any], Blocks]:
-    """The template context for the city report, or for one school's report."""
+    """The template context for the city report, or for one school's report.
+
+    Every figure the template prints (through ``v`` or ``table``) is recorded in ``ledger``.
+    """
+    ledger = ledger if ledger is not None else Ledger()
     city = data.city
     own = None if school is None else school_info(data, school).short
     blocks = Blocks(data, photo_root, None if own is None else [own])
@@ -123,14 +134,24 @@ def make_context(
         return cat.indicator(key)
 
     def v(key: str, period: str = CURR) -> str:
-        return figure_text(data, indicator(key), period, own)
+        ind = indicator(key)
+        figure = printed_figure(data, ind, period, own)
+        text = format_value(ind, figure.value)
+        year = data.year if period == CURR else data.prev_year
+        ledger.add("正文", ind.name, f"{year} 年", text, figure)
+        return text
 
     def change(key: str) -> Any:
         ind = indicator(key)
         if own is not None and graduate_related(ind) and not has_graduates(data, own):
             return format_change(None, None, ind)
         prev, curr = data.figure(key, PREV, own), data.figure(key, CURR, own)
-        return format_change(prev.value, curr.value, ind)
+        result = format_change(prev.value, curr.value, ind)
+        if not (prev.empty or curr.empty):
+            rule = f"较上年变化 = ({plain_number(curr.value)} − {plain_number(prev.value)}) / {plain_number(prev.value)}"
+            figure = Figure(result.pct, prev.sources + curr.sources, rule)
+            ledger.add("正文", ind.name, f"较上年{result.word}（%）", result.pct, figure)
+        return result
 
     def table(table_id: str, of_school: str | None = None) -> Any:
         try:
@@ -143,7 +164,7 @@ def make_context(
             raise TemplateError(f"模板中的表格“{table_id}”引用了名册中没有的学校“{target}”")
         if own is not None and found is not None and found.short != own:
             raise TemplateError(f"学校报告中的表格“{table_id}”只能显示本校，不能显示“{target}”")
-        return make_table(tpl, spec, data, cat, target)
+        return make_table(tpl, spec, data, cat, target, ledger)
 
     def figures(section: Any) -> Any:
         photos = blocks.photos_at(str(section))

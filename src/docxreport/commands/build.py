@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from docxreport.build import Options
 from docxreport.build import build as run_build
 from docxreport.catalog import default_catalog
 from docxreport.console import clean_exit, print_report
@@ -48,6 +49,17 @@ from docxreport.load import load_year
     help="只生成这所学校的报告（简称、全称或别名均可；可重复）。",
 )
 @click.option("--city-only", is_flag=True, help="只生成全市报告，不生成各校报告。")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="覆盖生成后被修改过的报告（先把修改过的文件另存为带时间的备份）。",
+)
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 在每份 .docx 旁生成 PDF。")
+@click.option(
+    "--no-page-numbers",
+    is_flag=True,
+    help="不填写目录页码（不调用 LibreOffice，生成更快）。",
+)
 @clean_exit
 def build(
     year: int | None,
@@ -56,6 +68,9 @@ def build(
     out: Path,
     schools: tuple[str, ...],
     city_only: bool,
+    force: bool,
+    pdf: bool,
+    no_page_numbers: bool,
 ) -> None:
     """先做与 check 相同的检查，再生成全市报告和各校报告（.docx）。
 
@@ -79,7 +94,18 @@ def build(
         progress=lambda i, n, job: click.echo(f"[{i}/{n}] 正在生成{job.label}：{job.out}"),
         schools=list(schools) if schools else ([] if city_only else None),
         city=not schools,
+        options=Options(force=force, page_numbers=not no_page_numbers, pdf=pdf, notify=click.echo),
     )
+    for path, reason in outcome.backups:
+        click.echo(f"已覆盖 {path}：{reason}")
+    for path, reason in outcome.kept:
+        click.secho(f"保留 {path}：{reason}", fg="yellow")
+    for note in outcome.notes:
+        click.secho(note, fg="yellow")
+    if outcome.sources:
+        click.echo(f"数据来源清单：{outcome.sources}")
+    for path in outcome.pdfs:
+        click.echo(f"PDF：{path}")
     extra = Report(outcome.issues)
     if len(extra):
         print_report(extra)
@@ -88,6 +114,8 @@ def build(
     n_city = len(outcome.done) - n_schools
     made = [f"全市报告 {n_city} 份"] * bool(n_city) + [f"学校报告 {n_schools} 份"] * bool(n_schools)
     click.echo(
-        f"完成：生成{'、'.join(made)}，保存在 {out / str(loaded.data.year)}；"
+        f"完成：生成{'、'.join(made) or ' 0 份报告'}，保存在 {out / str(loaded.data.year)}；"
         f"{warnings} 个警告，详见 docxreport check。"
     )
+    if outcome.kept or outcome.pdf_missing:
+        sys.exit(1)

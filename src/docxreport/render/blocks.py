@@ -14,7 +14,7 @@ from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
-from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.image.image import Image
 from docx.shared import Emu, Mm, Pt, RGBColor
 
@@ -133,7 +133,16 @@ def figures_block(subdoc: Any, photos: list[Photo]) -> None:
 
 
 def add_case(container: Any, case: Case, width_mm: float = TEXT_WIDTH_MM) -> None:
-    """One case: a shaded, bordered box with title, text and photos."""
+    """One case: a shaded, bordered box with title, text and photos.
+
+    A small paragraph goes before the box: it keeps Word and LibreOffice from joining the
+    box to a table or box above it, and, unlike one after the box, it cannot spill onto
+    an otherwise empty page at the end of a chapter.
+    """
+    spacer = container.add_paragraph()
+    spacer.paragraph_format.space_before = spacer.paragraph_format.space_after = Pt(0)
+    spacer.paragraph_format.line_spacing = Pt(6)
+    spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     table = container.add_table(1, 1)
     set_table_borders(table)
     set_table_width(table, column_widths([1.0], width_mm))
@@ -143,6 +152,9 @@ def add_case(container: Any, case: Case, width_mm: float = TEXT_WIDTH_MM) -> Non
     ensure_paragraph_style(container, CASE_TITLE_STYLE)
     title = cell.paragraphs[0]
     title.style = CASE_TITLE_STYLE
+    # Inside a table, keep-with-next would hold the whole box together and leave half
+    # a page empty before a long case; let the box break across pages instead.
+    title.paragraph_format.keep_with_next = False
     title.add_run(clean_text(case.title))
     for text in case.paragraphs:
         paragraph = cell.add_paragraph(clean_text(text))
@@ -150,8 +162,6 @@ def add_case(container: Any, case: Case, width_mm: float = TEXT_WIDTH_MM) -> Non
         set_indent_chars(paragraph, 0, 2)
     for photo in case.photos:
         add_photo(cell, photo, width_mm - CASE_PADDING_MM)
-    # a paragraph between consecutive boxes keeps Word from joining the tables
-    container.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
 def cases_block(subdoc: Any, cases: list[Case]) -> None:

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from docxreport.catalog import Catalog, TableSpec
 from docxreport.errors import DocxreportError, TemplateError
 from docxreport.files import write_atomically
+from docxreport.ledger import Ledger
 from docxreport.model import Dataset
 from docxreport.render.blocks import Case, Photo, cases_block, figures_block
 from docxreport.render.fmt import clean_text
@@ -49,11 +50,16 @@ _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tre
 
 
 def make_table(
-    tpl: DocxTemplate, spec: TableSpec, data: Dataset, catalog: Catalog, school: str | None = None
+    tpl: DocxTemplate,
+    spec: TableSpec,
+    data: Dataset,
+    catalog: Catalog,
+    school: str | None = None,
+    ledger: Ledger | None = None,
 ) -> Subdoc:
     """A subdocument holding table ``spec``; insert it with ``{{p table(...) }}``."""
     sd = tpl.new_subdoc()
-    add_table(sd, spec, data, catalog, school)
+    add_table(sd, spec, data, catalog, school, ledger)
     return sd
 
 

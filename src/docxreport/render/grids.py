@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from docxreport.catalog import Catalog, Indicator, TableSpec
 from docxreport.errors import TemplateError
-from docxreport.model import CURR, EMPTY, PERIODS, PREV, Dataset
+from docxreport.model import CURR, EMPTY, PERIODS, PREV, Dataset, Figure, Value
 from docxreport.render.fmt import DASH, format_plain, format_value
 
 TEXT_COLUMN_WEIGHT = 3.0  # a text column (备注) of a row-per-school table is wider
@@ -28,6 +28,7 @@ class Cell:
     text: str
     align: str = "center"
     indent: int = 0
+    figure: Figure | None = None  # the printed figure, for the data-source listing
 
 
 @dataclass
@@ -76,21 +77,30 @@ def has_graduates(data: Dataset, school: str, period: str = CURR) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
-def figure_text(data: Dataset, ind: Indicator, period: str, school: str | None = None) -> str:
-    """The printed figure of the city or of ``school``: — when it is empty, when the school
-    sent no workbook, or when the figure is about graduates and the school had none."""
+def printed_figure(data: Dataset, ind: Indicator, period: str, school: str | None = None) -> Figure:
+    """The figure printed for the city or for ``school``: empty (—) when it is empty, when the
+    school sent no workbook, or when the figure is about graduates and the school had none."""
     if school is not None and graduate_related(ind) and not has_graduates(data, school, period):
-        return DASH
+        return EMPTY
     try:
-        figure = data.figure(ind.key, period, school)
+        return data.figure(ind.key, period, school)
     except StopIteration:
-        figure = EMPTY
-    return format_value(ind, figure.value)
+        return EMPTY
 
 
-def _total(data: Dataset, ind: Indicator, period: str) -> str:
+def figure_text(data: Dataset, ind: Indicator, period: str, school: str | None = None) -> str:
+    return format_value(ind, printed_figure(data, ind, period, school).value)
+
+
+def _figure_cell(data: Dataset, ind: Indicator, period: str, school: str | None) -> Cell:
+    figure = printed_figure(data, ind, period, school)
+    return Cell(format_value(ind, figure.value), figure=figure)
+
+
+def _total(data: Dataset, ind: Indicator, period: str) -> Cell:
     """A chapter table's 合计 cell: computed from the schools' rows by the catalog's rule."""
-    return format_value(ind, data.total(ind.key, period).value)
+    figure = data.total(ind.key, period)
+    return Cell(format_value(ind, figure.value), figure=figure)
 
 
 def _year_label(data: Dataset, period: str, sep: str = " ") -> str:
@@ -142,12 +152,12 @@ def _schools_rows(spec: TableSpec, data: Dataset, catalog: Catalog, school: str 
             if grouped:
                 header[1].append(None)  # merged down from row 0
     body: list[list[Cell | None]] = [
-        [Cell(s)] + [Cell(figure_text(data, i, c.period, s)) for i, c in cols]
+        [Cell(s)] + [_figure_cell(data, i, c.period, s) for i, c in cols]
         for s in _schools(data, school)
     ]
     if spec.total_label and school is None:
-        total = [_total(data, i, c.period) if i.numeric else "" for i, c in cols]
-        body.append([Cell(t) for t in [spec.total_label, *total]])
+        total = [_total(data, i, c.period) if i.numeric else Cell("") for i, c in cols]
+        body.append([Cell(spec.total_label), *total])
     weights = [1.4] + [1.0 if i.numeric else TEXT_COLUMN_WEIGHT for i, _ in cols]
     grid = Grid(header + body, weights, len(header))
     if grouped:
@@ -194,8 +204,8 @@ def _indicators_rows(spec: TableSpec, data: Dataset, catalog: Catalog, school: s
         cells = [Cell(row.seq or "")] if spec.show_seq else []
         cells.append(Cell(label, "left", catalog.depth(row.key)))
         cells += [Cell(ind.unit or "")] if spec.show_unit else []
-        cells += [Cell(figure_text(data, ind, p, s)) for s, p in columns]
-        cells += [Cell(_total(data, ind, CURR))] if totals else []
+        cells += [_figure_cell(data, ind, p, s) for s, p in columns]
+        cells += [_total(data, ind, CURR)] if totals else []
         rows.append(cells)
     weights = [0.6] * spec.show_seq + [2.4] + [0.8] * spec.show_unit
     grid = Grid(rows, weights + [1.0] * len(columns) + [1.2] * totals)
@@ -215,8 +225,8 @@ def _years_rows(spec: TableSpec, data: Dataset, catalog: Catalog, school: str | 
     rows: list[list[Cell | None]] = [[Cell(t) for t in [spec.corner, *heads, *totals]]]
     for period in PERIODS:
         cells = [Cell(_year_label(data, period))]
-        cells += [Cell(figure_text(data, ind, period, s)) for s in schools]
-        cells += [Cell(_total(data, ind, period))] if totals else []
+        cells += [_figure_cell(data, ind, period, s) for s in schools]
+        cells += [_total(data, ind, period)] if totals else []
         rows.append(cells)
     return Grid(rows, [1.2] + [1.0] * (len(schools) + len(totals)))
 
@@ -236,8 +246,8 @@ def _annex(spec: TableSpec, data: Dataset, catalog: Catalog, school: str | None)
                 Cell(row.seq or ""),
                 Cell(label, "left", catalog.depth(row.key)),
                 Cell(ind.unit or ""),
-                Cell(figure_text(data, ind, PREV, school)),
-                Cell(figure_text(data, ind, CURR, school)),
+                _figure_cell(data, ind, PREV, school),
+                _figure_cell(data, ind, CURR, school),
             ]
         )
     grid = Grid(rows, [0.7, 4.2, 1.0, 1.4, 1.4])
@@ -259,10 +269,48 @@ def _list(spec: TableSpec, data: Dataset, catalog: Catalog, school: str | None) 
     except StopIteration:
         items = []
     rows: list[list[Cell | None]] = [[Cell(n) for n in names]]
-    rows += [[Cell(format_plain(item.get(c.key))) for c in columns] for item in items]
+    rows += [[_list_cell(item.get(c.key)) for c in columns] for item in items]
     if not items:
         rows.append([Cell(DASH) for _ in columns])
     return Grid(rows, [1.3 if c.kind == "text" else 1.0 for c in columns])
+
+
+def _list_cell(value: Value | None) -> Cell:
+    """A list cell; every non-empty one (codes included) is traced to its workbook cell."""
+    text = format_plain(value)
+    if value is None or value.empty:
+        return Cell(text)
+    return Cell(text, figure=Figure(value.value, (value.loc,)))
+
+
+def ledger_rows(grid: Grid) -> list[tuple[str, str, str, Figure]]:
+    """(row label, column label, printed text, figure) for every figure cell of ``grid``."""
+
+    def above(r: int, c: int) -> Cell | None:
+        while r >= 0 and grid.rows[r][c] is None:
+            r -= 1
+        return grid.rows[r][c] if r >= 0 else None
+
+    def header(c: int) -> str:
+        parts = []
+        for r in range(grid.header_rows):
+            cc = c
+            while cc > 0 and grid.rows[r][cc] is None and above(r, cc) is None:
+                cc -= 1
+            cell = grid.rows[r][cc] or above(r, cc)
+            if cell and cell.text and cell.text not in parts:
+                parts.append(cell.text)
+        return " ".join(parts)
+
+    out = []
+    for r in range(grid.header_rows, len(grid.rows)):
+        labels = [above(r, c) for c in range(len(grid.rows[r]))]
+        label = " ".join(x.text for x in labels if x and x.figure is None and x.text)
+        label = label or (labels[0].text if labels and labels[0] else "")
+        for c, cell in enumerate(grid.rows[r]):
+            if cell is not None and cell.figure is not None and not cell.figure.empty:
+                out.append((label, header(c), cell.text, cell.figure))
+    return out
 
 
 _BUILDERS = {

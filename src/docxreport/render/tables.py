@@ -18,9 +18,10 @@ from docx.shared import Length, Pt, Twips
 from docx.table import Table, _Cell
 
 from docxreport.catalog import Catalog, TableSpec
+from docxreport.ledger import Ledger
 from docxreport.model import Dataset
 from docxreport.render.fmt import clean_text
-from docxreport.render.grids import Cell, Grid, build_grid
+from docxreport.render.grids import Cell, Grid, build_grid, ledger_rows
 
 TEXT_WIDTH_MM = 156.0  # portrait text block (GB/T 9704)
 LANDSCAPE_WIDTH_MM = 225.0
@@ -182,8 +183,21 @@ def emit_grid(container: Any, grid: Grid, width_mm: float = TEXT_WIDTH_MM) -> Ta
 
 
 def add_table(
-    container: Any, spec: TableSpec, data: Dataset, catalog: Catalog, school: str | None = None
+    container: Any,
+    spec: TableSpec,
+    data: Dataset,
+    catalog: Catalog,
+    school: str | None = None,
+    ledger: Ledger | None = None,
 ) -> Table:
-    """Append table ``spec`` to ``container`` (a Document, a docxtpl Subdoc or a cell)."""
+    """Append table ``spec`` to ``container`` (a Document, a docxtpl Subdoc or a cell).
+
+    Every figure printed is recorded in ``ledger`` with its row and column labels.
+    """
     width = LANDSCAPE_WIDTH_MM if spec.landscape else TEXT_WIDTH_MM
-    return emit_grid(container, build_grid(spec, data, catalog, school), width)
+    grid = build_grid(spec, data, catalog, school)
+    if ledger is not None:
+        place = f"附表{spec.id[5:]}" if spec.id.startswith("annex") else f"表{spec.id}"
+        for row, column, printed, figure in ledger_rows(grid):
+            ledger.add(place, row, column, printed, figure)
+    return emit_grid(container, grid, width)

@@ -1,0 +1,241 @@
+"""Trust: every printed figure is listed with its source, and no edit is ever lost."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from docxreport import build as build_module
+from docxreport.build import SCHOOL_TEMPLATE, Job, Options, build, run_job
+from docxreport.catalog import default_catalog
+from docxreport.cli import main
+from docxreport.errors import TemplateError
+from docxreport.load import load_year
+from docxreport.model import Value
+from docxreport.outputs import MANIFEST
+
+ROOT = Path(__file__).resolve().parents[1]
+INPUTS = ROOT / "inputs"
+TEMPLATES = ROOT / "templates"
+CITY = "巴彦淖尔市中等职业教育质量年度报告（2024）.docx"
+FAST = Options(page_numbers=False)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    loaded = load_year(INPUTS, 2024, default_catalog())
+    assert loaded.data is not None
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def city_build(sample, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    outcome = build(
+        sample.data,
+        default_catalog(),
+        sample.folder,
+        TEMPLATES,
+        out,
+        schools=["市艺校"],
+        options=FAST,
+    )
+    return out / "2024", outcome
+
+
+def _numbers_in_tables(path: Path) -> list[str]:
+    doc = Document(str(path))
+    found = []
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                text = cell.text.strip()
+                if re.fullmatch(r"-?\d[\d,]*(\.\d+)?", text):
+                    found.append(text)
+    return found
+
+
+def test_every_number_in_the_city_report_is_in_the_source_listing(city_build):
+    year_dir, outcome = city_build
+    assert outcome.sources == year_dir / "数据来源.xlsx"
+    ws = openpyxl.load_workbook(outcome.sources).active
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    listed = {r[4] for r in rows if r[0] == "全市报告"}
+    numbers = _numbers_in_tables(year_dir / CITY)
+    assert numbers, "城市报告中没有找到数字"
+    missing = sorted({n for n in numbers if n not in listed})
+    # 序号 column values are row numbers, not figures.
+    assert all(len(n) <= 2 for n in missing), missing[:20]
+
+
+def test_source_listing_names_cells_and_rules(city_build):
+    year_dir, _ = city_build
+    ws = openpyxl.load_workbook(year_dir / "数据来源.xlsx").active
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref.startswith("A1:F")
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    total = next(r for r in rows if r[1] == "表1-5" and r[2] == "总计" and r[4] == "9060")
+    assert total[5].startswith("合计 = 7 个单元格之和（学校/市一职.xlsx › 办学规模!E4")
+    ratio = next(
+        r for r in rows if r[1] == "表6-1" and r[2].startswith("生师比") and r[3] == "合计"
+    )
+    assert ratio[4] == "9.42" and "生师比 = 9060 / 962" in ratio[5]
+    prose = next(r for r in rows if r[0] == "全市报告" and r[1] == "正文" and r[4] == "9060")
+    assert prose[5].startswith("合计 = 7 个单元格之和（学校/")
+    change = next(
+        r for r in rows if r[1] == "正文" and r[2] == "全日制在校生人数" and "较上年" in r[3]
+    )
+    # 2023 is the figure published last year (10112), 2024 the schools' sum (9060).
+    assert change[4] == "10.40" and "10112" in change[5] and "9060" in change[5]
+    school = [r for r in rows if r[0] == "市艺校"]
+    assert school and all("市艺校" in r[5] or "市级" not in r[5] for r in school)
+
+
+def run_build(*args: str):
+    return CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--no-page-numbers",
+            "--inputs",
+            str(INPUTS),
+            "--templates",
+            str(TEMPLATES),
+            "--city-only",
+            *args,
+        ],
+    )
+
+
+def test_an_edited_report_is_kept_and_force_backs_it_up(tmp_path):
+    out = tmp_path / "out"
+    assert run_build("--out", str(out)).exit_code == 0
+    report = out / "2024" / CITY
+    doc = Document(str(report))
+    doc.add_paragraph("编制组在 Word 中补充的一段话。")
+    doc.save(str(report))
+    edited = report.read_bytes()
+
+    result = run_build("--out", str(out))
+    assert result.exit_code == 1
+    assert "保留" in result.output and "生成后被修改过" in result.output
+    assert report.read_bytes() == edited
+
+    result = run_build("--out", str(out), "--force")
+    assert result.exit_code == 0, result.output
+    backups = list(report.parent.glob("*.备份-*.docx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == edited
+    assert "编制组在 Word 中补充" not in "\n".join(p.text for p in Document(str(report)).paragraphs)
+
+
+def test_an_unchanged_report_is_rebuilt_without_complaint(tmp_path):
+    out = tmp_path / "out"
+    assert run_build("--out", str(out)).exit_code == 0
+    assert (out / "2024" / MANIFEST).is_file()
+    result = run_build("--out", str(out))
+    assert result.exit_code == 0 and "保留" not in result.output
+
+
+def test_a_report_open_in_word_is_not_written_over(tmp_path):
+    out = tmp_path / "out"
+    assert run_build("--out", str(out)).exit_code == 0
+    report = out / "2024" / CITY
+    before = report.read_bytes()
+    (report.parent / ("~$" + report.name)).write_bytes(b"lock")
+    result = run_build("--out", str(out))
+    assert result.exit_code == 1
+    assert "正被 Word/WPS 打开" in result.output and "关闭" in result.output
+    assert report.read_bytes() == before
+
+
+def test_a_failed_build_leaves_earlier_outputs_as_they_were(sample, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(
+        sample.data,
+        default_catalog(),
+        sample.folder,
+        TEMPLATES,
+        out,
+        schools=["市一职", "市职校"],
+        city=False,
+        options=FAST,
+    )
+    files = sorted((out / "2024").rglob("*.docx"))
+    before = {p: p.read_bytes() for p in files}
+    calls = {"n": 0}
+    real = build_module.render_report
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise TemplateError("模拟的渲染失败")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "render_report", failing)
+    with pytest.raises(TemplateError):
+        build(
+            sample.data,
+            default_catalog(),
+            sample.folder,
+            TEMPLATES,
+            out,
+            schools=["市一职", "市职校"],
+            city=False,
+            options=FAST,
+        )
+    after = sorted((out / "2024").rglob("*.docx"))
+    assert after == files  # no new, half-written or temporary file
+    failed = next(p for p in files if "巴彦淖尔职业技术学校" in p.name)  # 市职校, the 2nd report
+    assert failed.read_bytes() == before[failed]
+    assert not [p for p in (out / "2024").rglob("*") if ".tmp" in p.name]
+
+
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(min_size=1, max_size=60).filter(lambda t: XML_ILLEGAL.sub("", t).strip()),
+    name=st.text(
+        alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=20
+    ).filter(lambda t: XML_ILLEGAL.sub("", t).strip()),
+)
+def test_any_text_in_a_case_or_a_school_name_comes_out_as_text(sample, tmp_path, text, name):
+    data = copy.deepcopy(sample.data)
+    sd = data.school_data("市艺校")
+    case = sd.lists["cases"][0]
+    sd.lists["cases"][0] = {**case, "text": Value("开头" + text + "结尾", case["text"].loc)}
+    school = dataclasses.replace(sd.school, full=name)
+    sd.school = school
+    data.city.registry = [school if s.short == "市艺校" else s for s in data.city.registry]
+    out = tmp_path / f"r{abs(hash((text, name)))}.docx"
+    run_job(
+        Job("学校报告", TEMPLATES / SCHOOL_TEMPLATE, out, "市艺校"),
+        data,
+        default_catalog(),
+        sample.folder,
+    )
+    with zipfile.ZipFile(out) as z:
+        for part in z.namelist():
+            if part.endswith((".xml", ".rels")):
+                etree.fromstring(z.read(part))
+        body = "".join(etree.fromstring(z.read("word/document.xml")).itertext())
+    squash = re.compile(r"\s+")
+    expected = squash.sub("", XML_ILLEGAL.sub("", "开头" + text + "结尾"))
+    assert expected in squash.sub("", body)
+    assert squash.sub("", XML_ILLEGAL.sub("", name)) in squash.sub("", body)
+    shutil.rmtree(tmp_path, ignore_errors=True)
