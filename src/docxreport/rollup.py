@@ -148,12 +148,13 @@ def _disagree(ind: Indicator, stated: Figure, calc: Figure, what: str) -> Issue:
     return warning(
         stated.sources[0],
         f"{what} {plain_number(stated.value)}，按“{ind.city.describe()}”计算应为 "
-        f"{_round(calc.value, ind.decimals)}",
+        f"{rounded(calc.value, ind.decimals)}",
         ind.name,
     )
 
 
-def _round(x: object, decimals: int) -> str:
+def rounded(x: object, decimals: int) -> str:
+    """A computed figure for a message: at least two decimals, trailing zeros dropped."""
     if isinstance(x, float):
         return f"{x:.{max(decimals, 2)}f}".rstrip("0").rstrip(".")
     return str(x)

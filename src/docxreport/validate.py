@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from docxreport.catalog import Catalog, Indicator
+from docxreport.catalog import Catalog
 from docxreport.issues import Issue, error, warning
 from docxreport.model import CURR, PERIODS, PREV, Dataset, Location, SchoolData
-from docxreport.rollup import differs, plain_number
+from docxreport.rollup import differs, plain_number, rounded
 
 YOY_RATIO, YOY_MIN = 0.5, 20
 CASE_MAX_CHARS = 1000
@@ -186,15 +186,9 @@ def check_published(data: Dataset, cat: Catalog) -> Iterator[Issue]:
         yield warning(
             pub.loc,
             f"表{pub.table} 印出的{pub.school or '全市'} {year} 年数为 {plain_number(pub.value)}，"
-            f"{how}应为 {_round_like(fig.value, ind)}",
+            f"{how}应为 {rounded(fig.value, ind.decimals)}",
             ind.name,
         )
-
-
-def _round_like(value: object, ind: Indicator) -> str:
-    if isinstance(value, float):
-        return f"{value:.{max(ind.decimals, 2)}f}".rstrip("0").rstrip(".")
-    return str(value)
 
 
 def check_pairs(data: Dataset, cat: Catalog) -> Iterator[Issue]:
@@ -211,8 +205,8 @@ def check_pairs(data: Dataset, cat: Catalog) -> Iterator[Issue]:
             loc = stated.loc if stated else Location(data.city.file, "市级指标")
             yield warning(
                 loc,
-                f"{'上年' if period == PREV else '本年'}全市数 {_round_like(a.value, ind)} 与"
-                f"“{other.name}”的 {_round_like(b.value, other)} 不一致（两表应为同一数据）",
+                f"{'上年' if period == PREV else '本年'}全市数 {rounded(a.value, ind.decimals)} 与"
+                f"“{other.name}”的 {rounded(b.value, other.decimals)} 不一致（两表应为同一数据）",
                 ind.name,
             )
 

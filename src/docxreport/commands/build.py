@@ -10,37 +10,17 @@ import click
 from docxreport.build import Options
 from docxreport.build import build as run_build
 from docxreport.catalog import default_catalog
+from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import Report
 from docxreport.load import load_year
 
 
 @click.command("build", options_metavar="[选项]")
-@click.option("--year", type=int, metavar="年度", help="报告年度，默认为输入文件夹中最新的年度。")
-@click.option(
-    "--inputs",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("inputs"),
-    show_default=True,
-    metavar="文件夹",
-    help="存放各年度文件夹的输入文件夹。",
-)
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("templates"),
-    show_default=True,
-    metavar="文件夹",
-    help="Word 模板所在的文件夹。",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("out"),
-    show_default=True,
-    metavar="文件夹",
-    help="输出文件夹，报告写入其中的年度子文件夹。",
-)
+@year_option
+@inputs_option
+@folder_option("--templates", "templates", "Word 模板所在的文件夹。")
+@folder_option("--out", "out", "输出文件夹，报告写入其中的年度子文件夹。")
 @click.option(
     "--school",
     "schools",

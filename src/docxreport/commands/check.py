@@ -9,6 +9,7 @@ import click
 from click.core import ParameterSource
 
 from docxreport.catalog import default_catalog
+from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError
 from docxreport.issues import Report
@@ -17,22 +18,10 @@ from docxreport.templatecheck import check_templates
 
 
 @click.command("check", options_metavar="[选项]")
-@click.option("--year", type=int, metavar="年度", help="报告年度，默认为输入文件夹中最新的年度。")
-@click.option(
-    "--inputs",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("inputs"),
-    metavar="文件夹",
-    show_default=True,
-    help="存放各年度文件夹的输入文件夹。",
-)
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("templates"),
-    metavar="文件夹",
-    show_default=True,
-    help="同时检查的 Word 模板所在的文件夹；默认文件夹不存在时跳过模板检查。",
+@year_option
+@inputs_option
+@folder_option(
+    "--templates", "templates", "同时检查的 Word 模板所在的文件夹；默认文件夹不存在时跳过模板检查。"
 )
 @click.option("--strict", is_flag=True, help="有警告时也以失败状态退出。")
 @click.pass_context

@@ -8,6 +8,7 @@ import click
 
 from docxreport import layout as L
 from docxreport.catalog import Catalog, default_catalog
+from docxreport.commands.options import inputs_option
 from docxreport.console import clean_exit
 from docxreport.errors import InputError
 from docxreport.init import Outcome, missing, plan, previous_year, write_missing
@@ -25,14 +26,7 @@ from docxreport.workbook import read_city
     metavar="年度",
     help="从哪一年结转数据，默认为早于 年度 的最新年度。",
 )
-@click.option(
-    "--inputs",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("inputs"),
-    metavar="文件夹",
-    show_default=True,
-    help="存放各年度文件夹的输入文件夹。",
-)
+@inputs_option
 @clean_exit
 def init(year: int, source: int | None, inputs: Path) -> None:
     """为新年度准备工作簿：inputs/年度/ 下的市级数据表、每校一个数据表和图片文件夹。
