@@ -157,7 +157,7 @@ def test_table_is_bordered_fixed_and_fits_text_block():
     assert tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
     widths = grid_widths(table)
     assert sum(widths) <= TEXT_WIDTH_TWIPS
-    assert widths[0] > widths[1]  # label column is wider
+    assert min(widths) >= 4 * 105  # every column holds at least a few characters (twips)
     first_row = table._tbl.tr_lst[0]
     assert int(first_row.tc_lst[2].tcPr.find(qn("w:tcW")).get(qn("w:w"))) == sum(widths[2:4])
 
@@ -322,3 +322,28 @@ def test_format_change():
 
 def test_clean_text_strips_xml_illegal_characters():
     assert clean_text("a\x00b\x0bc\td\ne\ufffe") == "abc\td\ne"
+
+
+def test_column_widths_follow_the_content():
+    """Figures never wrap; a long label wraps rather than squeezing the figures."""
+    from docxreport.model import Figure
+    from docxreport.render.grids import Cell, Grid, fit_weights
+
+    label = "生均教学科研仪器设备值（元/生）" * 2
+    rows = [[Cell("指标"), Cell("甲校"), Cell("全市")]]
+    rows.append(
+        [
+            Cell(label),
+            Cell("13251.13", figure=Figure(13251.13)),
+            Cell("129823", figure=Figure(129823)),
+        ]
+    )
+    weights, size = fit_weights(Grid(rows, [1.0, 1.0, 1.0]), 156.0, (10.5, 9.0))
+    assert size == 10.5
+    assert weights[1] >= len("13251.13") + 2  # half-em units plus cell margins
+    assert weights[2] >= len("129823") + 2
+    assert weights[0] > weights[1]  # the label takes what is left, and wraps
+    many = [[Cell("指标")] + [Cell(f"学校{i}") for i in range(9)]]
+    many.append([Cell(label)] + [Cell("94518.42", figure=Figure(94518.42)) for _ in range(9)])
+    _, small = fit_weights(Grid(many, [1.0] * 10), 156.0, (10.5, 9.0))
+    assert small == 9.0  # 小五 when 五号 has no room for every figure

@@ -193,8 +193,12 @@ def _render(tpl: DocxTemplate, template: Path, context: dict[str, Any]) -> None:
         raise _render_error(tpl, template, exc) from exc
 
 
-def verify_docx(path: Path, template_name: str = "") -> None:
-    """Every XML part parses, and no Jinja tag is left in the body text."""
+def verify_docx(path: Path, template_name: str = "", tags: set[str] | None = None) -> None:
+    """Every XML part parses, and no Jinja tag is left in the body text.
+
+    With ``tags`` (the tags the template holds), only those count as left over, so that
+    data which happens to contain ``{{`` comes out as text instead of failing the build.
+    """
     where = f"（模板 {template_name}）" if template_name else ""
     with zipfile.ZipFile(path) as package:
         for name in package.namelist():
@@ -205,13 +209,25 @@ def verify_docx(path: Path, template_name: str = "") -> None:
             except etree.XMLSyntaxError as exc:
                 raise TemplateError(f"生成的文档部件 {name} 不是合法的 XML{where}：{exc}") from exc
             if name == "word/document.xml":
-                _check_leftover_tags(root, where)
+                _check_leftover_tags(root, where, tags)
 
 
-def _check_leftover_tags(root: Any, where: str) -> None:
+TAG = re.compile(r"\{[{%#].*?[}%#]\}")
+
+
+def template_tags(path: Path) -> set[str]:
+    """The Jinja tags written in a template's body, as its paragraphs read."""
+    with zipfile.ZipFile(path) as package:
+        root = etree.fromstring(package.read("word/document.xml"), _SAFE_PARSER)
+    texts = ("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in root.iter(qn("w:p")))
+    return {tag for text in texts for tag in TAG.findall(text)}
+
+
+def _check_leftover_tags(root: Any, where: str, tags: set[str] | None) -> None:
     for p in root.iter(qn("w:p")):
         text = "".join(t.text or "" for t in p.iter(qn("w:t")))
-        if any(mark in text for mark in JINJA_MARKS):
+        left = any(tag in text for tag in tags) if tags is not None else None
+        if left or (left is None and any(mark in text for mark in JINJA_MARKS)):
             raise TemplateError(f"生成的文档中仍有未处理的模板标记{where}：“{text.strip()[:120]}”")
 
 
@@ -225,11 +241,12 @@ def render_report(
     """
     template = Path(template)
     tpl = tpl if tpl is not None else load_template(template)
+    tags = template_tags(template)
     _render(tpl, template, context)
     number_document(tpl.docx)
 
     def write(tmp: Path) -> None:
         tpl.save(str(tmp))
-        verify_docx(tmp, template.name)
+        verify_docx(tmp, template.name, tags)
 
     write_atomically(write, out)

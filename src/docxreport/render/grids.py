@@ -11,6 +11,7 @@ list tables always show one school (or, without one, the city).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from docxreport.catalog import Catalog, Indicator, TableSpec
@@ -311,6 +312,55 @@ def ledger_rows(grid: Grid) -> list[tuple[str, str, str, Figure]]:
             if cell is not None and cell.figure is not None and not cell.figure.empty:
                 out.append((label, header(c), cell.text, cell.figure))
     return out
+
+
+def _units(text: str) -> int:
+    """Display width in half-em units: a CJK character is two, a digit or letter one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+SHORT_LABEL = 12.0  # half-em units: a label this short is never squeezed
+MIN_LABEL = 16.0  # a long label or note column keeps at least eight characters
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def fit_weights(
+    grid: Grid, width_mm: float, sizes_pt: tuple[float, ...]
+) -> tuple[list[float], float]:
+    """Column weights and font size from the content.
+
+    Figure columns get the width of their longest figure so that numbers never wrap;
+    label and note columns share what is left (at least a few characters) and wrap.
+    The first font size in ``sizes_pt`` with room for every figure is chosen.
+    """
+    figure_cols, needs = [], []
+    for c in range(len(grid.weights)):
+        body = [row[c] for row in grid.rows[grid.header_rows :] if row[c] is not None]
+        head = [row[c] for row in grid.rows[: grid.header_rows] if row[c] is not None]
+        numbers = [c for c in body if c.figure is not None and _is_number(c.figure.value)]
+        figure_cols.append(bool(body) and len(numbers) * 2 >= len(body))
+        widest = max([min(_units(cell.text), 28) for cell in body] + [4])
+        words = max([min(_units(cell.text), 6) for cell in head] + [4])
+        needs.append(max(widest, words) + 3.0)  # + cell margins (2 × 1.9 mm) and slack
+    for size in sizes_pt:
+        room = width_mm / (size * 0.3528 / 2)  # half-em units across the text block
+        fixed = sum(n for n, fig in zip(needs, figure_cols, strict=True) if fig)
+        free = [n for n, fig in zip(needs, figure_cols, strict=True) if not fig]
+        if fixed + 8 * len(free) <= room or size == sizes_pt[-1]:
+            # Short labels (a school's name) keep their width; long ones share the rest.
+            short = sum(n for n in free if n <= SHORT_LABEL)
+            long_ = [n for n in free if n > SHORT_LABEL]
+            left = max(room - fixed - short, MIN_LABEL * len(long_))
+            scale = min(1.0, left / sum(long_)) if long_ else 1.0
+            weights = [
+                n if fig or n <= SHORT_LABEL else max(MIN_LABEL, n * scale)
+                for n, fig in zip(needs, figure_cols, strict=True)
+            ]
+            return weights, size
+    raise AssertionError("unreachable")
 
 
 _BUILDERS = {

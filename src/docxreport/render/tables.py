@@ -21,11 +21,10 @@ from docxreport.catalog import Catalog, TableSpec
 from docxreport.ledger import Ledger
 from docxreport.model import Dataset
 from docxreport.render.fmt import clean_text
-from docxreport.render.grids import Cell, Grid, build_grid, ledger_rows
+from docxreport.render.grids import Cell, Grid, build_grid, fit_weights, ledger_rows
 
 TEXT_WIDTH_MM = 156.0  # portrait text block (GB/T 9704)
 LANDSCAPE_WIDTH_MM = 225.0
-WIDE_COLUMNS = 10  # above this many columns, tables use 小五
 CELL_STYLE = "表格文字"
 TABLE_FONT = "宋体"
 SIZE_NORMAL, SIZE_SMALL = Pt(10.5), Pt(9)  # 五号, 小五
@@ -166,8 +165,9 @@ def emit_grid(container: Any, grid: Grid, width_mm: float = TEXT_WIDTH_MM) -> Ta
     set_table_borders(table)
     for r0, c0, r1, c1 in grid.merges:
         table.cell(r0, c0).merge(table.cell(r1, c1))
-    set_table_width(table, column_widths(grid.weights, width_mm))
-    size = SIZE_SMALL if ncols > WIDE_COLUMNS else SIZE_NORMAL
+    weights, points = fit_weights(grid, width_mm, (SIZE_NORMAL.pt, SIZE_SMALL.pt))
+    set_table_width(table, column_widths(weights, width_mm))
+    size = Pt(points)
     style_id = (
         container.part.styles[CELL_STYLE].style_id if has_style(container, CELL_STYLE) else None
     )
