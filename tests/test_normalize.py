@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docxreport.normalize import clean_text, parse_number, parse_year
+from docxreport.normalize import cell_text, parse_number, parse_year
 
 
 @pytest.mark.parametrize(
@@ -124,8 +124,8 @@ def test_parse_year_reads_stamped_years(raw, expected):
     assert parse_year(raw) == expected
 
 
-def test_clean_text_strips_spaces_and_control_characters():
-    assert clean_text("  甲校\x0b\x01 ") == "甲校"
-    assert clean_text("   ") is None
-    assert clean_text(None) is None
-    assert clean_text(12) == "12"
+def test_cell_text_strips_spaces_and_control_characters():
+    assert cell_text("  甲校\x0b\x01 ") == "甲校"
+    assert cell_text("   ") is None
+    assert cell_text(None) is None
+    assert cell_text(12) == "12"

@@ -19,10 +19,10 @@ from docxreport.model import CityData, Dataset, Figure, School, SchoolData
 from docxreport.render import (
     Case,
     Photo,
+    add_table,
     load_template,
     make_cases,
     make_figures,
-    make_table,
     render_report,
     toc_marker,
     verify_docx,
@@ -133,7 +133,9 @@ def test_subdocument_table_is_inserted_and_styles_resolve(tmp_path):
         ("{{p tbl }}", None),
     )
     tpl = load_template(tpl_path)
-    context = {"tbl": make_table(tpl, spec, data, catalog), "toc_t": toc_marker("表")}
+    subdoc = tpl.new_subdoc()
+    add_table(subdoc, spec, data, catalog)
+    context = {"tbl": subdoc, "toc_t": toc_marker("表")}
     out = tmp_path / "r.docx"
     render_report(tpl_path, context, out, tpl=tpl)
     doc = Document(str(out))

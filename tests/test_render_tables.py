@@ -21,8 +21,8 @@ from docxreport.catalog import (
 )
 from docxreport.errors import TemplateError
 from docxreport.model import CityData, Dataset, Figure, Location, School, SchoolData, Value
-from docxreport.render.fmt import clean_text, format_change, format_value
 from docxreport.render.tables import add_table
+from docxreport.view.fmt import clean_text, format_change, format_value
 
 SCHOOLS = ("甲校", "乙校", "丙校")
 TEXT_WIDTH_TWIPS = int(156 * 1440 / 25.4)
@@ -327,7 +327,7 @@ def test_clean_text_strips_xml_illegal_characters():
 def test_column_widths_follow_the_content():
     """Figures never wrap; a long label wraps rather than squeezing the figures."""
     from docxreport.model import Figure
-    from docxreport.render.grids import Cell, Grid, fit_weights
+    from docxreport.view.grids import Cell, Grid, fit_weights
 
     label = "生均教学科研仪器设备值（元/生）" * 2
     rows = [[Cell("指标"), Cell("甲校"), Cell("全市")]]

@@ -23,12 +23,12 @@ from docxreport import layout as L
 from docxreport.build import SCHOOL_TEMPLATE, Job, Options, build, plan, run_job
 from docxreport.catalog import default_catalog
 from docxreport.cli import main
-from docxreport.context import make_context
 from docxreport.dump import blocks
 from docxreport.errors import TemplateError
 from docxreport.load import load_year
 from docxreport.model import Dataset
-from docxreport.render.grids import graduate_related
+from docxreport.render.context import Context
+from docxreport.view.report import make_view
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = ROOT / "inputs"
@@ -198,12 +198,15 @@ def test_every_photo_and_case_of_the_school_is_in_its_report(
             assert title is not None and str(title.value) in text
 
 
-def test_a_school_report_cannot_show_another_school(sample: tuple[Dataset, Path]) -> None:
+def test_a_school_report_can_show_only_its_own_school(sample: tuple[Dataset, Path]) -> None:
     data, folder = sample
     tpl = DocxTemplate(str(TEMPLATES / SCHOOL_TEMPLATE))
     tpl.init_docx()
-    context, _ = make_context(tpl, data, default_catalog(), folder / L.PHOTO_DIR, "杭后职教")
+    view = make_view(data, default_catalog(), "杭锦后旗职业教育中心", folder / L.PHOTO_DIR)
+    context = Context(view, tpl).names()
     assert context["school"].full == "杭锦后旗职业教育中心"
+    assert {t.school for t in view.tables.values() if t is not None} == {"杭后职教"}
+    assert {f.school for f in view.figures.values()} == {"杭后职教"}
     with pytest.raises(TemplateError, match="只能显示本校"):
         context["table"]("1-1", "市一职")
 
@@ -224,7 +227,7 @@ def no_graduates(tmp_path_factory: pytest.TempPathFactory) -> str:
     sheet, row = cells["graduates"]
     wb[sheet][f"{L.CURR_COL}{row}"].value = 0
     for ind in cat.indicators:
-        if graduate_related(ind):
+        if ind.about_graduates:
             sheet, row = cells[ind.key]
             wb[sheet][f"{L.CURR_COL}{row}"].value = None
     wb.save(path)

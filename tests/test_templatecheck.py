@@ -227,3 +227,31 @@ def test_strict_fails_on_a_template_warning(runner, real_inputs, tmp_path):
     args = ["check", "--inputs", str(real_inputs), "--templates", "tpl"]
     assert runner.invoke(main, args).exit_code == 0
     assert runner.invoke(main, [*args, "--strict"]).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("condition", "shown"),
+    [
+        ('{% if v("students") != "—" %}有{% endif %}', "v(…)"),
+        ('{% if v("students") not in ("—", "0") %}有{% endif %}', "v(…)"),
+        ('{% if change("students").pct != "—" %}变{% endif %}', "….pct"),
+    ],
+)
+def test_comparing_a_printed_figure_as_text_is_an_error(tmp_path, condition, shown):
+    [issue] = issues_of(tmp_path, "前言", condition)
+    assert issue.level == "错误" and str(issue.loc) == "templates/city.docx › 正文!段落 2"
+    assert shown in issue.message and "has(" in issue.message and "known(" in issue.message
+
+
+def test_predicates_take_catalog_keys_and_periods(tmp_path):
+    ok = '{% if has("students") and known("students", "prev") %}{{ v("students") }}{% endif %}'
+    assert issues_of(tmp_path, ok) == []
+    [issue] = issues_of(tmp_path, '{% if has("studnets") %}有{% endif %}')
+    assert "studnets" in issue.message and "students" in issue.message
+    [issue] = issues_of(tmp_path, '{% if known("students", "last") %}有{% endif %}')
+    assert "known()" in issue.message and "last" in issue.message
+
+
+def test_the_majors_school_comes_from_the_data(tmp_path):
+    found = issues_of(tmp_path, "{%p if majors_school %}", "{{ majors_school }}", "{%p endif %}")
+    assert found == []

@@ -13,17 +13,19 @@ from docxtpl import DocxTemplate
 
 from docxreport import layout as L
 from docxreport.catalog import Catalog
-from docxreport.context import make_context, output_name
 from docxreport.errors import InputError, OutputError, TemplateError
 from docxreport.files import write_atomically
 from docxreport.issues import Issue, warning
-from docxreport.ledger import Ledger
+from docxreport.ledger import Entry, entries
 from docxreport.model import Dataset, School
 from docxreport.outputs import Manifest
 from docxreport.pagenums import fill_page_numbers_many
 from docxreport.pdf import convert, find_soffice
 from docxreport.photos import PhotoShop
+from docxreport.render.context import Context
 from docxreport.render.document import render_report
+from docxreport.render.marks import Marks
+from docxreport.view.report import block_rows, make_view
 from docxreport.workbook.sources import write_sources
 
 CITY_TEMPLATE = "city.docx"
@@ -60,6 +62,13 @@ class Outcome:
     @property
     def written(self) -> list[Path]:
         return [job.out for job in self.done]
+
+
+def output_name(data: Dataset) -> str:
+    """``<地区名>中等职业教育质量年度报告（<年度>）.docx``."""
+    return _UNSAFE_IN_NAMES.sub(
+        "_", f"{data.city.region}中等职业教育质量年度报告（{data.year}）.docx"
+    )
 
 
 def school_output_name(data: Dataset, school: School) -> str:
@@ -107,17 +116,10 @@ def plan(
 
 
 def run_job(
-    job: Job,
-    data: Dataset,
-    cat: Catalog,
-    folder: Path,
-    ledger: Ledger | None = None,
-    shop: PhotoShop | None = None,
-) -> list[Issue]:
-    """Render one report; return warnings about content the template left out.
-
-    Every figure it prints is recorded in ``ledger``; photos are prepared by ``shop``.
-    """
+    job: Job, data: Dataset, cat: Catalog, folder: Path, shop: PhotoShop | None = None
+) -> tuple[list[Issue], list[Entry]]:
+    """Render one report: its view, then Word. Returns warnings about content the template
+    left out, and one data-source entry per figure the document prints."""
     if not job.template.is_file():
         raise TemplateError(f"找不到模板 {job.template}")
     try:
@@ -127,17 +129,18 @@ def run_job(
         raise TemplateError(
             f"模板 {job.template} 不是有效的 Word 文件（{type(exc).__name__}）"
         ) from exc
-    photo_root = folder / L.PHOTO_DIR
-    context, blocks = make_context(tpl, data, cat, photo_root, job.school, ledger, shop)
-    render_report(job.template, context, job.out, tpl=tpl)
-    return [
+    view = make_view(data, cat, job.school, folder / L.PHOTO_DIR)
+    context = Context(view, tpl, Marks(), shop)
+    found = render_report(job.template, context.names(), job.out, tpl=tpl, marks=context.marks)
+    unplaced = [
         warning(
             next(iter(row.values())).loc,
-            f"章节“{row['section'].value}”在模板 {job.template.name} 中没有图片/案例位置，"
-            "此条未放入报告",
+            f"章节“{section}”在模板 {job.template.name} 中没有图片/案例位置，此条未放入报告",
         )
-        for row in blocks.unplaced()
+        for section, row in block_rows(data, job.school)
+        if section not in context.asked
     ]
+    return unplaced, entries(view.label, found)
 
 
 @dataclass
@@ -171,7 +174,7 @@ def build(
     year_dir = out_root / str(data.year)
     manifest = Manifest.load(year_dir)
     jobs = plan(data, templates, out_root, schools, city)
-    ledger = Ledger()
+    listing: list[Entry] = []
     shop = PhotoShop(out_root / PHOTO_CACHE)
     for i, job in enumerate(jobs, 1):
         progress(i, len(jobs), job)
@@ -181,8 +184,9 @@ def build(
             continue
         if decision.backup:
             outcome.backups.append((job.out, decision.reason))
-        ledger.report = job.school or "全市报告"
-        outcome.issues += run_job(job, data, cat, folder, ledger, shop)
+        issues, found = run_job(job, data, cat, folder, shop)
+        outcome.issues += issues
+        listing += found
         manifest.record(job.out)
         manifest.save()
         outcome.done.append(job)
@@ -190,7 +194,7 @@ def build(
     sources = year_dir / SOURCES_FILE
     decision = manifest.decide(sources, options.force)
     if decision.write and outcome.done:
-        write_sources(sources, ledger.entries)
+        write_sources(sources, listing)
         manifest.record(sources)
         manifest.save()
         outcome.sources = sources

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from docxreport.errors import CatalogError
+from docxreport.model import PERIODS
 
 KINDS = ("count", "amount", "percent", "ratio", "text")
 RULES = ("sum", "ratio", "mean", "distinct", "given", "none")
 REQUIRED = ("always", "graduates", "optional")
-PERIODS = ("prev", "curr")
 TABLE_KINDS = ("schools_rows", "indicators_rows", "years_rows", "annex", "list")
 
 
@@ -45,6 +45,14 @@ class CityRule:
             "given": "市级数据表填报",
             "none": "不汇总",
         }[self.rule]
+
+
+def _one(items: Any, match: Any, name: str) -> Any:
+    """The item ``match`` picks; a name the loaded catalog lacks is a programming error."""
+    for item in items:
+        if match(item):
+            return item
+    raise KeyError(name)
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,11 @@ class Indicator:
         """Name with unit, as in a header cell: ``专业数量（个）``."""
         return f"{self.name}（{self.unit}）" if self.unit else self.name
 
+    @property
+    def about_graduates(self) -> bool:
+        """A figure about graduates: a school that had none shows — for it."""
+        return self.graduates_only or self.required == "graduates"
+
 
 @dataclass(frozen=True)
 class Sheet:
@@ -106,7 +119,7 @@ class ListSpec:
     inactive_values: tuple[str, ...] = ()
 
     def column(self, key: str) -> ListColumn:
-        return next(c for c in self.columns if c.key == key)
+        return _one(self.columns, lambda c: c.key == key, key)
 
 
 @dataclass(frozen=True)
@@ -159,13 +172,14 @@ class Catalog:
         return key in self._by_key
 
     def sheet(self, sheet_id: str) -> Sheet:
-        return next(s for s in self.sheets if s.id == sheet_id)
+        return _one(self.sheets, lambda s: s.id == sheet_id, sheet_id)
 
     def list(self, list_id: str) -> ListSpec:
-        return next(x for x in self.lists if x.id == list_id)
+        return _one(self.lists, lambda x: x.id == list_id, list_id)
 
-    def table(self, table_id: str) -> TableSpec:
-        return next(t for t in self.tables if t.id == table_id)
+    def table(self, table_id: str) -> TableSpec | None:
+        """The table called ``table_id``; None when the catalog has none of that name."""
+        return next((t for t in self.tables if t.id == table_id), None)
 
     def on_sheet(self, sheet_id: str) -> list[Indicator]:
         return [i for i in self.indicators if i.sheet == sheet_id]

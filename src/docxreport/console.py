@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import sys
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -12,14 +11,11 @@ import click
 
 from docxreport.errors import DocxreportError
 from docxreport.issues import Report
-
-
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+from docxreport.text import display_width
 
 
 def pad(text: str, size: int) -> str:
-    return text + " " * max(0, size - width(text))
+    return text + " " * max(0, size - display_width(text))
 
 
 def print_report(report: Report) -> None:
@@ -28,8 +24,8 @@ def print_report(report: Report) -> None:
     if not issues:
         click.echo("未发现问题。")
         return
-    loc_w = min(48, max(width(str(i.loc)) for i in issues))
-    ind_w = min(24, max([width(i.indicator) for i in issues] + [4]))
+    loc_w = min(48, max(display_width(str(i.loc)) for i in issues))
+    ind_w = min(24, max([display_width(i.indicator) for i in issues] + [4]))
     click.echo(f"{pad('级别', 4)}  {pad('位置', loc_w)}  {pad('指标', ind_w)}  说明")
     for issue in issues:
         colour = "red" if issue.is_error else "yellow"

@@ -1,20 +1,28 @@
-"""Where every printed figure came from: one entry per number in any report.
+"""Where every printed figure came from: one entry per figure a report prints.
 
-Renderers call :meth:`Ledger.add` whenever they print a figure; the build writes
-the entries to ``数据来源.xlsx`` so that the bureau can answer for any number.
+The entries are made from what the rendered document holds (the items
+:class:`~docxreport.render.marks.Marks` found), so that a figure printed twice has
+two rows and a figure only tested by the template has none. The build writes them
+to ``数据来源.xlsx`` so that the bureau can answer for any number.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from docxreport.model import Figure
+from docxreport.view.grids import ledger_rows
+from docxreport.view.report import Moved, Printed, TableView
+
+PROSE = "正文"
 
 
 @dataclass(frozen=True)
 class Entry:
     report: str  # e.g. 全市报告, or a school's short name
-    place: str  # the table (表 1-5 / annex3) or the template paragraph
+    place: str  # the table (表1-5 / 附表3) or 正文
     row: str
     column: str
     printed: str
@@ -29,15 +37,22 @@ class Entry:
         return f"{self.figure.rule}（{cells}）" if cells else self.figure.rule
 
 
-@dataclass
-class Ledger:
-    report: str = ""
-    entries: list[Entry] = field(default_factory=list)
+def entries(report: str, printed: Iterable[Any]) -> list[Entry]:
+    """One entry per figure in ``printed`` (the items found in a document, in order);
+    a dash is not a figure and has none."""
+    return [e for e in _entries(report, printed) if not e.figure.empty]
 
-    def add(self, place: str, row: str, column: str, printed: str, figure: Figure) -> None:
-        if figure.empty:
-            return  # a dash is not a figure
-        self.entries.append(Entry(self.report, place, row, column, printed, figure))
 
-    def extend(self, other: Ledger) -> None:
-        self.entries.extend(other.entries)
+def _entries(report: str, printed: Iterable[Any]) -> Iterator[Entry]:
+    for item in printed:
+        if isinstance(item, Printed):
+            yield Entry(report, PROSE, item.name, item.column, item.text, item.figure)
+        elif isinstance(item, tuple) and isinstance(item[0], Moved):
+            moved, part = item
+            figure = moved.pct_figure if part == "pct" else moved.abs_figure
+            unit = "（%）" if part == "pct" else ""
+            text = moved.pct if part == "pct" else moved.abs
+            yield Entry(report, PROSE, moved.name, f"较上年{moved.word}{unit}", text, figure)
+        elif isinstance(item, TableView):
+            for row, column, text, figure in ledger_rows(item.grid):
+                yield Entry(report, item.place, row, column, text, figure)

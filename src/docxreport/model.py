@@ -102,6 +102,18 @@ class SchoolData:
         v = self.values.get((key, period))
         return None if v is None else v.value
 
+    def has_graduates(self, period: str = CURR) -> bool:
+        """Whether the school had graduates in ``period`` (an empty or zero count means none)."""
+        return counts_any(self.get(GRADUATES, period))
+
+
+GRADUATES = "graduates"  # the indicator whose count tells whether a school had graduates
+
+
+def counts_any(value: Scalar) -> bool:
+    """Whether a count is a number above zero."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
 
 @dataclass
 class CityData:
@@ -121,7 +133,6 @@ class CityData:
     values: dict[tuple[str, str], Value] = field(default_factory=dict)
     published: list[Published] = field(default_factory=list)
     lists: dict[str, list[Row]] = field(default_factory=dict)
-    info_locs: dict[str, Location] = field(default_factory=dict)
 
     def school(self, name: str) -> School | None:
         """Find a registered school by its short name, full name or an alias."""
@@ -160,7 +171,6 @@ class Dataset:
     year: int
     city: CityData
     schools: list[SchoolData]
-    photo_dir: str = "图片"
     city_figures: dict[tuple[str, str], Figure] = field(default_factory=dict)
     city_totals: dict[tuple[str, str], Figure] = field(default_factory=dict)
     school_figures: dict[str, dict[tuple[str, str], Figure]] = field(default_factory=dict)
@@ -169,10 +179,15 @@ class Dataset:
     def prev_year(self) -> int:
         return self.year - 1
 
-    def school_data(self, name: str) -> SchoolData:
+    def school_data(self, name: str) -> SchoolData | None:
+        """The data of the registered school called ``name``; None when it sent no workbook."""
         school = self.city.school(name)
         short = school.short if school else name
-        return next(s for s in self.schools if s.school.short == short)
+        return next((s for s in self.schools if s.school.short == short), None)
+
+    def has_graduates(self, school: str, period: str = CURR) -> bool:
+        sd = self.school_data(school)
+        return sd is not None and sd.has_graduates(period)
 
     def total(self, key: str, period: str = CURR) -> Figure:
         """The city figure computed from the schools' rows (a table's 合计 row).
@@ -188,5 +203,7 @@ class Dataset:
         """The figure of indicator ``key`` for ``period``; ``school`` None means the city."""
         if school is None:
             return self.city_figures.get((key, period), EMPTY)
-        short = self.school_data(school).school.short
-        return self.school_figures.get(short, {}).get((key, period), EMPTY)
+        sd = self.school_data(school)
+        if sd is None:
+            return EMPTY
+        return self.school_figures.get(sd.school.short, {}).get((key, period), EMPTY)

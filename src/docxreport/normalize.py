@@ -13,10 +13,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from docxreport.text import clean_text
+
 EMPTY_MARKS = {"", "-", "—", "－", "--", "——", "/", "无数据"}
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,12 @@ class Parsed:
     warning: str | None = None
 
 
-def clean_text(raw: object) -> str | None:
-    """Strip spaces and characters that a Word document cannot hold."""
+def cell_text(raw: object) -> str | None:
+    """A cell's text: characters a Word document cannot hold removed, spaces stripped;
+    None when nothing is left."""
     if raw is None:
         return None
-    text = _CONTROL.sub("", str(raw)).strip()
-    return text or None
+    return clean_text(raw).strip() or None
 
 
 def _squash(text: str) -> str:

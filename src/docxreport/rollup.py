@@ -18,6 +18,8 @@ from docxreport.model import CURR, EMPTY, PERIODS, Dataset, Figure, Location, Va
 def school_figure(data: Dataset, cat: Catalog, ind: Indicator, short: str, period: str) -> Figure:
     """A school's own figure: its cell, or its ratio computed from its parts."""
     sd = data.school_data(short)
+    if sd is None:
+        return EMPTY
     cell = sd.values.get((ind.key, period))
     if cell is not None and not cell.empty:
         return Figure(cell.value, (cell.loc,))

@@ -52,6 +52,8 @@ _DOCXTPL_CELL_TAGS = (
 )
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 _BLOCKS = ("for", "if", "macro", "call", "filter", "with", "block", "raw", "autoescape")
+_KEYED = ("v", "has", "known", "change")  # functions whose first argument is an indicator
+_PERIODED = ("v", "has", "known")  # ... and whose second is a period
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -158,14 +160,16 @@ def _paragraphs(root) -> tuple[Paragraph, ...]:
 
 @cache
 def _contexts() -> dict[str, dict]:
-    """The city and the school context of :func:`make_context`, built on an empty dataset."""
+    """The city and the school context a report template sees, built on an empty dataset."""
     from docxreport.catalog import default_catalog
-    from docxreport.context import make_context
+    from docxreport.render.context import Context
+    from docxreport.view.report import make_view
 
     school = School("学校", "学校")
     data = Dataset(year=2000, city=CityData(file="", registry=[school]), schools=[])
-    city, _ = make_context(None, data, default_catalog(), Path())
-    own, _ = make_context(None, data, default_catalog(), Path(), school=school.short)
+    cat = default_catalog()
+    city = Context(make_view(data, cat), None).names()
+    own = Context(make_view(data, cat, school.short), None).names()
     return {CITY_TEMPLATE: city, SCHOOL_TEMPLATE: own}
 
 
@@ -212,7 +216,12 @@ def _check_part(rel: str, part: Part, cat: Catalog, known: dict, template: str) 
         ast = SandboxedEnvironment().parse(source)
     except TemplateSyntaxError as exc:
         return [*issues, _syntax_issue(check, exc)]
-    return issues + list(_names(check, ast)) + list(_calls(check, ast))
+    return (
+        issues
+        + list(_names(check, ast))
+        + list(_calls(check, ast))
+        + list(_comparisons(check, ast))
+    )
 
 
 def jinja_line(text: str) -> str:
@@ -372,17 +381,44 @@ def _calls(check: _Checker, ast: nodes.Template) -> Iterator[Issue]:
         if not isinstance(first, str):
             continue
         problem = None
-        if name in ("v", "change") and not cat.has(first):
+        if name in _KEYED and not cat.has(first):
             keys = [i.key for i in cat.indicators]
             problem = f"指标目录中没有指标“{first}”{_guess(first, keys)}"
-        elif name == "v" and len(args) > 1 and args[1] is not None and args[1] not in PERIODS:
-            problem = f'v() 的第二项应为 "prev"（上年）或 "curr"（本年），实际为“{args[1]}”'
+        elif name in _PERIODED and len(args) > 1 and args[1] is not None and args[1] not in PERIODS:
+            problem = f'{name}() 的第二项应为 "prev"（上年）或 "curr"（本年），实际为“{args[1]}”'
         elif name == "table" and first not in tables:
             problem = f"指标目录中没有表格“{first}”（可用：{'、'.join(tables)}）"
         elif name == "toc" and first not in TOC_KINDS:
             problem = f"未知的目录类型“{first}”（应为 {'、'.join(TOC_KINDS)} 之一）"
         if problem:
             yield check.issue(error, call.lineno, problem, first)
+
+
+def _printed_text(node: nodes.Node) -> str | None:
+    """``v(...)`` or ``change(...).pct``/``.abs`` inside ``node``: a printed figure's text."""
+    for call in node.find_all(nodes.Call) if not isinstance(node, nodes.Call) else [node]:
+        if isinstance(call.node, nodes.Name) and call.node.name == "v":
+            return "v(…)"
+    for attr in [node, *node.find_all(nodes.Getattr)]:
+        if isinstance(attr, nodes.Getattr) and attr.attr in ("pct", "abs"):
+            return f"….{attr.attr}"
+    return None
+
+
+def _comparisons(check: _Checker, ast: nodes.Template) -> Iterator[Issue]:
+    """A printed figure compared as text: the answer would change with its format."""
+    for compare in ast.find_all(nodes.Compare):
+        operands = [compare.expr, *(op.expr for op in compare.ops)]
+        found = next((t for t in map(_printed_text, operands) if t), None)
+        if found:
+            yield check.issue(
+                error,
+                compare.lineno,
+                f"条件中比较了印出的数字文字（{found}）：数字格式一变，结果就会变。"
+                '请改用 has("指标")（有数且不为 0）或 known("指标")（有数），'
+                "与上年比较用 change(…).known / .flat",
+                found.strip("…()"),
+            )
 
 
 def excerpt(text: str, span: tuple[int, int] | None = None, width: int = 80) -> str:

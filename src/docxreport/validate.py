@@ -13,13 +13,8 @@ YOY_RATIO, YOY_MIN = 0.5, 20
 CASE_MAX_CHARS = 1000
 
 
-def has_graduates(sd: SchoolData) -> bool:
-    value = sd.get("graduates")
-    return isinstance(value, int | float) and value > 0
-
-
 def check_required(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:
-    grads = has_graduates(sd)
+    grads = sd.has_graduates()
     for ind in cat.indicators:
         needed = ind.required == "always" or (ind.required == "graduates" and grads)
         cell = sd.values.get((ind.key, CURR))

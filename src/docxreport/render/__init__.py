@@ -1,42 +1,39 @@
 """Word output: the only part of docxreport that touches docxtpl and python-docx.
 
-- :mod:`.fmt` turns figures into printed strings;
-- :mod:`.tables` builds the data tables from the catalog's table specs;
+It turns a report's view (:mod:`docxreport.view`) into a Word document:
+
+- :mod:`.context` gives the template the view's figures, tables and blocks;
+- :mod:`.marks` keeps every printed figure identifiable through docxtpl;
+- :mod:`.tables` writes a table's grid as a Word table;
 - :mod:`.blocks` builds photos and case boxes;
 - :mod:`.numbering` numbers headings and captions and fills the contents lists;
 - :mod:`.document` renders a template, verifies the result and writes it.
 """
 
-from docxreport.render.blocks import Case, Photo, cases_block, figures_block
+from docxreport.render.blocks import cases_block, figures_block
 from docxreport.render.document import (
     load_template,
     make_cases,
     make_env,
     make_figures,
-    make_table,
     render_report,
     verify_docx,
 )
-from docxreport.render.fmt import Change, clean_text, format_change, format_value
 from docxreport.render.numbering import NumberingSummary, number_document, toc_marker
 from docxreport.render.tables import add_table
+from docxreport.view.report import Case, Photo
 
 __all__ = [
     "Case",
-    "Change",
     "NumberingSummary",
     "Photo",
     "add_table",
     "cases_block",
-    "clean_text",
     "figures_block",
-    "format_change",
-    "format_value",
     "load_template",
     "make_cases",
     "make_env",
     "make_figures",
-    "make_table",
     "number_document",
     "render_report",
     "toc_marker",

@@ -9,8 +9,6 @@ adds it later, finding them by their style names.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -22,7 +20,6 @@ from docx.shared import Mm, Pt, RGBColor
 
 from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
 from docxreport.photos import PhotoError, PhotoShop, Prepared, inspect
-from docxreport.render.fmt import clean_text
 from docxreport.render.tables import (
     SIZE_NORMAL,
     column_widths,
@@ -35,6 +32,8 @@ from docxreport.render.tables import (
     set_table_width,
     shade_cell,
 )
+from docxreport.text import clean_text
+from docxreport.view.report import Case, Photo
 
 FIGURE_CAPTION_STYLE = "图题"
 CASE_TITLE_STYLE = "案例标题"
@@ -63,24 +62,6 @@ _AFTER_SNAP_TO_GRID = (
     "w:sectPr",
     "w:pPrChange",
 )
-
-
-@dataclass(frozen=True)
-class Photo:
-    """A photo to print: ``path`` None or unreadable gives a marked placeholder."""
-
-    caption: str
-    path: Path | None = None
-    school: str = ""
-
-
-@dataclass(frozen=True)
-class Case:
-    """A case story: a title, its paragraphs and its photos."""
-
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    photos: list[Photo] = field(default_factory=list)
 
 
 def ensure_paragraph_style(container: Any, name: str, centred: bool = True) -> None:

@@ -21,16 +21,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
-from docxreport.catalog import Catalog, TableSpec
 from docxreport.errors import DocxreportError, TemplateError
 from docxreport.files import write_atomically
-from docxreport.ledger import Ledger
-from docxreport.model import Dataset
 from docxreport.photos import PhotoShop
 from docxreport.render.blocks import Case, Photo, cases_block, figures_block
-from docxreport.render.fmt import clean_text
+from docxreport.render.marks import START, Marks
 from docxreport.render.numbering import number_document
-from docxreport.render.tables import add_table
+from docxreport.text import clean_text
 
 __all__ = [
     "clean_text",
@@ -38,7 +35,6 @@ __all__ = [
     "make_cases",
     "make_env",
     "make_figures",
-    "make_table",
     "render_report",
     "verify_docx",
 ]
@@ -48,20 +44,6 @@ _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tre
 
 
 # -- building blocks for the template's context functions ------------------------------------
-
-
-def make_table(
-    tpl: DocxTemplate,
-    spec: TableSpec,
-    data: Dataset,
-    catalog: Catalog,
-    school: str | None = None,
-    ledger: Ledger | None = None,
-) -> Subdoc:
-    """A subdocument holding table ``spec``; insert it with ``{{p table(...) }}``."""
-    sd = tpl.new_subdoc()
-    add_table(sd, spec, data, catalog, school, ledger)
-    return sd
 
 
 def make_figures(tpl: DocxTemplate, photos: list[Photo], shop: PhotoShop | None = None) -> Subdoc:
@@ -227,23 +209,56 @@ def template_tags(path: Path) -> set[str]:
 def _check_leftover_tags(root: Any, where: str, tags: set[str] | None) -> None:
     for p in root.iter(qn("w:p")):
         text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        if START in text:  # a figure printed where its mark could not be taken out
+            raise TemplateError(f"生成的文档中有未处理的数字标记{where}：“{text.strip()[:120]}”")
         left = any(tag in text for tag in tags) if tags is not None else None
         if left or (left is None and any(mark in text for mark in JINJA_MARKS)):
             raise TemplateError(f"生成的文档中仍有未处理的模板标记{where}：“{text.strip()[:120]}”")
 
 
+def _parts(tpl: DocxTemplate) -> list[Any]:
+    """The XML roots docxtpl renders: the body, then every header and footer."""
+    roots = [tpl.docx.element.body]
+    for section in tpl.docx.sections:
+        for hf in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+            section.even_page_header,
+            section.even_page_footer,
+        ):
+            if not hf.is_linked_to_previous:
+                roots.append(hf._element)
+    return roots
+
+
 def render_report(
-    template: Path, context: dict[str, Any], out: Path, *, tpl: DocxTemplate | None = None
-) -> None:
+    template: Path,
+    context: dict[str, Any],
+    out: Path,
+    *,
+    tpl: DocxTemplate | None = None,
+    marks: Marks | None = None,
+) -> list[Any]:
     """Fill ``template`` with ``context``, number it, verify it and write it to ``out``.
 
     When the context holds subdocuments (tables, photos, cases), they must come
     from the same :class:`DocxTemplate`: pass it as ``tpl`` (see :func:`load_template`).
+    With ``marks`` (the :class:`Marks` the context wrapped its figures with), returns the
+    items the document prints, one per occurrence, in order.
     """
     template = Path(template)
     tpl = tpl if tpl is not None else load_template(template)
     tags = template_tags(template)
     _render(tpl, template, context)
+    found: list[Any] = []
+    seen: set[int] = set()
+    for root in _parts(tpl):
+        if id(root) in seen:
+            continue
+        seen.add(id(root))
+        found += marks.collect(root) if marks is not None else []
     number_document(tpl.docx)
 
     def write(tmp: Path) -> None:
@@ -251,3 +266,4 @@ def render_report(
         verify_docx(tmp, template.name, tags)
 
     write_atomically(write, out)
+    return found

@@ -1,6 +1,6 @@
 """Write the report's data tables as Word tables.
 
-:mod:`docxreport.render.grids` decides what a table shows (a :class:`Grid` of
+:mod:`docxreport.view.grids` decides what a table shows (a :class:`Grid` of
 cell texts plus merged rectangles); :func:`emit_grid` writes the grid as a
 bordered, fixed-layout Word table that fits the 156 mm text block. The
 low-level formatting helpers here are shared with :mod:`.blocks`.
@@ -18,11 +18,10 @@ from docx.shared import Length, Pt, Twips
 from docx.table import Table, _Cell
 
 from docxreport.catalog import Catalog, TableSpec
-from docxreport.ledger import Ledger
 from docxreport.model import Dataset
 from docxreport.page import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM
-from docxreport.render.fmt import clean_text
-from docxreport.render.grids import Cell, Grid, build_grid, fit_weights, ledger_rows
+from docxreport.text import clean_text
+from docxreport.view.grids import Cell, Grid, build_grid, fit_weights
 
 CELL_STYLE = "表格文字"
 TABLE_FONT = "宋体"
@@ -187,16 +186,7 @@ def add_table(
     data: Dataset,
     catalog: Catalog,
     school: str | None = None,
-    ledger: Ledger | None = None,
 ) -> Table:
-    """Append table ``spec`` to ``container`` (a Document, a docxtpl Subdoc or a cell).
-
-    Every figure printed is recorded in ``ledger`` with its row and column labels.
-    """
+    """Append table ``spec`` to ``container`` (a Document, a docxtpl Subdoc or a cell)."""
     width = LANDSCAPE_WIDTH_MM if spec.landscape else TEXT_WIDTH_MM
-    grid = build_grid(spec, data, catalog, school)
-    if ledger is not None:
-        place = f"附表{spec.id[5:]}" if spec.id.startswith("annex") else f"表{spec.id}"
-        for row, column, printed, figure in ledger_rows(grid):
-            ledger.add(place, row, column, printed, figure)
-    return emit_grid(container, grid, width)
+    return emit_grid(container, build_grid(spec, data, catalog, school), width)

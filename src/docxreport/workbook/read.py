@@ -29,7 +29,7 @@ from docxreport.model import (
     TeamMember,
     Value,
 )
-from docxreport.normalize import clean_text, parse_number, parse_year
+from docxreport.normalize import cell_text, parse_number, parse_year
 from docxreport.workbook import guard
 
 
@@ -118,7 +118,7 @@ def _check_headers(book: Book, ws: Worksheet, expected: tuple[str, ...]) -> bool
     ok = True
     for col, want in enumerate(expected, start=1):
         cell = ws.cell(row=1, column=col)
-        got = clean_text(cell.value) or ""
+        got = cell_text(cell.value) or ""
         if got != want:
             moved = "" if not ok else guard.moved_header_hint(ws, want, cell.coordinate)
             ok = False
@@ -134,7 +134,7 @@ def _check_headers(book: Book, ws: Worksheet, expected: tuple[str, ...]) -> bool
 def _keyed_rows(book: Book, ws: Worksheet) -> dict[str, int]:
     rows: dict[str, int] = {}
     for r in range(L.FIRST_ROW, ws.max_row + 1):
-        key = clean_text(ws[f"{L.KEY_COL}{r}"].value)
+        key = cell_text(ws[f"{L.KEY_COL}{r}"].value)
         if not key:
             continue
         if key in rows:
@@ -149,7 +149,7 @@ def read_value(book: Book, ws: Worksheet, cell: str, ind: Indicator) -> Value:
     raw = book.raw(ws, cell)
     flawed = book.is_bad(ws, cell)
     if not ind.numeric:
-        return Value(clean_text(raw), loc, invalid=flawed)
+        return Value(cell_text(raw), loc, invalid=flawed)
     parsed = parse_number(raw, ind.kind, ws[cell].number_format)
     if parsed.error:
         book.issues.append(error(loc, parsed.error, ind.name))
@@ -193,7 +193,7 @@ def _read_list(book: Book, spec: ListSpec, year: int) -> list[Row]:
             raw = book.raw(ws, cell)
             flawed = book.is_bad(ws, cell)
             if col.kind == "text":
-                row[col.key] = Value(clean_text(raw), loc, invalid=flawed)
+                row[col.key] = Value(cell_text(raw), loc, invalid=flawed)
                 continue
             parsed = parse_number(raw, col.kind)
             if parsed.error:
@@ -208,7 +208,7 @@ def _read_info(book: Book, fields: tuple[tuple[str, str], ...]) -> dict[str, Val
     ws = book.sheet(L.INFO_SHEET)
     if ws is None or not _check_headers(book, ws, L.INFO_HEADERS):
         return {}
-    by_label = {clean_text(ws[f"A{r}"].value): r for r in range(2, ws.max_row + 1)}
+    by_label = {cell_text(ws[f"A{r}"].value): r for r in range(2, ws.max_row + 1)}
     info = {}
     for key, label in fields:
         r = by_label.get(label)
@@ -249,7 +249,7 @@ def read_school(
 
 def _check_stamp(book: Book, info: dict[str, Value], school: School, year: int) -> None:
     if "school" in info:
-        stamped = clean_text(info["school"].value)
+        stamped = cell_text(info["school"].value)
         if not stamped:
             book.issues.append(error(info["school"].loc, "未填写学校名称"))
         elif stamped not in school.names():
@@ -283,7 +283,7 @@ def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData |
     city.registry = _read_registry(book)
     ws = book.sheet(L.CITY_VALUES_SHEET)
     if ws is not None:
-        cols = {"prev": "E", "curr": "F"}
+        cols = L.CITY_PERIOD_COL
         city.values = _read_indicator_sheet(
             book, ws, L.city_indicators(cat), L.city_value_headers(year), cols
         )
@@ -294,8 +294,7 @@ def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData |
 
 
 def _fill_city_info(book: Book, city: CityData, info: dict[str, Value], year: int) -> None:
-    text = {k: clean_text(v.value) or "" for k, v in info.items()}
-    city.info_locs = {k: v.loc for k, v in info.items()}
+    text = {k: cell_text(v.value) or "" for k, v in info.items()}
     city.region, city.region_full = text.get("region", ""), text.get("region_full", "")
     city.code, city.bureau = text.get("code", ""), text.get("bureau", "")
     city.reviewers = text.get("reviewers", "")
@@ -327,7 +326,7 @@ def parse_date(raw: object) -> date | None:
         return raw.date()
     if isinstance(raw, date):
         return raw
-    text = clean_text(raw)
+    text = cell_text(raw)
     match = _DATE.search(text or "")
     if not match:
         return None
@@ -345,7 +344,7 @@ def _table_rows(book: Book, sheet: str, headers: tuple[str, ...]) -> list[tuple[
     rows = []
     for r in range(2, ws.max_row + 1):
         cells = [book.raw(ws, ws.cell(row=r, column=c).coordinate) for c in range(1, 7)]
-        if any(clean_text(c) for c in cells):
+        if any(cell_text(c) for c in cells):
             rows.append((r, cells))
     return rows
 
@@ -353,7 +352,7 @@ def _table_rows(book: Book, sheet: str, headers: tuple[str, ...]) -> list[tuple[
 def _read_team(book: Book) -> list[TeamMember]:
     members = []
     for _r, cells in _table_rows(book, L.TEAM_SHEET, L.TEAM_HEADERS):
-        role, name, title = (clean_text(c) or "" for c in cells[:3])
+        role, name, title = (cell_text(c) or "" for c in cells[:3])
         members.append(TeamMember(role, name, title))
     return members
 
@@ -361,12 +360,12 @@ def _read_team(book: Book) -> list[TeamMember]:
 def _read_registry(book: Book) -> list[School]:
     schools = []
     for r, cells in _table_rows(book, L.REGISTRY_SHEET, L.REGISTRY_HEADERS):
-        short, full = clean_text(cells[1]) or "", clean_text(cells[2]) or ""
+        short, full = cell_text(cells[1]) or "", cell_text(cells[2]) or ""
         if not short or not full:
             loc = Location(book.rel, L.REGISTRY_SHEET, f"{'B' if not short else 'C'}{r}")
             book.issues.append(error(loc, "学校简称和全称都必须填写"))
             continue
-        aliases = tuple(a for a in re.split(r"[、,，;；\s]+", clean_text(cells[3]) or "") if a)
+        aliases = tuple(a for a in re.split(r"[、,，;；\s]+", cell_text(cells[3]) or "") if a)
         schools.append(School(short, full, aliases, order=len(schools)))
     return schools
 
@@ -377,7 +376,7 @@ def _read_published(book: Book, cat: Catalog, this_year: int, city: CityData) ->
     out = []
     for r, cells in _table_rows(book, L.PUBLISHED_SHEET, L.PUBLISHED_HEADERS):
         loc = Location(book.rel, L.PUBLISHED_SHEET, f"E{r}")
-        table, key = clean_text(cells[0]) or "", clean_text(cells[1]) or ""
+        table, key = cell_text(cells[0]) or "", cell_text(cells[1]) or ""
         if not cat.has(key):
             book.issues.append(
                 error(Location(book.rel, L.PUBLISHED_SHEET, f"B{r}"), f"未知的指标代码“{key}”")
@@ -391,7 +390,7 @@ def _read_published(book: Book, cat: Catalog, this_year: int, city: CityData) ->
             )
             continue
         period = "curr" if row_year == this_year else "prev"
-        named = clean_text(cells[2]) or ""
+        named = cell_text(cells[2]) or ""
         school = city.school(named) if named else None
         if named and school is None:
             where = Location(book.rel, L.PUBLISHED_SHEET, f"C{r}")
@@ -405,7 +404,7 @@ def _read_published(book: Book, cat: Catalog, this_year: int, city: CityData) ->
                 school.short if school else "",
                 parsed.value,
                 loc,
-                clean_text(cells[5]) or "",
+                cell_text(cells[5]) or "",
             )
         )
     return out

@@ -8,7 +8,6 @@ move the structure by accident but can always fill in.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from docxreport import layout as L
 from docxreport.catalog import Catalog, Indicator, ListColumn, ListSpec
 from docxreport.files import write_atomically
 from docxreport.model import CityData, Scalar, School
+from docxreport.text import display_width
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -223,17 +223,12 @@ def _guide_sheet(wb: Workbook, lines: Sequence[str]) -> None:
         ws[f"A{r}"] = line
         ws[f"A{r}"].alignment = Alignment(wrap_text=True, vertical="top")
         # Row heights are set, not left to the program: LibreOffice shows one line otherwise.
-        ws.row_dimensions[r].height = 16 * -(-_text_width(line) // (GUIDE_WIDTH - 4))
+        ws.row_dimensions[r].height = 16 * -(-display_width(line) // (GUIDE_WIDTH - 4))
     ws["A1"].font = Font(bold=True, size=14)
     ws.row_dimensions[1].height = 24
     ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed one page wide
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     _protect(ws)
-
-
-def _text_width(text: str) -> int:
-    """Width in column units: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def school_guide(
@@ -326,7 +321,7 @@ def write_city(
     rules = {i.key: i.city.describe() + (f"（{i.city.note}）" if i.city.note else "") for i in inds}
     ws = wb.create_sheet(L.CITY_VALUES_SHEET)
     _indicator_sheet(
-        ws, cat, inds, L.city_value_headers(year), values or {}, {"prev": "E", "curr": "F"}, None
+        ws, cat, inds, L.city_value_headers(year), values or {}, L.CITY_PERIOD_COL, None
     )
     for offset, ind in enumerate(inds):
         ws[f"D{L.FIRST_ROW + offset}"] = rules[ind.key]

@@ -11,13 +11,13 @@ list tables always show one school (or, without one, the city).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from docxreport.catalog import Catalog, Indicator, TableSpec
 from docxreport.errors import TemplateError
 from docxreport.model import CURR, EMPTY, PERIODS, PREV, Dataset, Figure, Value
-from docxreport.render.fmt import DASH, format_plain, format_value
+from docxreport.text import display_width
+from docxreport.view.fmt import DASH, format_plain, format_value
 
 TEXT_COLUMN_WEIGHT = 3.0  # a text column (备注) of a row-per-school table is wider
 
@@ -64,33 +64,12 @@ class Grid:
 # -- figures --------------------------------------------------------------------------------
 
 
-def graduate_related(ind: Indicator) -> bool:
-    """A figure about graduates: not reported by a school that has none (shown as —)."""
-    return ind.graduates_only or ind.required == "graduates"
-
-
-def has_graduates(data: Dataset, school: str, period: str = CURR) -> bool:
-    """Whether ``school`` had graduates in ``period`` (an empty or zero count means none)."""
-    try:
-        value = data.figure("graduates", period, school).value
-    except StopIteration:  # a registered school that sent no workbook
-        return False
-    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
-
-
 def printed_figure(data: Dataset, ind: Indicator, period: str, school: str | None = None) -> Figure:
     """The figure printed for the city or for ``school``: empty (—) when it is empty, when the
     school sent no workbook, or when the figure is about graduates and the school had none."""
-    if school is not None and graduate_related(ind) and not has_graduates(data, school, period):
+    if school is not None and ind.about_graduates and not data.has_graduates(school, period):
         return EMPTY
-    try:
-        return data.figure(ind.key, period, school)
-    except StopIteration:
-        return EMPTY
-
-
-def figure_text(data: Dataset, ind: Indicator, period: str, school: str | None = None) -> str:
-    return format_value(ind, printed_figure(data, ind, period, school).value)
+    return data.figure(ind.key, period, school)
 
 
 def _figure_cell(data: Dataset, ind: Indicator, period: str, school: str | None) -> Cell:
@@ -265,10 +244,8 @@ def _list(spec: TableSpec, data: Dataset, catalog: Catalog, school: str | None) 
         c.name.replace("{prev}", str(data.prev_year)).replace("{curr}", str(data.year))
         for c in columns
     ]
-    try:
-        items = data.school_data(school).lists.get(spec.list, [])
-    except StopIteration:
-        items = []
+    sd = data.school_data(school)
+    items = sd.lists.get(spec.list, []) if sd is not None else []
     rows: list[list[Cell | None]] = [[Cell(n) for n in names]]
     rows += [[_list_cell(item.get(c.key)) for c in columns] for item in items]
     if not items:
@@ -314,11 +291,6 @@ def ledger_rows(grid: Grid) -> list[tuple[str, str, str, Figure]]:
     return out
 
 
-def _units(text: str) -> int:
-    """Display width in half-em units: a CJK character is two, a digit or letter one."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 SHORT_LABEL = 12.0  # half-em units: a label this short is never squeezed
 MIN_LABEL = 16.0  # a long label or note column keeps at least eight characters
 
@@ -342,8 +314,8 @@ def fit_weights(
         head = [row[c] for row in grid.rows[: grid.header_rows] if row[c] is not None]
         numbers = [c for c in body if c.figure is not None and _is_number(c.figure.value)]
         figure_cols.append(bool(body) and len(numbers) * 2 >= len(body))
-        widest = max([min(_units(cell.text), 28) for cell in body] + [4])
-        words = max([min(_units(cell.text), 6) for cell in head] + [4])
+        widest = max([min(display_width(cell.text), 28) for cell in body] + [4])
+        words = max([min(display_width(cell.text), 6) for cell in head] + [4])
         needs.append(max(widest, words) + 3.0)  # + cell margins (2 × 1.9 mm) and slack
     for size in sizes_pt:
         room = width_mm / (size * 0.3528 / 2)  # half-em units across the text block

@@ -6,22 +6,14 @@ empty figure prints as a dash so that it cannot be mistaken for zero.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from docxreport.catalog import Indicator
+from docxreport.text import clean_text
 
 DASH = "—"
-
-# Characters XML 1.0 forbids (C0 controls except tab/newline/CR, lone surrogates, U+FFFE/F).
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean_text(text: Any) -> str:
-    """``text`` as a string with every XML-illegal control character removed."""
-    return _ILLEGAL_XML.sub("", "" if text is None else str(text))
 
 
 def _scalar(value: Any) -> Any:

@@ -1,0 +1,164 @@
+"""The names a report template sees, made from the report's view.
+
+Templates call small functions rather than reach into the data:
+``v("students")`` prints a figure, ``has("x")``/``known("x")`` test one,
+``change("students")`` compares it with last year, ``table("1-5")`` /
+``figures("1.1.1")`` / ``cases("1.14")`` insert blocks, and ``toc("表")`` marks
+where a list at the front goes.
+
+Every printed figure and table is wrapped by :class:`~.marks.Marks`, so that the
+data-source listing can be made from what the document really prints. A school
+report also sees ``school``; there every figure, table and block is that school's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from docxtpl import DocxTemplate
+
+from docxreport.errors import TemplateError
+from docxreport.model import CURR, PERIODS
+from docxreport.page import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM
+from docxreport.photos import PhotoShop
+from docxreport.render.blocks import cases_block, figures_block
+from docxreport.render.marks import Marks
+from docxreport.render.numbering import toc_marker
+from docxreport.render.tables import emit_grid
+from docxreport.view.report import Moved, Printed, ReportView, TableView
+
+# The functions and names every template may use; check --templates reads this list.
+FUNCTIONS = ("v", "has", "known", "change", "table", "figures", "cases", "toc")
+
+
+@dataclass(frozen=True)
+class ChangeText:
+    """What ``change("key")`` gives a template: ``.word`` 增加/减少/持平, ``.abs`` and
+    ``.pct`` (printed figures), ``.known`` (both years known), ``.flat`` (no change) and
+    ``.has_pct`` (the percentage can be computed: last year was not zero)."""
+
+    word: str
+    abs: str
+    pct: str
+    known: bool
+    flat: bool
+    has_pct: bool
+
+
+class Context:
+    """Builds the Jinja context of one report and remembers what it handed out."""
+
+    def __init__(
+        self,
+        view: ReportView,
+        tpl: DocxTemplate | None,
+        marks: Marks | None = None,
+        shop: PhotoShop | None = None,
+    ) -> None:
+        self.view, self.tpl = view, tpl
+        self.marks = marks or Marks()
+        self.shop = shop or PhotoShop()
+        self.asked: set[str] = set()  # sections the template asked for photos or cases
+
+    def _printed(self, key: str, period: str) -> Printed:
+        if period not in PERIODS:
+            raise TemplateError(f"模板中的期间“{period}”应为 prev 或 curr")
+        found = self.view.figures.get((key, period))
+        if found is None:
+            raise TemplateError(f"模板引用了指标目录中没有的指标“{key}”")
+        return found
+
+    def v(self, key: str, period: str = CURR) -> str:
+        printed = self._printed(key, period)
+        return self.marks.wrap(printed, printed.text)
+
+    def has(self, key: str, period: str = CURR) -> bool:
+        return self._printed(key, period).nonzero
+
+    def known(self, key: str, period: str = CURR) -> bool:
+        return not self._printed(key, period).empty
+
+    def change(self, key: str) -> ChangeText:
+        found: Moved | None = self.view.changes.get(key)
+        if found is None:
+            self._printed(key, CURR)  # an unknown key says so
+            raise TemplateError(f"指标“{key}”不是数字，不能与上年比较")
+        return ChangeText(
+            found.word,
+            self.marks.wrap((found, "abs"), found.abs),
+            self.marks.wrap((found, "pct"), found.pct),
+            found.known,
+            found.flat,
+            not found.pct_figure.empty,
+        )
+
+    def table(self, table_id: str, of_school: str | None = None) -> Any:
+        if table_id not in self.view.tables:
+            raise TemplateError(f"模板引用了指标目录中没有的表格“{table_id}”")
+        found = self.view.tables[table_id]
+        if of_school is not None:
+            found = self._school_table(table_id, str(of_school))
+        if found is None:
+            return ""  # a school list that no school filled in
+        sd = self._subdoc()
+        width = LANDSCAPE_WIDTH_MM if found.landscape else TEXT_WIDTH_MM
+        table = emit_grid(sd, found.grid, width)
+        first = next(table._tbl.iter("{*}t"), None)
+        if first is not None:
+            first.text = self.marks.wrap(found, first.text or "")
+        return sd
+
+    def _school_table(self, table_id: str, name: str) -> TableView | None:
+        """A school's list table named by the template (``table("1-1", school.short)``)."""
+        short = self.view.registry.get(name.strip())
+        if short is None:
+            raise TemplateError(f"模板中的表格“{table_id}”引用了名册中没有的学校“{name}”")
+        own = self.view.school
+        if own is not None and short != own.short:
+            raise TemplateError(f"学校报告中的表格“{table_id}”只能显示本校，不能显示“{name}”")
+        if (table_id, short) not in self.view.school_lists:
+            raise TemplateError(f"表格“{table_id}”不是学校清单表，不能指定学校“{name}”")
+        return self.view.school_lists[(table_id, short)]
+
+    def figures(self, section: Any) -> Any:
+        self.asked.add(str(section))
+        photos = self.view.photos.get(str(section), [])
+        if not photos:
+            return ""
+        sd = self._subdoc()
+        figures_block(sd, photos, self.shop)
+        return sd
+
+    def cases(self, section: Any) -> Any:
+        self.asked.add(str(section))
+        found = self.view.cases.get(str(section), [])
+        if not found:
+            return ""
+        sd = self._subdoc()
+        cases_block(sd, found, self.shop)
+        return sd
+
+    def _subdoc(self) -> Any:
+        if self.tpl is None:
+            raise TemplateError("没有模板文件，无法插入表格或图片")
+        return self.tpl.new_subdoc()
+
+    def names(self) -> dict[str, Any]:
+        """The Jinja context."""
+        view = self.view
+        context: dict[str, Any] = {
+            "region": view.region,
+            "year": view.year,
+            "prev_year": view.prev_year,
+            "publish_date": view.publish_date,
+            "declaration_date": view.declaration_date,
+            "team": view.team,
+            "reviewers": view.reviewers,
+            "majors_school": view.majors_school,
+            "toc": toc_marker,
+        }
+        context.update({name: getattr(self, name) for name in FUNCTIONS if name != "toc"})
+        if view.school is not None:
+            context["school"] = view.school
+        return context
