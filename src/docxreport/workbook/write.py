@@ -8,7 +8,6 @@ move the structure by accident but can always fill in.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from docxreport import layout as L
 from docxreport.catalog import Catalog, Indicator, ListColumn, ListSpec
 from docxreport.files import write_atomically
 from docxreport.model import CityData, Scalar, School
+from docxreport.workbook.printing import fit_row_heights, set_up_printing
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -127,7 +127,8 @@ def _indicator_sheet(
             ws[f"{c}{r}"].fill = LABEL_FILL
         note_col = get_column_letter(len(headers))
         ws[f"{note_col}{r}"] = (extra or {}).get(ind.key, L.note(ind))
-        ws[f"{note_col}{r}"].alignment = Alignment(wrap_text=True, vertical="top")
+        for c in range(1, len(headers) + 1):  # long names and notes wrap, rows stay tidy
+            ws.cell(row=r, column=c).alignment = Alignment(wrap_text=c > 1, vertical="center")
         dv = _validation(ind)
         dv.add(f"B{r}")  # the label shows the definition and unit too
         for period, col in cols.items():
@@ -163,8 +164,7 @@ def _list_sheet(
         for c, col in enumerate(spec.columns, start=1):
             cell = ws.cell(row=r, column=c, value=row.get(col.key))
             cell.protection = UNLOCKED
-            if col.key == "text":
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     for c, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(c)
         ws.column_dimensions[letter].protection = UNLOCKED  # rows added later
@@ -213,27 +213,18 @@ def _info_sheet(
     _protect(ws)
 
 
-GUIDE_WIDTH = 80
+GUIDE_SHEET, GUIDE_WIDTH = "填表说明", 80
 
 
 def _guide_sheet(wb: Workbook, lines: Sequence[str]) -> None:
-    ws = wb.create_sheet("填表说明")
+    ws = wb.create_sheet(GUIDE_SHEET)
     ws.column_dimensions["A"].width = GUIDE_WIDTH
     for r, line in enumerate(lines, start=1):
         ws[f"A{r}"] = line
         ws[f"A{r}"].alignment = Alignment(wrap_text=True, vertical="top")
-        # Row heights are set, not left to the program: LibreOffice shows one line otherwise.
-        ws.row_dimensions[r].height = 16 * -(-_text_width(line) // (GUIDE_WIDTH - 4))
     ws["A1"].font = Font(bold=True, size=14)
     ws.row_dimensions[1].height = 24
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed one page wide
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     _protect(ws)
-
-
-def _text_width(text: str) -> int:
-    """Width in column units: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def school_guide(
@@ -283,7 +274,15 @@ def write_school(
     for list_id in L.LIST_SHEETS.school:
         spec = cat.list(list_id)
         _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
+    _printable(wb, f"{school.full}　{year} 年度质量报告数据表")
     save_atomic(wb, path)
+
+
+def _printable(wb: Workbook, title: str) -> None:
+    """Every sheet prints on A4 with its header row on each page (see :mod:`.printing`)."""
+    for ws in wb.worksheets:
+        fit_row_heights(ws)
+        set_up_printing(ws, title, header_rows=0 if ws.title == GUIDE_SHEET else 1)
 
 
 def write_city(
@@ -331,7 +330,7 @@ def write_city(
     for offset, ind in enumerate(inds):
         ws[f"D{L.FIRST_ROW + offset}"] = rules[ind.key]
         ws[f"G{L.FIRST_ROW + offset}"] = L.note(ind)
-    ws.column_dimensions["D"].width = 30
+    ws.column_dimensions["D"].width, ws.column_dimensions["F"].width = 30, 16
     _rows_sheet(
         wb.create_sheet(L.PUBLISHED_SHEET),
         L.PUBLISHED_HEADERS,
@@ -344,6 +343,7 @@ def write_city(
     for list_id in L.LIST_SHEETS.city:
         spec = cat.list(list_id)
         _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
+    _printable(wb, f"{city.region_full or city.region}　{year} 年度市级数据表")
     save_atomic(wb, path)
 
 
