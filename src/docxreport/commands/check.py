@@ -10,6 +10,7 @@ from click.core import ParameterSource
 
 from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
+from docxreport.confirmation import summary as confirmation_summary
 from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError
 from docxreport.issues import Report
@@ -40,6 +41,9 @@ def check(
     loaded = load_year(inputs, year, cat)
     click.echo(f"检查 {loaded.folder}：")
     print_report(loaded.report)
+    if loaded.city is not None and loaded.confirmations:
+        for line in confirmation_summary(loaded.city, loaded.confirmations):
+            click.echo(line)
     reports = [loaded.report]
     if templates.is_dir():
         click.echo(f"检查模板 {templates}：")

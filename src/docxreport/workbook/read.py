@@ -31,6 +31,7 @@ from docxreport.model import (
 )
 from docxreport.normalize import clean_text, parse_number, parse_year
 from docxreport.workbook import guard
+from docxreport.workbook.confirmed import confirmed_column, content_digest, read_confirmed
 
 
 @dataclass
@@ -228,7 +229,7 @@ def read_school(
     book, issues = open_book(path, rel, frozenset(sheets))
     if book is None:
         return None, issues
-    data = SchoolData(school=school, file=rel)
+    data = SchoolData(school=school, file=rel, digest=content_digest(book.values))
     info = _read_info(book, L.SCHOOL_INFO)
     stamped = len(book.issues)
     _check_stamp(book, info, school, year)
@@ -280,7 +281,7 @@ def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData |
     info = _read_info(book, L.CITY_INFO)
     _fill_city_info(book, city, info, year)
     city.team = _read_team(book)
-    city.registry = _read_registry(book)
+    city.registry = _read_registry(book, city)
     ws = book.sheet(L.CITY_VALUES_SHEET)
     if ws is not None:
         cols = {"prev": "E", "curr": "F"}
@@ -358,9 +359,12 @@ def _read_team(book: Book) -> list[TeamMember]:
     return members
 
 
-def _read_registry(book: Book) -> list[School]:
+def _read_registry(book: Book, city: CityData) -> list[School]:
     schools = []
-    for r, cells in _table_rows(book, L.REGISTRY_SHEET, L.REGISTRY_HEADERS):
+    rows = _table_rows(book, L.REGISTRY_SHEET, L.REGISTRY_HEADERS)
+    ws = book.values[L.REGISTRY_SHEET] if rows else None
+    city.confirmed_column = confirmed_column(ws) if ws is not None else ""
+    for r, cells in rows:
         short, full = clean_text(cells[1]) or "", clean_text(cells[2]) or ""
         if not short or not full:
             loc = Location(book.rel, L.REGISTRY_SHEET, f"{'B' if not short else 'C'}{r}")
@@ -368,6 +372,8 @@ def _read_registry(book: Book) -> list[School]:
             continue
         aliases = tuple(a for a in re.split(r"[、,，;；\s]+", clean_text(cells[3]) or "") if a)
         schools.append(School(short, full, aliases, order=len(schools)))
+        if city.confirmed_column:
+            city.confirmed[short] = read_confirmed(book.rel, ws, city.confirmed_column, r)
     return schools
 
 

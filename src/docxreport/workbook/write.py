@@ -315,12 +315,7 @@ def write_city(
         [(m.role, m.name, m.title) for m in city.team],
         (14, 12, 40),
     )
-    _rows_sheet(
-        wb.create_sheet(L.REGISTRY_SHEET),
-        L.REGISTRY_HEADERS,
-        [(i, s.short, s.full, "、".join(s.aliases)) for i, s in enumerate(city.registry, start=1)],
-        (6, 14, 36, 30),
-    )
+    _registry_sheet(wb.create_sheet(L.REGISTRY_SHEET), city)
     inds = L.city_indicators(cat)
     rules = {i.key: i.city.describe() + (f"（{i.city.note}）" if i.city.note else "") for i in inds}
     ws = wb.create_sheet(L.CITY_VALUES_SHEET)
@@ -359,6 +354,27 @@ def _rows_sheet(
     for c in range(1, len(headers) + 1):
         ws.column_dimensions[get_column_letter(c)].protection = UNLOCKED  # rows added later
     _protect(ws, rows=True)
+
+
+def _registry_sheet(ws: Worksheet, city: CityData) -> None:
+    """The schools, and the version of its workbook each one signed for (typed as text)."""
+    rows = []
+    for i, s in enumerate(city.registry, start=1):
+        confirmed = city.confirmed.get(s.short)
+        signed = confirmed.value if confirmed is not None else None
+        rows.append((i, s.short, s.full, "、".join(s.aliases), signed))
+    _rows_sheet(ws, (*L.REGISTRY_HEADERS, L.CONFIRMED_HEADER), rows, (6, 14, 36, 30, 18))
+    column = get_column_letter(len(L.REGISTRY_HEADERS) + 1)
+    # Text, so that Excel keeps a fingerprint such as 12345e67 as typed, not as a number.
+    ws.column_dimensions[column].number_format = "@"
+    for r in range(2, ws.max_row + 1):
+        ws[f"{column}{r}"].number_format = "@"
+    dv = DataValidation(type=None)
+    dv.add(f"{column}1:{column}{LIST_ROWS}")
+    dv.promptTitle = L.CONFIRMED_HEADER
+    dv.prompt = "学校签字盖章的数据确认表上印的版本指纹（至少前 8 位）；空白表示尚未确认"
+    dv.showInputMessage = True
+    ws.add_data_validation(dv)
 
 
 def _date_text(value, day: bool) -> str | None:
