@@ -22,7 +22,7 @@ from docxreport.model import Dataset, School
 from docxreport.outputs import Manifest
 from docxreport.pagenums import fill_page_numbers_many
 from docxreport.pdf import convert, find_soffice
-from docxreport.render.document import render_report
+from docxreport.render.document import fill_template, render_report
 from docxreport.workbook.sources import write_sources
 
 CITY_TEMPLATE = "city.docx"
@@ -60,9 +60,14 @@ class Outcome:
         return [job.out for job in self.done]
 
 
+def safe_filename(name: str) -> str:
+    """``name`` with the characters no file name may hold replaced by ``_``."""
+    return _UNSAFE_IN_NAMES.sub("_", name)
+
+
 def school_output_name(data: Dataset, school: School) -> str:
     """``<学校全称>质量年度报告（<年度>）.docx``, with characters no file name may hold replaced."""
-    return _UNSAFE_IN_NAMES.sub("_", f"{school.full}质量年度报告（{data.year}）.docx")
+    return safe_filename(f"{school.full}质量年度报告（{data.year}）.docx")
 
 
 def select_schools(data: Dataset, names: Sequence[str] | None) -> list[School]:
@@ -104,13 +109,7 @@ def plan(
     return jobs
 
 
-def run_job(
-    job: Job, data: Dataset, cat: Catalog, folder: Path, ledger: Ledger | None = None
-) -> list[Issue]:
-    """Render one report; return warnings about content the template left out.
-
-    Every figure it prints is recorded in ``ledger``.
-    """
+def _open(job: Job) -> DocxTemplate:
     if not job.template.is_file():
         raise TemplateError(f"找不到模板 {job.template}")
     try:
@@ -120,6 +119,24 @@ def run_job(
         raise TemplateError(
             f"模板 {job.template} 不是有效的 Word 文件（{type(exc).__name__}）"
         ) from exc
+    return tpl
+
+
+def trace_job(job: Job, data: Dataset, cat: Catalog, folder: Path, ledger: Ledger) -> None:
+    """Fill one report in memory only, to record in ``ledger`` every figure it prints."""
+    tpl = _open(job)
+    context, _blocks = make_context(tpl, data, cat, folder / L.PHOTO_DIR, job.school, ledger)
+    fill_template(tpl, job.template, context)
+
+
+def run_job(
+    job: Job, data: Dataset, cat: Catalog, folder: Path, ledger: Ledger | None = None
+) -> list[Issue]:
+    """Render one report; return warnings about content the template left out.
+
+    Every figure it prints is recorded in ``ledger``.
+    """
+    tpl = _open(job)
     context, blocks = make_context(tpl, data, cat, folder / L.PHOTO_DIR, job.school, ledger)
     render_report(job.template, context, job.out, tpl=tpl)
     return [

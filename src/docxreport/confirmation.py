@@ -72,7 +72,7 @@ class Confirmation:
         if self.state == CONFIRMED:
             return f"已确认：签字的版本 {self.recorded} 与当前工作簿一致"
         if self.state == OUTDATED:
-            return f"已过期：签字的版本 {self.recorded} 与{now}不符，{self.file} 在确认后有改动"
+            return f"已过期：签字的版本 {self.recorded} 与{now} 不符，{self.file} 在确认后有改动"
         if self.state == UNREADABLE:
             return f"无法识别：{self.loc} 中的“{self.recorded}”不是版本指纹，按未确认处理（{now}）"
         if self.state == NO_WORKBOOK:

@@ -32,6 +32,7 @@ def check(
 ) -> None:
     """检查某年度的全部工作簿和 Word 模板，列出每个错误和警告（文件、工作表、单元格或段落）。
 
+    工作簿的问题表之后，每所学校一行列出数据确认情况（学校名册的“已确认版本”是否与当前工作簿一致）。
     没有错误时退出状态为 0，有错误时为 1；加 --strict 时有警告也为 1。
     """
     explicit = ctx.get_parameter_source("templates") != ParameterSource.DEFAULT

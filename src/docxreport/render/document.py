@@ -33,6 +33,7 @@ from docxreport.render.tables import add_table
 
 __all__ = [
     "clean_text",
+    "fill_template",
     "load_template",
     "make_cases",
     "make_env",
@@ -181,7 +182,11 @@ def _render_error(tpl: DocxTemplate, template: Path, exc: Exception) -> Template
 # -- render, verify, write ----------------------------------------------------------------------
 
 
-def _render(tpl: DocxTemplate, template: Path, context: dict[str, Any]) -> None:
+def fill_template(tpl: DocxTemplate, template: Path, context: dict[str, Any]) -> None:
+    """Fill ``tpl`` (opened from ``template``) with ``context`` in memory; nothing is written.
+
+    Failures become a :class:`TemplateError` naming the template and the paragraph.
+    """
     try:
         tpl.render(context, jinja_env=make_env(), autoescape=True)
     except DocxreportError as exc:  # raised by a context function: add where it was called
@@ -242,7 +247,7 @@ def render_report(
     template = Path(template)
     tpl = tpl if tpl is not None else load_template(template)
     tags = template_tags(template)
-    _render(tpl, template, context)
+    fill_template(tpl, template, context)
     number_document(tpl.docx)
 
     def write(tmp: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -29,7 +28,7 @@ from docxreport.model import (
     TeamMember,
     Value,
 )
-from docxreport.normalize import clean_text, parse_number, parse_year
+from docxreport.normalize import clean_text, parse_date, parse_number, parse_year
 from docxreport.workbook import guard
 from docxreport.workbook.confirmed import confirmed_column, content_digest, read_confirmed
 
@@ -317,26 +316,6 @@ def _fill_city_info(book: Book, city: CityData, info: dict[str, Value], year: in
                     error(info[key].loc, f"“{info[key].value}”不是日期，请写成 2025年1月22日")
                 )
             setattr(city, key, parsed)
-
-
-_DATE = re.compile(r"(\d{4})\D+(\d{1,2})(?:\D+(\d{1,2}))?")
-
-
-def parse_date(raw: object) -> date | None:
-    """Dates as staff type them: a real date, 2025年1月22日, 2025-01-22, 2025年1月."""
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = clean_text(raw)
-    match = _DATE.search(text or "")
-    if not match:
-        return None
-    y, m, d = int(match[1]), int(match[2]), int(match[3] or 1)
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
 
 
 def _table_rows(book: Book, sheet: str, headers: tuple[str, ...]) -> list[tuple[int, list]]:
