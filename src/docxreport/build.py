@@ -125,7 +125,8 @@ def _open(job: Job) -> DocxTemplate:
 def trace_job(job: Job, data: Dataset, cat: Catalog, folder: Path, ledger: Ledger) -> None:
     """Fill one report in memory only, to record in ``ledger`` every figure it prints."""
     tpl = _open(job)
-    context, _blocks = make_context(tpl, data, cat, folder / L.PHOTO_DIR, job.school, ledger)
+    photos = folder / L.PHOTO_DIR
+    context, _blocks = make_context(tpl, data, cat, photos, job.school, ledger, trace=True)
     fill_template(tpl, job.template, context)
 
 

@@ -26,6 +26,7 @@ from docxreport.render.document import make_cases, make_figures, make_table
 from docxreport.render.fmt import format_change, format_value
 from docxreport.render.grids import graduate_related, has_graduates, printed_figure
 from docxreport.render.numbering import toc_marker
+from docxreport.render.tables import record_table
 from docxreport.rollup import plain_number
 
 
@@ -118,10 +119,12 @@ def make_context(
     photo_root: Path,
     school: str | None = None,
     ledger: Ledger | None = None,
+    trace: bool = False,
 ) -> tuple[dict[str, Any], Blocks]:
     """The template context for the city report, or for one school's report.
 
     Every figure the template prints (through ``v`` or ``table``) is recorded in ``ledger``.
+    With ``trace`` the figures are only recorded: tables, photos and cases come out empty.
     """
     ledger = ledger if ledger is not None else Ledger()
     city = data.city
@@ -164,15 +167,18 @@ def make_context(
             raise TemplateError(f"模板中的表格“{table_id}”引用了名册中没有的学校“{target}”")
         if own is not None and found is not None and found.short != own:
             raise TemplateError(f"学校报告中的表格“{table_id}”只能显示本校，不能显示“{target}”")
+        if trace:
+            record_table(spec, data, cat, target, ledger)
+            return ""
         return make_table(tpl, spec, data, cat, target, ledger)
 
     def figures(section: Any) -> Any:
         photos = blocks.photos_at(str(section))
-        return make_figures(tpl, photos) if photos else ""
+        return make_figures(tpl, photos) if photos and not trace else ""
 
     def cases(section: Any) -> Any:
         found = blocks.cases_at(str(section))
-        return make_cases(tpl, found) if found else ""
+        return make_cases(tpl, found) if found and not trace else ""
 
     context: dict[str, Any] = {
         "region": Region(city.region, city.region_full, city.code, city.bureau),

@@ -195,9 +195,21 @@ def add_table(
     Every figure printed is recorded in ``ledger`` with its row and column labels.
     """
     width = LANDSCAPE_WIDTH_MM if spec.landscape else TEXT_WIDTH_MM
+    grid = record_table(spec, data, catalog, school, ledger)
+    return emit_grid(container, grid, width)
+
+
+def record_table(
+    spec: TableSpec,
+    data: Dataset,
+    catalog: Catalog,
+    school: str | None = None,
+    ledger: Ledger | None = None,
+) -> Grid:
+    """The grid of table ``spec``, with every figure it prints recorded in ``ledger``."""
     grid = build_grid(spec, data, catalog, school)
     if ledger is not None:
         place = f"附表{spec.id[5:]}" if spec.id.startswith("annex") else f"表{spec.id}"
         for row, column, printed, figure in ledger_rows(grid):
             ledger.add(place, row, column, printed, figure)
-    return emit_grid(container, grid, width)
+    return grid
