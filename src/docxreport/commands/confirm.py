@@ -79,10 +79,12 @@ def confirm(
     for path in outcome.pdfs:
         click.echo(f"PDF：{path}")
     folder = out / str(data.year) / FORM_DIR
-    click.echo(
-        f"完成：生成数据确认表 {len(outcome.written)} 份，保存在 {folder}。"
-        f"学校签字盖章后，请把表上印的数据表版本填入 {loaded.folder / L.CITY_FILE} › "
-        f"{L.REGISTRY_SHEET} 的“{L.CONFIRMED_HEADER}”列；docxreport check 会列出各校的确认情况。"
-    )
+    done = f"完成：生成数据确认表 {len(outcome.written)} 份，保存在 {folder}。"
+    if outcome.written:
+        done += (
+            f"学校签字盖章后，请把表上印的数据表版本填入 {loaded.folder / L.CITY_FILE} › "
+            f"{L.REGISTRY_SHEET} 的“{L.CONFIRMED_HEADER}”列；docxreport check 会列出各校的确认情况。"
+        )
+    click.echo(done)
     if outcome.kept or outcome.pdf_missing:
         sys.exit(1)
