@@ -23,7 +23,7 @@ from docxreport.pagenums import fill_page_numbers_many
 from docxreport.pdf import convert, find_soffice
 from docxreport.photos import PhotoShop
 from docxreport.render.context import Context
-from docxreport.render.document import render_report
+from docxreport.render.document import collect_marks, fill_template, render_report
 from docxreport.render.marks import Marks
 from docxreport.view.report import block_rows, make_view
 from docxreport.workbook.sources import write_sources
@@ -64,16 +64,19 @@ class Outcome:
         return [job.out for job in self.done]
 
 
+def safe_filename(name: str) -> str:
+    """``name`` with the characters no file name may hold replaced by ``_``."""
+    return _UNSAFE_IN_NAMES.sub("_", name)
+
+
 def output_name(data: Dataset) -> str:
     """``<地区名>中等职业教育质量年度报告（<年度>）.docx``."""
-    return _UNSAFE_IN_NAMES.sub(
-        "_", f"{data.city.region}中等职业教育质量年度报告（{data.year}）.docx"
-    )
+    return safe_filename(f"{data.city.region}中等职业教育质量年度报告（{data.year}）.docx")
 
 
 def school_output_name(data: Dataset, school: School) -> str:
     """``<学校全称>质量年度报告（<年度>）.docx``, with characters no file name may hold replaced."""
-    return _UNSAFE_IN_NAMES.sub("_", f"{school.full}质量年度报告（{data.year}）.docx")
+    return safe_filename(f"{school.full}质量年度报告（{data.year}）.docx")
 
 
 def select_schools(data: Dataset, names: Sequence[str] | None) -> list[School]:
@@ -115,11 +118,7 @@ def plan(
     return jobs
 
 
-def run_job(
-    job: Job, data: Dataset, cat: Catalog, folder: Path, shop: PhotoShop | None = None
-) -> tuple[list[Issue], list[Entry]]:
-    """Render one report: its view, then Word. Returns warnings about content the template
-    left out, and one data-source entry per figure the document prints."""
+def _open(job: Job) -> DocxTemplate:
     if not job.template.is_file():
         raise TemplateError(f"找不到模板 {job.template}")
     try:
@@ -129,6 +128,25 @@ def run_job(
         raise TemplateError(
             f"模板 {job.template} 不是有效的 Word 文件（{type(exc).__name__}）"
         ) from exc
+    return tpl
+
+
+def trace_job(job: Job, data: Dataset, cat: Catalog, folder: Path) -> list[Entry]:
+    """Fill one report in memory only (no table, photo or file is written): the
+    data-source entries of every figure it prints."""
+    tpl = _open(job)
+    view = make_view(data, cat, job.school, folder / L.PHOTO_DIR)
+    context = Context(view, tpl, Marks(), trace=True)
+    fill_template(tpl, job.template, context.names())
+    return entries(view.label, collect_marks(tpl, context.marks))
+
+
+def run_job(
+    job: Job, data: Dataset, cat: Catalog, folder: Path, shop: PhotoShop | None = None
+) -> tuple[list[Issue], list[Entry]]:
+    """Render one report: its view, then Word. Returns warnings about content the template
+    left out, and one data-source entry per figure the document prints."""
+    tpl = _open(job)
     view = make_view(data, cat, job.school, folder / L.PHOTO_DIR)
     context = Context(view, tpl, Marks(), shop)
     found = render_report(job.template, context.names(), job.out, tpl=tpl, marks=context.marks)

@@ -7,6 +7,7 @@ import click
 from docxreport import __version__, i18n
 from docxreport.commands.build import build
 from docxreport.commands.check import check
+from docxreport.commands.confirm import confirm
 from docxreport.commands.dump import dump
 from docxreport.commands.init import init
 
@@ -26,4 +27,5 @@ def main() -> None:
 main.add_command(init)
 main.add_command(check)
 main.add_command(build)
+main.add_command(confirm)
 main.add_command(dump)

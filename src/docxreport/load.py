@@ -6,12 +6,13 @@ This is the edge where files are found; everything after it works on plain data.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docxreport import layout as L
 from docxreport import photos
 from docxreport.catalog import Catalog
+from docxreport.confirmation import Confirmation, confirmations
 from docxreport.errors import InputError
 from docxreport.history import check_history
 from docxreport.issues import Issue, Report, error, warning
@@ -51,6 +52,8 @@ class Loaded:
     data: Dataset | None
     report: Report
     folder: Path
+    city: CityData | None = None  # read even when the year has errors
+    confirmations: list[Confirmation] = field(default_factory=list)
 
 
 def school_files(folder: Path) -> list[Path]:
@@ -154,11 +157,13 @@ def load_year(inputs: Path, year: int | None, cat: Catalog) -> Loaded:
             report.extend(check_school(sd, cat))
             schools.append(sd)
     report.extend(check_history(inputs, year, schools, cat))
+    confirmed, found = confirmations(city, schools)
+    report.extend(found)
     if not report.valid:
-        return Loaded(None, report, folder)
+        return Loaded(None, report, folder, city, confirmed)
     schools.sort(key=lambda s: s.school.order)
     data = Dataset(year=year, city=city, schools=schools)
     report.extend(roll_up(data, cat))
     report.extend(check_dataset(data, cat))
     report.extend(_check_photos(data, folder))
-    return Loaded(data if report.valid else None, report, folder)
+    return Loaded(data if report.valid else None, report, folder, city, confirmed)

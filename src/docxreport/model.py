@@ -95,6 +95,7 @@ class SchoolData:
     school: School
     file: str  # relative to the year folder, e.g. 学校/市一职.xlsx
     year: int | None = None
+    digest: str = ""  # the workbook's version fingerprint (SHA-256 of its cell values)
     values: dict[tuple[str, str], Value] = field(default_factory=dict)
     lists: dict[str, list[Row]] = field(default_factory=dict)
 
@@ -133,6 +134,9 @@ class CityData:
     values: dict[tuple[str, str], Value] = field(default_factory=dict)
     published: list[Published] = field(default_factory=list)
     lists: dict[str, list[Row]] = field(default_factory=dict)
+    # The registry's 已确认版本 cells by school short name; "" column: the sheet has none.
+    confirmed: dict[str, Value] = field(default_factory=dict)
+    confirmed_column: str = ""
 
     def school(self, name: str) -> School | None:
         """Find a registered school by its short name, full name or an alias."""

@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from docxreport.text import clean_text
 
@@ -100,3 +101,23 @@ def parse_year(raw: object) -> int | None:
         return int(raw) if float(raw).is_integer() else None
     text = _squash(str(raw)).removesuffix("年").removesuffix("年度")
     return int(text) if text.isdigit() and len(text) == 4 else None
+
+
+_DATE = re.compile(r"(\d{4})\D+(\d{1,2})(?:\D+(\d{1,2}))?")
+
+
+def parse_date(raw: object) -> date | None:
+    """Dates as staff type them: a real date, 2025年1月22日, 2025-01-22, 2025年1月."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = cell_text(raw)
+    match = _DATE.search(text or "")
+    if not match:
+        return None
+    y, m, d = int(match[1]), int(match[2]), int(match[3] or 1)
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None

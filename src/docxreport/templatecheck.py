@@ -12,7 +12,7 @@ the paragraph. Checked:
 - Jinja syntax (with the paragraph of the unclosed block when a block is never closed);
 - a tag left open at the end of its paragraph (docxtpl cannot render it);
 - names the data model does not provide (the names come from
-  :func:`docxreport.context.make_context`, so they cannot go stale), and attributes
+  :class:`docxreport.render.context.Context` on an empty view, so they cannot go stale), and attributes
   ``region.x`` / ``school.x`` that do not exist;
 - ``v("key")`` / ``change("key")`` with a key not in the catalog, ``table("id")`` not in
   the catalog, ``toc(kind)`` of an unknown kind;

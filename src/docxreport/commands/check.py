@@ -10,6 +10,7 @@ from click.core import ParameterSource
 
 from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
+from docxreport.confirmation import summary as confirmation_summary
 from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError
 from docxreport.issues import Report
@@ -31,6 +32,7 @@ def check(
 ) -> None:
     """检查某年度的全部工作簿和 Word 模板，列出每个错误和警告（文件、工作表、单元格或段落）。
 
+    工作簿的问题表之后，每所学校一行列出数据确认情况（学校名册的“已确认版本”是否与当前工作簿一致）。
     没有错误时退出状态为 0，有错误时为 1；加 --strict 时有警告也为 1。
     """
     explicit = ctx.get_parameter_source("templates") != ParameterSource.DEFAULT
@@ -40,6 +42,9 @@ def check(
     loaded = load_year(inputs, year, cat)
     click.echo(f"检查 {loaded.folder}：")
     print_report(loaded.report)
+    if loaded.city is not None and loaded.confirmations:
+        for line in confirmation_summary(loaded.city, loaded.confirmations):
+            click.echo(line)
     reports = [loaded.report]
     if templates.is_dir():
         click.echo(f"检查模板 {templates}：")

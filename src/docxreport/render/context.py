@@ -55,8 +55,12 @@ class Context:
         tpl: DocxTemplate | None,
         marks: Marks | None = None,
         shop: PhotoShop | None = None,
+        trace: bool = False,
     ) -> None:
-        self.view, self.tpl = view, tpl
+        """With ``trace`` the figures are only marked: tables, photos and cases come out
+        empty (a table's mark stands alone), so a template can be filled quickly to learn
+        what it prints."""
+        self.view, self.tpl, self.trace = view, tpl, trace
         self.marks = marks or Marks()
         self.shop = shop or PhotoShop()
         self.asked: set[str] = set()  # sections the template asked for photos or cases
@@ -102,6 +106,9 @@ class Context:
         if found is None:
             return ""  # a school list that no school filled in
         sd = self._subdoc()
+        if self.trace:  # the mark alone, in a paragraph of its own
+            sd.add_paragraph(self.marks.wrap(found, ""))
+            return sd
         width = LANDSCAPE_WIDTH_MM if found.landscape else TEXT_WIDTH_MM
         table = emit_grid(sd, found.grid, width)
         first = next(table._tbl.iter("{*}t"), None)
@@ -124,7 +131,7 @@ class Context:
     def figures(self, section: Any) -> Any:
         self.asked.add(str(section))
         photos = self.view.photos.get(str(section), [])
-        if not photos:
+        if not photos or self.trace:
             return ""
         sd = self._subdoc()
         figures_block(sd, photos, self.shop)
@@ -133,7 +140,7 @@ class Context:
     def cases(self, section: Any) -> Any:
         self.asked.add(str(section))
         found = self.view.cases.get(str(section), [])
-        if not found:
+        if not found or self.trace:
             return ""
         sd = self._subdoc()
         cases_block(sd, found, self.shop)

@@ -31,6 +31,7 @@ from docxreport.text import clean_text
 
 __all__ = [
     "clean_text",
+    "fill_template",
     "load_template",
     "make_cases",
     "make_env",
@@ -164,7 +165,11 @@ def _render_error(tpl: DocxTemplate, template: Path, exc: Exception) -> Template
 # -- render, verify, write ----------------------------------------------------------------------
 
 
-def _render(tpl: DocxTemplate, template: Path, context: dict[str, Any]) -> None:
+def fill_template(tpl: DocxTemplate, template: Path, context: dict[str, Any]) -> None:
+    """Fill ``tpl`` (opened from ``template``) with ``context`` in memory; nothing is written.
+
+    Failures become a :class:`TemplateError` naming the template and the paragraph.
+    """
     try:
         tpl.render(context, jinja_env=make_env(), autoescape=True)
     except DocxreportError as exc:  # raised by a context function: add where it was called
@@ -216,6 +221,17 @@ def _check_leftover_tags(root: Any, where: str, tags: set[str] | None) -> None:
             raise TemplateError(f"生成的文档中仍有未处理的模板标记{where}：“{text.strip()[:120]}”")
 
 
+def collect_marks(tpl: DocxTemplate, marks: Marks) -> list[Any]:
+    """The items a filled template prints (see :class:`Marks`), in order, body first."""
+    found: list[Any] = []
+    seen: set[int] = set()
+    for root in _parts(tpl):
+        if id(root) not in seen:
+            seen.add(id(root))
+            found += marks.collect(root)
+    return found
+
+
 def _parts(tpl: DocxTemplate) -> list[Any]:
     """The XML roots docxtpl renders: the body, then every header and footer."""
     roots = [tpl.docx.element.body]
@@ -251,14 +267,8 @@ def render_report(
     template = Path(template)
     tpl = tpl if tpl is not None else load_template(template)
     tags = template_tags(template)
-    _render(tpl, template, context)
-    found: list[Any] = []
-    seen: set[int] = set()
-    for root in _parts(tpl):
-        if id(root) in seen:
-            continue
-        seen.add(id(root))
-        found += marks.collect(root) if marks is not None else []
+    fill_template(tpl, template, context)
+    found = collect_marks(tpl, marks) if marks is not None else []
     number_document(tpl.docx)
 
     def write(tmp: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -29,8 +28,9 @@ from docxreport.model import (
     TeamMember,
     Value,
 )
-from docxreport.normalize import cell_text, parse_number, parse_year
+from docxreport.normalize import cell_text, parse_date, parse_number, parse_year
 from docxreport.workbook import guard
+from docxreport.workbook.confirmed import confirmed_column, content_digest, read_confirmed
 
 
 @dataclass
@@ -228,7 +228,7 @@ def read_school(
     book, issues = open_book(path, rel, frozenset(sheets))
     if book is None:
         return None, issues
-    data = SchoolData(school=school, file=rel)
+    data = SchoolData(school=school, file=rel, digest=content_digest(book.values))
     info = _read_info(book, L.SCHOOL_INFO)
     stamped = len(book.issues)
     _check_stamp(book, info, school, year)
@@ -280,7 +280,7 @@ def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData |
     info = _read_info(book, L.CITY_INFO)
     _fill_city_info(book, city, info, year)
     city.team = _read_team(book)
-    city.registry = _read_registry(book)
+    city.registry = _read_registry(book, city)
     ws = book.sheet(L.CITY_VALUES_SHEET)
     if ws is not None:
         cols = L.CITY_PERIOD_COL
@@ -317,26 +317,6 @@ def _fill_city_info(book: Book, city: CityData, info: dict[str, Value], year: in
             setattr(city, key, parsed)
 
 
-_DATE = re.compile(r"(\d{4})\D+(\d{1,2})(?:\D+(\d{1,2}))?")
-
-
-def parse_date(raw: object) -> date | None:
-    """Dates as staff type them: a real date, 2025年1月22日, 2025-01-22, 2025年1月."""
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = cell_text(raw)
-    match = _DATE.search(text or "")
-    if not match:
-        return None
-    y, m, d = int(match[1]), int(match[2]), int(match[3] or 1)
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
 def _table_rows(book: Book, sheet: str, headers: tuple[str, ...]) -> list[tuple[int, list]]:
     ws = book.sheet(sheet)
     if ws is None or not _check_headers(book, ws, headers):
@@ -357,9 +337,12 @@ def _read_team(book: Book) -> list[TeamMember]:
     return members
 
 
-def _read_registry(book: Book) -> list[School]:
+def _read_registry(book: Book, city: CityData) -> list[School]:
     schools = []
-    for r, cells in _table_rows(book, L.REGISTRY_SHEET, L.REGISTRY_HEADERS):
+    rows = _table_rows(book, L.REGISTRY_SHEET, L.REGISTRY_HEADERS)
+    ws = book.values[L.REGISTRY_SHEET] if rows else None
+    city.confirmed_column = confirmed_column(ws) if ws is not None else ""
+    for r, cells in rows:
         short, full = cell_text(cells[1]) or "", cell_text(cells[2]) or ""
         if not short or not full:
             loc = Location(book.rel, L.REGISTRY_SHEET, f"{'B' if not short else 'C'}{r}")
@@ -367,6 +350,8 @@ def _read_registry(book: Book) -> list[School]:
             continue
         aliases = tuple(a for a in re.split(r"[、,，;；\s]+", cell_text(cells[3]) or "") if a)
         schools.append(School(short, full, aliases, order=len(schools)))
+        if city.confirmed_column:
+            city.confirmed[short] = read_confirmed(book.rel, ws, city.confirmed_column, r)
     return schools
 
 

@@ -21,7 +21,7 @@ from docxreport import layout as L
 from docxreport.catalog import Catalog, Indicator, ListColumn, ListSpec
 from docxreport.files import write_atomically
 from docxreport.model import CityData, Scalar, School
-from docxreport.text import display_width
+from docxreport.workbook.printing import fit_row_heights, set_up_printing
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -127,7 +127,8 @@ def _indicator_sheet(
             ws[f"{c}{r}"].fill = LABEL_FILL
         note_col = get_column_letter(len(headers))
         ws[f"{note_col}{r}"] = (extra or {}).get(ind.key, L.note(ind))
-        ws[f"{note_col}{r}"].alignment = Alignment(wrap_text=True, vertical="top")
+        for c in range(1, len(headers) + 1):  # long names and notes wrap, rows stay tidy
+            ws.cell(row=r, column=c).alignment = Alignment(wrap_text=c > 1, vertical="center")
         dv = _validation(ind)
         dv.add(f"B{r}")  # the label shows the definition and unit too
         for period, col in cols.items():
@@ -163,8 +164,7 @@ def _list_sheet(
         for c, col in enumerate(spec.columns, start=1):
             cell = ws.cell(row=r, column=c, value=row.get(col.key))
             cell.protection = UNLOCKED
-            if col.key == "text":
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     for c, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(c)
         ws.column_dimensions[letter].protection = UNLOCKED  # rows added later
@@ -213,21 +213,17 @@ def _info_sheet(
     _protect(ws)
 
 
-GUIDE_WIDTH = 80
+GUIDE_SHEET, GUIDE_WIDTH = "填表说明", 80
 
 
 def _guide_sheet(wb: Workbook, lines: Sequence[str]) -> None:
-    ws = wb.create_sheet("填表说明")
+    ws = wb.create_sheet(GUIDE_SHEET)
     ws.column_dimensions["A"].width = GUIDE_WIDTH
     for r, line in enumerate(lines, start=1):
         ws[f"A{r}"] = line
         ws[f"A{r}"].alignment = Alignment(wrap_text=True, vertical="top")
-        # Row heights are set, not left to the program: LibreOffice shows one line otherwise.
-        ws.row_dimensions[r].height = 16 * -(-display_width(line) // (GUIDE_WIDTH - 4))
     ws["A1"].font = Font(bold=True, size=14)
     ws.row_dimensions[1].height = 24
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed one page wide
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     _protect(ws)
 
 
@@ -245,7 +241,9 @@ def school_guide(
         "专业设置、案例、图片各占一个工作表，每行一条；图片文件放在 图片 文件夹，并在“文件”列写明文件名。",
         "请勿改动“基本信息”中的学校和年度：系统据此核对文件是否放错。",
         *notes,
-        "填好后用 Excel 或 WPS 保存为 .xlsx 提交。",
+        "各工作表已设好 A4 打印格式（每页重复表头，页脚有页码），可直接打印出来核对。",
+        "填好后用 Excel 或 WPS 保存为 .xlsx 提交。编制组会据此生成“数据确认表”，列出报告将印出的"
+        "贵校数据，请核对后由填表人和学校负责人签字、加盖公章寄回；确认后如再修改数据表，需重新确认。",
     ]
     if contact:
         lines.append(f"有疑问请联系：{contact}")
@@ -278,7 +276,15 @@ def write_school(
     for list_id in L.LIST_SHEETS.school:
         spec = cat.list(list_id)
         _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
+    _printable(wb, f"{school.full}　{year} 年度质量报告数据表")
     save_atomic(wb, path)
+
+
+def _printable(wb: Workbook, title: str) -> None:
+    """Every sheet prints on A4 with its header row on each page (see :mod:`.printing`)."""
+    for ws in wb.worksheets:
+        fit_row_heights(ws)
+        set_up_printing(ws, title, header_rows=0 if ws.title == GUIDE_SHEET else 1)
 
 
 def write_city(
@@ -311,12 +317,7 @@ def write_city(
         [(m.role, m.name, m.title) for m in city.team],
         (14, 12, 40),
     )
-    _rows_sheet(
-        wb.create_sheet(L.REGISTRY_SHEET),
-        L.REGISTRY_HEADERS,
-        [(i, s.short, s.full, "、".join(s.aliases)) for i, s in enumerate(city.registry, start=1)],
-        (6, 14, 36, 30),
-    )
+    _registry_sheet(wb.create_sheet(L.REGISTRY_SHEET), city)
     inds = L.city_indicators(cat)
     rules = {i.key: i.city.describe() + (f"（{i.city.note}）" if i.city.note else "") for i in inds}
     ws = wb.create_sheet(L.CITY_VALUES_SHEET)
@@ -326,7 +327,7 @@ def write_city(
     for offset, ind in enumerate(inds):
         ws[f"D{L.FIRST_ROW + offset}"] = rules[ind.key]
         ws[f"G{L.FIRST_ROW + offset}"] = L.note(ind)
-    ws.column_dimensions["D"].width = 30
+    ws.column_dimensions["D"].width, ws.column_dimensions["F"].width = 30, 16
     _rows_sheet(
         wb.create_sheet(L.PUBLISHED_SHEET),
         L.PUBLISHED_HEADERS,
@@ -339,6 +340,7 @@ def write_city(
     for list_id in L.LIST_SHEETS.city:
         spec = cat.list(list_id)
         _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
+    _printable(wb, f"{city.region_full or city.region}　{year} 年度市级数据表")
     save_atomic(wb, path)
 
 
@@ -354,6 +356,27 @@ def _rows_sheet(
     for c in range(1, len(headers) + 1):
         ws.column_dimensions[get_column_letter(c)].protection = UNLOCKED  # rows added later
     _protect(ws, rows=True)
+
+
+def _registry_sheet(ws: Worksheet, city: CityData) -> None:
+    """The schools, and the version of its workbook each one signed for (typed as text)."""
+    rows = []
+    for i, s in enumerate(city.registry, start=1):
+        confirmed = city.confirmed.get(s.short)
+        signed = confirmed.value if confirmed is not None else None
+        rows.append((i, s.short, s.full, "、".join(s.aliases), signed))
+    _rows_sheet(ws, (*L.REGISTRY_HEADERS, L.CONFIRMED_HEADER), rows, (6, 14, 36, 30, 18))
+    column = get_column_letter(len(L.REGISTRY_HEADERS) + 1)
+    # Text, so that Excel keeps a fingerprint such as 12345e67 as typed, not as a number.
+    ws.column_dimensions[column].number_format = "@"
+    for r in range(2, ws.max_row + 1):
+        ws[f"{column}{r}"].number_format = "@"
+    dv = DataValidation(type=None)
+    dv.add(f"{column}1:{column}{LIST_ROWS}")
+    dv.promptTitle = L.CONFIRMED_HEADER
+    dv.prompt = "学校签字盖章的数据确认表上印的版本指纹（至少前 8 位）；空白表示尚未确认"
+    dv.showInputMessage = True
+    ws.add_data_validation(dv)
 
 
 def _date_text(value, day: bool) -> str | None:

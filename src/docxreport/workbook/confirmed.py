@@ -1,0 +1,66 @@
+"""The workbook side of signed confirmations.
+
+- :func:`content_digest`: the version fingerprint of a workbook, a SHA-256 over the
+  value of every cell of every sheet. It changes when any value changes, and only
+  then: opening a workbook and saving it again without an edit keeps it.
+- :func:`read_confirmed`: the registry's optional 已确认版本 column, where the
+  bureau records the fingerprint printed on the 数据确认表 a school signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, time
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from docxreport import layout as L
+from docxreport.model import Location, Value
+from docxreport.normalize import cell_text
+
+
+def _canonical(value: object) -> str | None:
+    """One cell's value as text that is the same however the file was saved; None: empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return f"b:{value}"
+    if isinstance(value, int | float):
+        number = float(value)
+        return f"n:{int(number)}" if number.is_integer() else f"n:{number!r}"
+    if isinstance(value, datetime | date | time):
+        return f"d:{value.isoformat()}"
+    return f"s:{value}"
+
+
+def content_digest(wb: openpyxl.Workbook) -> str:
+    """SHA-256 (hex) of every sheet's name and every non-empty cell's place and value.
+
+    Sheets are taken in name order, so that moving a sheet does not count as a change.
+    """
+    digest = hashlib.sha256()
+    for ws in sorted(wb.worksheets, key=lambda w: w.title):
+        digest.update(f"\x1e{ws.title}\n".encode())
+        for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            for c, value in enumerate(row, start=1):
+                text = _canonical(value)
+                if text is not None:
+                    digest.update(f"{get_column_letter(c)}{r}\x1f{text}\n".encode())
+    return digest.hexdigest()
+
+
+def confirmed_column(ws: Worksheet) -> str:
+    """The letter of the registry's 已确认版本 column, or "" when the sheet has none."""
+    for cell in ws[1]:
+        if cell_text(cell.value) == L.CONFIRMED_HEADER:
+            return cell.column_letter
+    return ""
+
+
+def read_confirmed(rel: str, ws: Worksheet, column: str, row: int) -> Value:
+    """The 已确认版本 cell of one registry row, as typed (text, or a number Excel made of it)."""
+    raw = ws[f"{column}{row}"].value
+    value = cell_text(raw) if isinstance(raw, str) else raw
+    return Value(value, Location(rel, ws.title, f"{column}{row}"))
