@@ -12,7 +12,7 @@ from pathlib import Path
 from docxreport import layout as L
 from docxreport.catalog import Catalog
 from docxreport.errors import InputError
-from docxreport.history import check_history
+from docxreport.history import carried_city, check_history, compare_city
 from docxreport.issues import Issue, Report, error, warning
 from docxreport.model import CityData, Dataset, Location, SchoolData
 from docxreport.rollup import roll_up
@@ -119,8 +119,25 @@ def _check_photos(data: Dataset, folder: Path) -> list[Issue]:
     return issues
 
 
-def load_year(inputs: Path, year: int | None, cat: Catalog) -> Loaded:
-    """Read, validate and roll up one year. Data problems go into the report."""
+def _city_history(inputs: Path, year: int, city: CityData, cat: Catalog) -> list[Issue]:
+    """The city's 上年 column against what last year's inputs make its report print.
+
+    Problems of last year's workbooks are not reported here: ``check --year`` of
+    that year lists them, and nothing is compared when they stop its build.
+    """
+    if year - 1 not in year_folders(inputs):
+        return []
+    last = load_year(inputs, year - 1, cat, history=False)
+    if last.data is None:
+        return []
+    return list(compare_city(city, carried_city(last.data, cat), year - 1, cat))
+
+
+def load_year(inputs: Path, year: int | None, cat: Catalog, history: bool = True) -> Loaded:
+    """Read, validate and roll up one year. Data problems go into the report.
+
+    ``history`` False skips the comparisons with the year before.
+    """
     year = resolve_year(inputs, year)
     folder = inputs / str(year)
     report = Report()
@@ -143,7 +160,9 @@ def load_year(inputs: Path, year: int | None, cat: Catalog) -> Loaded:
         if sd is not None:
             report.extend(check_school(sd, cat))
             schools.append(sd)
-    report.extend(check_history(inputs, year, schools, cat))
+    if history:
+        report.extend(check_history(inputs, year, schools, cat))
+        report.extend(_city_history(inputs, year, city, cat))
     if not report.valid:
         return Loaded(None, report, folder)
     schools.sort(key=lambda s: s.school.order)

@@ -8,11 +8,11 @@ accounted for.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from docxreport.catalog import Catalog, Indicator
 from docxreport.issues import Issue, warning
-from docxreport.model import CURR, EMPTY, PERIODS, Dataset, Figure, Location, Value
+from docxreport.model import CURR, EMPTY, PERIODS, Dataset, Figure, Location, Scalar, Value
 
 
 def school_figure(data: Dataset, cat: Catalog, ind: Indicator, short: str, period: str) -> Figure:
@@ -48,6 +48,16 @@ def plain_number(x: object) -> str:
     if isinstance(x, float):
         return format(Decimal(repr(x)).normalize(), "f")
     return str(x)
+
+
+def printed(value: Scalar, ind: Indicator) -> Scalar:
+    """A figure as the report prints it: rounded half up to the indicator's decimals."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    rounded = Decimal(repr(value)).quantize(
+        Decimal(1).scaleb(-ind.decimals), rounding=ROUND_HALF_UP
+    )
+    return int(rounded) if ind.decimals == 0 else float(rounded)
 
 
 def computed(data: Dataset, cat: Catalog, ind: Indicator, period: str) -> tuple[Figure, list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from docxreport.catalog import Catalog
+from docxreport.consistency import check_city_groups, check_derived, check_groups
 from docxreport.issues import Issue, error, warning
 from docxreport.model import CURR, PERIODS, PREV, Dataset, Location, SchoolData
 from docxreport.rollup import differs, plain_number, rounded
@@ -155,6 +156,7 @@ SCHOOL_CHECKS = (
     check_required,
     check_ranges,
     check_parts,
+    check_groups,
     check_ratios,
     check_list_counts,
     check_jumps,
@@ -215,4 +217,6 @@ def check_dataset(data: Dataset, cat: Catalog) -> Iterator[Issue]:
     """Cross checks that need the rolled-up figures."""
     yield from check_published(data, cat)
     yield from check_pairs(data, cat)
+    yield from check_city_groups(data, cat)
+    yield from check_derived(data, cat)
     yield from check_lists(data.city.lists, cat)
