@@ -18,14 +18,8 @@ from itertools import product
 from docxreport.catalog import Catalog, PartGroup
 from docxreport.issues import Issue, warning
 from docxreport.model import PERIODS, PREV, Dataset, Location, SchoolData, Value
+from docxreport.progress import table_name
 from docxreport.rollup import differs, plain_number, rounded
-
-
-def table_name(table_id: str) -> str:
-    """``annex3`` → 附表3, ``1-5`` → 表1-5."""
-    if table_id.startswith("annex"):
-        return f"附表{table_id.removeprefix('annex')}"
-    return f"表{table_id}"
 
 
 def _number(v: Value | None) -> float | None:

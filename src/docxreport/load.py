@@ -6,7 +6,7 @@ This is the edge where files are found; everything after it works on plain data.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docxreport import layout as L
@@ -48,9 +48,18 @@ def resolve_year(inputs: Path, year: int | None) -> int:
 
 @dataclass
 class Loaded:
+    """One year as read: ``data`` None when an error stops the build.
+
+    ``schools`` are the workbooks that could be read and ``files`` each found
+    school's workbook (short name → path relative to the year folder), errors or not.
+    """
+
     data: Dataset | None
     report: Report
     folder: Path
+    city: CityData | None = None
+    schools: list[SchoolData] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
 
 
 def school_files(folder: Path) -> list[Path]:
@@ -150,9 +159,10 @@ def load_year(inputs: Path, year: int | None, cat: Catalog, history: bool = True
     if city is None or not city.registry:
         if city is not None:
             report.extend([error(Location(L.CITY_FILE, L.REGISTRY_SHEET), "学校名册为空")])
-        return Loaded(None, report, folder)
+        return Loaded(None, report, folder, city)
     matched, found = _match_schools(city, school_files(folder))
     report.extend(found)
+    files = {school.short: f"{L.SCHOOL_DIR}/{path.name}" for path, school in matched}
     schools: list[SchoolData] = []
     for path, school in matched:
         sd, found = read_school(path, f"{L.SCHOOL_DIR}/{path.name}", cat, school, year)
@@ -163,11 +173,11 @@ def load_year(inputs: Path, year: int | None, cat: Catalog, history: bool = True
     if history:
         report.extend(check_history(inputs, year, schools, cat))
         report.extend(_city_history(inputs, year, city, cat))
-    if not report.valid:
-        return Loaded(None, report, folder)
     schools.sort(key=lambda s: s.school.order)
+    if not report.valid:
+        return Loaded(None, report, folder, city, schools, files)
     data = Dataset(year=year, city=city, schools=schools)
     report.extend(roll_up(data, cat))
     report.extend(check_dataset(data, cat))
     report.extend(_check_photos(data, folder))
-    return Loaded(data if report.valid else None, report, folder)
+    return Loaded(data if report.valid else None, report, folder, city, schools, files)

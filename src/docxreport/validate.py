@@ -8,6 +8,7 @@ from docxreport.catalog import Catalog
 from docxreport.consistency import check_city_groups, check_derived, check_groups
 from docxreport.issues import Issue, error, warning
 from docxreport.model import CURR, PERIODS, PREV, Dataset, Location, SchoolData
+from docxreport.progress import check_blank
 from docxreport.rollup import differs, plain_number, rounded
 
 YOY_RATIO, YOY_MIN = 0.5, 20
@@ -160,6 +161,7 @@ SCHOOL_CHECKS = (
     check_ratios,
     check_list_counts,
     check_jumps,
+    check_blank,
 )
 
 
