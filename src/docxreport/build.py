@@ -105,11 +105,16 @@ def plan(
 
 
 def run_job(
-    job: Job, data: Dataset, cat: Catalog, folder: Path, ledger: Ledger | None = None
+    job: Job,
+    data: Dataset,
+    cat: Catalog,
+    folder: Path,
+    ledger: Ledger | None = None,
+    draft: bool = False,
 ) -> list[Issue]:
     """Render one report; return warnings about content the template left out.
 
-    Every figure it prints is recorded in ``ledger``.
+    Every figure it prints is recorded in ``ledger``; ``draft`` marks every page 征求意见稿.
     """
     if not job.template.is_file():
         raise TemplateError(f"找不到模板 {job.template}")
@@ -121,7 +126,7 @@ def run_job(
             f"模板 {job.template} 不是有效的 Word 文件（{type(exc).__name__}）"
         ) from exc
     context, blocks = make_context(tpl, data, cat, folder / L.PHOTO_DIR, job.school, ledger)
-    render_report(job.template, context, job.out, tpl=tpl)
+    render_report(job.template, context, job.out, tpl=tpl, draft=draft)
     return [
         warning(
             next(iter(row.values())).loc,
@@ -134,9 +139,10 @@ def run_job(
 
 @dataclass
 class Options:
-    """How to write: overwrite edited files (after a backup), page numbers, PDFs."""
+    """How to write: overwrite edited files (after a backup), page numbers, PDFs, draft."""
 
     force: bool = False
+    draft: bool = False
     page_numbers: bool = True
     pdf: bool = False
     notify: Callable[[str], None] = lambda message: None  # progress of the slow stages
@@ -173,7 +179,7 @@ def build(
         if decision.backup:
             outcome.backups.append((job.out, decision.reason))
         ledger.report = job.school or "全市报告"
-        outcome.issues += run_job(job, data, cat, folder, ledger)
+        outcome.issues += run_job(job, data, cat, folder, ledger, options.draft)
         manifest.record(job.out)
         manifest.save()
         outcome.done.append(job)

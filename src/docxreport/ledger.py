@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from docxreport.model import Figure
+from docxreport.model import Figure, is_pending
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ class Ledger:
     entries: list[Entry] = field(default_factory=list)
 
     def add(self, place: str, row: str, column: str, printed: str, figure: Figure) -> None:
-        if figure.empty:
-            return  # a dash is not a figure
+        if figure.empty or is_pending(figure):
+            return  # neither a dash nor a draft's 【待补】 is a figure
         self.entries.append(Entry(self.report, place, row, column, printed, figure))
 
     def extend(self, other: Ledger) -> None:

@@ -14,7 +14,16 @@ from docxreport.catalog import Catalog
 from docxreport.errors import InputError
 from docxreport.history import carried_city, check_history, compare_city
 from docxreport.issues import Issue, Report, error, warning
-from docxreport.model import CityData, Dataset, Location, SchoolData
+from docxreport.model import (
+    PENDING,
+    PERIODS,
+    CityData,
+    Dataset,
+    Location,
+    School,
+    SchoolData,
+    Value,
+)
 from docxreport.rollup import roll_up
 from docxreport.validate import check_dataset, check_school
 from docxreport.workbook import read_city, read_school
@@ -60,6 +69,7 @@ class Loaded:
     city: CityData | None = None
     schools: list[SchoolData] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
+    pending: list[School] = field(default_factory=list)  # a draft's schools still to come
 
 
 def school_files(folder: Path) -> list[Path]:
@@ -142,10 +152,39 @@ def _city_history(inputs: Path, year: int, city: CityData, cat: Catalog) -> list
     return list(compare_city(city, carried_city(last.data, cat), year - 1, cat))
 
 
-def load_year(inputs: Path, year: int | None, cat: Catalog, history: bool = True) -> Loaded:
+def _waiting_for(
+    city: CityData, schools: list[SchoolData], files: dict[str, str], report: Report, cat: Catalog
+) -> tuple[list[SchoolData], list[School]]:
+    """A draft's schools: those without errors as read, the others all 【待补】."""
+    bad = {i.loc.file for i in report.errors}
+    ready = [sd for sd in schools if sd.file not in bad]
+    have = {sd.school.short for sd in ready}
+    pending = [s for s in city.registry if s.short not in have]
+    for school in pending:
+        rel = files.get(school.short, f"{L.SCHOOL_DIR}/{school.filename}")
+        values = {
+            (ind.key, period): Value(PENDING, Location(rel))
+            for ind in cat.indicators
+            for period in PERIODS
+        }
+        ready.append(SchoolData(school=school, file=rel, year=city.year, values=values))
+    ready.sort(key=lambda s: s.school.order)
+    return ready, pending
+
+
+def _draftable(report: Report) -> bool:
+    """A draft can be built when every error lies in a school's workbook (or its absence)."""
+    return all(i.loc.file.startswith(f"{L.SCHOOL_DIR}/") for i in report.errors)
+
+
+def load_year(
+    inputs: Path, year: int | None, cat: Catalog, history: bool = True, draft: bool = False
+) -> Loaded:
     """Read, validate and roll up one year. Data problems go into the report.
 
-    ``history`` False skips the comparisons with the year before.
+    ``history`` False skips the comparisons with the year before. ``draft`` builds
+    the dataset even when school workbooks are missing or have errors: their
+    figures, and every city figure computed from them, become 【待补】.
     """
     year = resolve_year(inputs, year)
     folder = inputs / str(year)
@@ -174,10 +213,15 @@ def load_year(inputs: Path, year: int | None, cat: Catalog, history: bool = True
         report.extend(check_history(inputs, year, schools, cat))
         report.extend(_city_history(inputs, year, city, cat))
     schools.sort(key=lambda s: s.school.order)
+    read, pending = schools, []
     if not report.valid:
-        return Loaded(None, report, folder, city, schools, files)
+        if not (draft and _draftable(report)):
+            return Loaded(None, report, folder, city, read, files)
+        schools, pending = _waiting_for(city, read, files, report, cat)
+    errors = len(report.errors)
     data = Dataset(year=year, city=city, schools=schools)
     report.extend(roll_up(data, cat))
     report.extend(check_dataset(data, cat))
     report.extend(_check_photos(data, folder))
-    return Loaded(data if report.valid else None, report, folder, city, schools, files)
+    usable = len(report.errors) == errors  # the checks of the whole year found no error
+    return Loaded(data if usable else None, report, folder, city, read, files, pending)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from docxreport.catalog import Catalog
 from docxreport.consistency import check_city_groups, check_derived, check_groups
 from docxreport.issues import Issue, error, warning
-from docxreport.model import CURR, PERIODS, PREV, Dataset, Location, SchoolData
+from docxreport.model import CURR, PERIODS, PREV, Dataset, Location, SchoolData, is_pending
 from docxreport.progress import check_blank
 from docxreport.rollup import differs, plain_number, rounded
 
@@ -184,7 +184,7 @@ def check_published(data: Dataset, cat: Catalog) -> Iterator[Issue]:
             fig, how = data.figure(pub.key, pub.period), f"按“{ind.city.describe()}”"
         else:
             fig, how = data.total(pub.key, pub.period), f"按“{ind.city.describe()}”计算"
-        if fig.empty or not differs(pub.value, fig.value):
+        if fig.empty or is_pending(fig) or not differs(pub.value, fig.value):
             continue
         year = data.year if pub.period == CURR else data.prev_year
         yield warning(
@@ -203,7 +203,9 @@ def check_pairs(data: Dataset, cat: Catalog) -> Iterator[Issue]:
         other = cat.indicator(ind.compare_with)
         for period in PERIODS:
             a, b = data.figure(ind.key, period), data.figure(other.key, period)
-            if a.empty or b.empty or not differs(a.value, b.value) or not differs(b.value, a.value):
+            if a.empty or b.empty or is_pending(a) or is_pending(b):
+                continue
+            if not differs(a.value, b.value) or not differs(b.value, a.value):
                 continue
             stated = data.city.values.get((ind.key, period))
             loc = stated.loc if stated else Location(data.city.file, "市级指标")

@@ -27,6 +27,7 @@ from docxreport.files import write_atomically
 from docxreport.ledger import Ledger
 from docxreport.model import Dataset
 from docxreport.render.blocks import Case, Photo, cases_block, figures_block
+from docxreport.render.draft import mark_draft
 from docxreport.render.fmt import clean_text
 from docxreport.render.numbering import number_document
 from docxreport.render.tables import add_table
@@ -232,9 +233,16 @@ def _check_leftover_tags(root: Any, where: str, tags: set[str] | None) -> None:
 
 
 def render_report(
-    template: Path, context: dict[str, Any], out: Path, *, tpl: DocxTemplate | None = None
+    template: Path,
+    context: dict[str, Any],
+    out: Path,
+    *,
+    tpl: DocxTemplate | None = None,
+    draft: bool = False,
 ) -> None:
     """Fill ``template`` with ``context``, number it, verify it and write it to ``out``.
+
+    ``draft`` puts 征求意见稿 at the top of every page.
 
     When the context holds subdocuments (tables, photos, cases), they must come
     from the same :class:`DocxTemplate`: pass it as ``tpl`` (see :func:`load_template`).
@@ -244,6 +252,8 @@ def render_report(
     tags = template_tags(template)
     _render(tpl, template, context)
     number_document(tpl.docx)
+    if draft:
+        mark_draft(tpl.docx)
 
     def write(tmp: Path) -> None:
         tpl.save(str(tmp))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from docxreport.catalog import Catalog, Indicator, TableSpec
 from docxreport.errors import TemplateError
-from docxreport.model import CURR, EMPTY, PERIODS, PREV, Dataset, Figure, Value
+from docxreport.model import CURR, EMPTY, PERIODS, PREV, Dataset, Figure, Value, is_pending
 from docxreport.render.fmt import DASH, format_plain, format_value
 
 TEXT_COLUMN_WEIGHT = 3.0  # a text column (备注) of a row-per-school table is wider
@@ -82,9 +82,17 @@ def printed_figure(data: Dataset, ind: Indicator, period: str, school: str | Non
     """The figure printed for the city or for ``school``: empty (—) when it is empty, when the
     school sent no workbook, or when the figure is about graduates and the school had none."""
     if school is not None and graduate_related(ind) and not has_graduates(data, school, period):
-        return EMPTY
+        waiting = is_pending(_own(data, "graduates", period, school))
+        return _own(data, ind.key, period, school) if waiting else EMPTY
     try:
         return data.figure(ind.key, period, school)
+    except StopIteration:
+        return EMPTY
+
+
+def _own(data: Dataset, key: str, period: str, school: str) -> Figure:
+    try:
+        return data.figure(key, period, school)
     except StopIteration:
         return EMPTY
 
