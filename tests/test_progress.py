@@ -171,4 +171,3 @@ def test_report_workbook_opens_in_libreoffice_calc(three_schools, tmp_path):
     assert all(r[1].startswith("学校/甲校.xlsx") for r in rows[1:])
     with open(csv_dir / "检查结果-汇总.csv", encoding="utf-8") as f:
         assert "丙校,学校/丙校.xlsx,未交" in f.read()
-
