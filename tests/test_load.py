@@ -8,8 +8,10 @@ warnings (``doubtful_year``). Whole-file scenarios get their own folder.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import (
     JIA,
@@ -26,7 +28,10 @@ from docxreport.errors import InputError
 from docxreport.issues import Report
 from docxreport.load import Loaded, load_year, resolve_year, school_files
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+
+def write_photo(path: Path, width: int = 2000, height: int = 1500) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (width, height), (40, 120, 200)).save(path)
 
 
 def test_clean_year_loads_without_issues(scenario):
@@ -249,8 +254,7 @@ def test_photo_that_is_not_an_image_is_an_error(scenario):
         {"section": "一", "caption": "图二", "file": "b.png"},
     ]
     scenario.write_school(JIA, as_values(JIA_VALUES), lists={"photos": photos})
-    (scenario.folder / "图片").mkdir(exist_ok=True)
-    (scenario.folder / "图片" / "a.png").write_bytes(PNG)
+    write_photo(scenario.folder / "图片" / "a.png")
     (scenario.folder / "图片" / "b.png").write_text("not a picture")
     loaded = scenario.load()
     [issue] = loaded.report
@@ -321,3 +325,19 @@ def test_workbook_in_the_wrong_slot_reports_only_its_stamp(swapped_year):
     """A wrong workbook's own cells would only add noise (e.g. year headers of another year)."""
     jia = [i for i in swapped_year.report if i.loc.file == "学校/甲校.xlsx"]
     assert [str(i.loc) for i in jia] == ["学校/甲校.xlsx › 基本信息!B4"]
+
+
+def test_photo_too_small_for_print_is_a_warning_naming_row_and_file(scenario):
+    photos = [
+        {"section": "一", "caption": "合影", "file": "big.jpg"},
+        {"section": "一", "caption": "截图", "file": "tiny.jpg"},
+    ]
+    scenario.write_school(JIA, as_values(JIA_VALUES), lists={"photos": photos})
+    write_photo(scenario.folder / "图片" / "big.jpg", 2000, 1500)
+    write_photo(scenario.folder / "图片" / "tiny.jpg", 480, 360)
+    loaded = scenario.load()
+    [issue] = loaded.report
+    assert issue.level == "警告"
+    assert str(issue.loc) == "学校/甲校.xlsx › 图片!D3"
+    assert has_words(issue.message, "图片/tiny.jpg", "480×360", "133 毫米", "91 ppi", "150")
+    assert loaded.data is not None

@@ -22,6 +22,7 @@ from docxreport.model import Dataset, School
 from docxreport.outputs import Manifest
 from docxreport.pagenums import fill_page_numbers_many
 from docxreport.pdf import convert, find_soffice
+from docxreport.photos import PhotoShop
 from docxreport.render.document import render_report
 from docxreport.workbook.sources import write_sources
 
@@ -29,6 +30,7 @@ CITY_TEMPLATE = "city.docx"
 SCHOOL_TEMPLATE = "school.docx"
 SCHOOL_OUT_DIR = "学校"  # school reports go to out/<year>/学校/
 SOURCES_FILE = "数据来源.xlsx"
+PHOTO_CACHE = ".docxreport-cache/photos"  # prepared photos, by content hash (out/ is disposable)
 _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -110,11 +112,13 @@ def run_job(
     cat: Catalog,
     folder: Path,
     ledger: Ledger | None = None,
+    shop: PhotoShop | None = None,
     draft: bool = False,
 ) -> list[Issue]:
     """Render one report; return warnings about content the template left out.
 
-    Every figure it prints is recorded in ``ledger``; ``draft`` marks every page 征求意见稿.
+    Every figure it prints is recorded in ``ledger``; photos are prepared by ``shop``;
+    ``draft`` marks every page 征求意见稿.
     """
     if not job.template.is_file():
         raise TemplateError(f"找不到模板 {job.template}")
@@ -125,7 +129,8 @@ def run_job(
         raise TemplateError(
             f"模板 {job.template} 不是有效的 Word 文件（{type(exc).__name__}）"
         ) from exc
-    context, blocks = make_context(tpl, data, cat, folder / L.PHOTO_DIR, job.school, ledger)
+    photo_root = folder / L.PHOTO_DIR
+    context, blocks = make_context(tpl, data, cat, photo_root, job.school, ledger, shop)
     render_report(job.template, context, job.out, tpl=tpl, draft=draft)
     return [
         warning(
@@ -170,6 +175,7 @@ def build(
     manifest = Manifest.load(year_dir)
     jobs = plan(data, templates, out_root, schools, city)
     ledger = Ledger()
+    shop = PhotoShop(out_root / PHOTO_CACHE)
     for i, job in enumerate(jobs, 1):
         progress(i, len(jobs), job)
         decision = manifest.decide(job.out, options.force)
@@ -179,7 +185,7 @@ def build(
         if decision.backup:
             outcome.backups.append((job.out, decision.reason))
         ledger.report = job.school or "全市报告"
-        outcome.issues += run_job(job, data, cat, folder, ledger, options.draft)
+        outcome.issues += run_job(job, data, cat, folder, ledger, shop, options.draft)
         manifest.record(job.out)
         manifest.save()
         outcome.done.append(job)

@@ -21,6 +21,7 @@ from docxreport.catalog import Catalog, Indicator
 from docxreport.errors import TemplateError
 from docxreport.ledger import Ledger
 from docxreport.model import CURR, PREV, Dataset, Figure, Row
+from docxreport.photos import PhotoShop
 from docxreport.render.blocks import Case, Photo
 from docxreport.render.document import make_cases, make_figures, make_table
 from docxreport.render.fmt import format_change, format_value
@@ -62,7 +63,13 @@ def _text(row: Row, key: str) -> str:
 class Blocks:
     """Collects the photos and cases of the schools a report covers, by section."""
 
-    def __init__(self, data: Dataset, photo_root: Path, schools: list[str] | None) -> None:
+    def __init__(
+        self,
+        data: Dataset,
+        photo_root: Path,
+        schools: list[str] | None,
+        shop: PhotoShop | None = None,
+    ) -> None:
         owners = [("", data.city.lists)] if schools is None else []
         chosen = [s for s in data.schools if schools is None or s.school.short in schools]
         owners += [(s.school.short, s.lists) for s in chosen]
@@ -72,6 +79,7 @@ class Blocks:
             self.photos += [(owner, r) for r in lists.get("photos", [])]
             self.cases += [(owner, r) for r in lists.get("cases", [])]
         self.photo_root = photo_root
+        self.shop = shop or PhotoShop()
         self.used: set[str] = set()
 
     def _photo(self, owner: str, row: Row) -> Photo:
@@ -118,6 +126,7 @@ def make_context(
     photo_root: Path,
     school: str | None = None,
     ledger: Ledger | None = None,
+    shop: PhotoShop | None = None,
 ) -> tuple[dict[str, Any], Blocks]:
     """The template context for the city report, or for one school's report.
 
@@ -126,7 +135,7 @@ def make_context(
     ledger = ledger if ledger is not None else Ledger()
     city = data.city
     own = None if school is None else school_info(data, school).short
-    blocks = Blocks(data, photo_root, None if own is None else [own])
+    blocks = Blocks(data, photo_root, None if own is None else [own], shop)
 
     def indicator(key: str) -> Indicator:
         if not cat.has(key):
@@ -168,11 +177,11 @@ def make_context(
 
     def figures(section: Any) -> Any:
         photos = blocks.photos_at(str(section))
-        return make_figures(tpl, photos) if photos else ""
+        return make_figures(tpl, photos, blocks.shop) if photos else ""
 
     def cases(section: Any) -> Any:
         found = blocks.cases_at(str(section))
-        return make_cases(tpl, found) if found else ""
+        return make_cases(tpl, found, blocks.shop) if found else ""
 
     context: dict[str, Any] = {
         "region": Region(city.region, city.region_full, city.code, city.bureau),

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docxreport import layout as L
+from docxreport import photos
 from docxreport.catalog import Catalog
 from docxreport.errors import InputError
 from docxreport.history import carried_city, check_history, compare_city
@@ -24,11 +25,10 @@ from docxreport.model import (
     SchoolData,
     Value,
 )
+from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
 from docxreport.rollup import roll_up
 from docxreport.validate import check_dataset, check_school
 from docxreport.workbook import read_city, read_school
-
-IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
 
 
 def year_folders(inputs: Path) -> list[int]:
@@ -116,6 +116,7 @@ def _match_schools(
 
 
 def _check_photos(data: Dataset, folder: Path) -> list[Issue]:
+    """Each named photo exists, is an image staff's formats allow, and is sharp enough to print."""
     issues = []
     photo_dir = folder / L.PHOTO_DIR
     rows = [r for sd in data.schools for r in sd.lists.get("photos", [])]
@@ -124,16 +125,25 @@ def _check_photos(data: Dataset, folder: Path) -> list[Issue]:
         cell = row.get("file")
         if cell is None or cell.empty:
             continue
+        name = f"{L.PHOTO_DIR}/{cell.value}"
         path = photo_dir / str(cell.value)
         if not path.is_file():
+            issues.append(warning(cell.loc, f"找不到图片文件 {name}，报告中将以占位框代替"))
+            continue
+        try:
+            info = photos.verify(path)
+        except photos.PhotoError as exc:
+            issues.append(error(cell.loc, f"{name} {exc}"))
+            continue
+        width_mm, _ = photos.placed_size(info, TEXT_WIDTH_MM, MAX_PHOTO_HEIGHT_MM)
+        ppi = info.ppi(width_mm)
+        if ppi < photos.MIN_PPI:
             issues.append(
                 warning(
-                    cell.loc, f"找不到图片文件 {L.PHOTO_DIR}/{cell.value}，报告中将以占位框代替"
+                    cell.loc,
+                    f"{name} 只有 {info.width}×{info.height} 像素，按 {width_mm:.0f} 毫米宽印出"
+                    f"约 {ppi:.0f} ppi（低于 {photos.MIN_PPI}），印刷会模糊；请换用原图",
                 )
-            )
-        elif not path.read_bytes()[:8].startswith(IMAGE_MAGIC):
-            issues.append(
-                error(cell.loc, f"{L.PHOTO_DIR}/{cell.value} 不是图片（应为 JPG、PNG、GIF 或 BMP）")
             )
     return issues
 

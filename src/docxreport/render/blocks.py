@@ -8,6 +8,7 @@ adds it later, finding them by their style names.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,14 +16,18 @@ from typing import Any
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
-from docx.image.image import Image
-from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
 
+from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
+from docxreport.photos import PhotoError, PhotoShop, Prepared, inspect
 from docxreport.render.fmt import clean_text
 from docxreport.render.tables import (
     SIZE_NORMAL,
-    TEXT_WIDTH_MM,
     column_widths,
+    has_style,
+    mark_rows,
     set_cell_borders,
     set_indent_chars,
     set_run_font,
@@ -33,12 +38,31 @@ from docxreport.render.tables import (
 
 FIGURE_CAPTION_STYLE = "图题"
 CASE_TITLE_STYLE = "案例标题"
-MAX_PHOTO_HEIGHT_MM = 100.0
+PICTURE_STYLE = "图片"  # used for picture paragraphs when the template defines it
 PLACEHOLDER_HEIGHT_MM = 30.0
 PLACEHOLDER_TEXT = "【图片待补充】"
 CASE_FILL = "F2F2F2"  # light grey
 CASE_PADDING_MM = 6.0  # room taken by the box's cell margins and borders
 GREY = RGBColor(0x80, 0x80, 0x80)
+CELL_MARGINS_MM = 2 * 1.9  # Word's default left and right cell margins
+# Elements that follow w:snapToGrid inside w:pPr (OOXML sequence order).
+_AFTER_SNAP_TO_GRID = (
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 
 @dataclass(frozen=True)
@@ -71,19 +95,23 @@ def ensure_paragraph_style(container: Any, name: str, centred: bool = True) -> N
         style.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
 
 
-def _image_size(path: Path | None, max_width_mm: float) -> tuple[Emu, Emu] | None:
-    """Size scaled to fit max_width × 100 mm keeping the aspect ratio; None if unreadable."""
-    if path is None or not path.is_file():
+def _prepared(photo: Photo, max_width_mm: float, shop: PhotoShop) -> Prepared | None:
+    """The photo ready to place, or None when it is missing or unusable (a placeholder)."""
+    if photo.path is None or not photo.path.is_file():
         return None
     try:
-        image = Image.from_file(str(path))
-        width, height = int(image.width), int(image.height)
-    except Exception:  # any parse failure means the file is not a usable image
-        return None
-    if width <= 0 or height <= 0:
-        return None
-    scale = min(Mm(max_width_mm) / width, Mm(MAX_PHOTO_HEIGHT_MM) / height)
-    return Emu(int(width * scale)), Emu(int(height * scale))
+        return shop.prepare(photo.path, max_width_mm, MAX_PHOTO_HEIGHT_MM)
+    except PhotoError:
+        return None  # check reports the file with its workbook cell
+
+
+def _is_portrait(photo: Photo) -> bool:
+    if photo.path is None or not photo.path.is_file():
+        return False
+    try:
+        return inspect(photo.path).portrait
+    except PhotoError:
+        return False
 
 
 def _plain_paragraph(container: Any, text: str = "") -> Any:
@@ -91,6 +119,24 @@ def _plain_paragraph(container: Any, text: str = "") -> Any:
     paragraph = container.add_paragraph(clean_text(text))
     paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
     set_indent_chars(paragraph, 0, 0)
+    return paragraph
+
+
+def _picture_paragraph(container: Any) -> Any:
+    """The paragraph a picture stands in: single (auto) line spacing, no indent, kept with
+    its caption. The body style's exact line spacing would clip an inline picture to one
+    line in Word and LibreOffice alike, so the spacing is set on the paragraph itself.
+    """
+    paragraph = _plain_paragraph(container)
+    if has_style(container, PICTURE_STYLE):
+        paragraph.style = container.part.styles[PICTURE_STYLE]
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    fmt.keep_with_next = True
+    fmt.space_after = Pt(0)
+    snap = OxmlElement("w:snapToGrid")  # a document grid must not cap the line either
+    snap.set(qn("w:val"), "0")
+    paragraph._p.get_or_add_pPr().insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
     return paragraph
 
 
@@ -114,25 +160,59 @@ def _placeholder(container: Any, photo: Photo, width_mm: float) -> None:
         set_run_font(run, SIZE_NORMAL)
 
 
-def add_photo(container: Any, photo: Photo, width_mm: float = TEXT_WIDTH_MM) -> None:
+def add_photo(
+    container: Any, photo: Photo, width_mm: float = TEXT_WIDTH_MM, shop: PhotoShop | None = None
+) -> None:
     """The picture (or a placeholder) followed by its caption paragraph."""
-    size = _image_size(photo.path, width_mm)
-    if size is None:
+    prepared = _prepared(photo, width_mm, shop or PhotoShop())
+    if prepared is None:
         _placeholder(container, photo, width_mm)
     else:
-        run = _plain_paragraph(container).add_run()
-        run.add_picture(str(photo.path), width=size[0], height=size[1])
+        run = _picture_paragraph(container).add_run()
+        run.add_picture(
+            io.BytesIO(prepared.data), width=Mm(prepared.width_mm), height=Mm(prepared.height_mm)
+        )
     ensure_paragraph_style(container, FIGURE_CAPTION_STYLE)
     container.add_paragraph(clean_text(photo.caption), style=FIGURE_CAPTION_STYLE)
 
 
-def figures_block(subdoc: Any, photos: list[Photo]) -> None:
+def _add_pair(container: Any, pair: list[Photo], width_mm: float, shop: PhotoShop) -> None:
+    """Two portrait photos side by side, each above its own caption, in a borderless row."""
+    table = container.add_table(1, 2)
+    set_table_borders(table, "nil")
+    set_table_width(table, column_widths([1.0, 1.0], width_mm))
+    mark_rows(table, 0)  # the row never splits: both photos stay on one page
+    for cell, photo in zip(table.rows[0].cells, pair, strict=True):
+        add_photo(cell, photo, width_mm / 2 - CELL_MARGINS_MM, shop)
+        cell._tc.remove(cell.paragraphs[0]._p)  # the cell's initial empty paragraph
+
+
+def add_photos(
+    container: Any,
+    photos: list[Photo],
+    width_mm: float = TEXT_WIDTH_MM,
+    shop: PhotoShop | None = None,
+) -> None:
+    """Every photo with its caption; two portrait photos in a row stand side by side."""
+    shop = shop or PhotoShop()
+    i = 0
+    while i < len(photos):
+        if i + 1 < len(photos) and _is_portrait(photos[i]) and _is_portrait(photos[i + 1]):
+            _add_pair(container, photos[i : i + 2], width_mm, shop)
+            i += 2
+        else:
+            add_photo(container, photos[i], width_mm, shop)
+            i += 1
+
+
+def figures_block(subdoc: Any, photos: list[Photo], shop: PhotoShop | None = None) -> None:
     """Append every photo with its caption to ``subdoc``."""
-    for photo in photos:
-        add_photo(subdoc, photo)
+    add_photos(subdoc, photos, TEXT_WIDTH_MM, shop)
 
 
-def add_case(container: Any, case: Case, width_mm: float = TEXT_WIDTH_MM) -> None:
+def add_case(
+    container: Any, case: Case, width_mm: float = TEXT_WIDTH_MM, shop: PhotoShop | None = None
+) -> None:
     """One case: a shaded, bordered box with title, text and photos.
 
     A small paragraph goes before the box: it keeps Word and LibreOffice from joining the
@@ -160,11 +240,10 @@ def add_case(container: Any, case: Case, width_mm: float = TEXT_WIDTH_MM) -> Non
         paragraph = cell.add_paragraph(clean_text(text))
         paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.JUSTIFY
         set_indent_chars(paragraph, 0, 2)
-    for photo in case.photos:
-        add_photo(cell, photo, width_mm - CASE_PADDING_MM)
+    add_photos(cell, case.photos, width_mm - CASE_PADDING_MM, shop)
 
 
-def cases_block(subdoc: Any, cases: list[Case]) -> None:
+def cases_block(subdoc: Any, cases: list[Case], shop: PhotoShop | None = None) -> None:
     """Append every case box to ``subdoc``."""
     for case in cases:
-        add_case(subdoc, case)
+        add_case(subdoc, case, shop=shop)

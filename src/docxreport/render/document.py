@@ -26,6 +26,7 @@ from docxreport.errors import DocxreportError, TemplateError
 from docxreport.files import write_atomically
 from docxreport.ledger import Ledger
 from docxreport.model import Dataset
+from docxreport.photos import PhotoShop
 from docxreport.render.blocks import Case, Photo, cases_block, figures_block
 from docxreport.render.draft import mark_draft
 from docxreport.render.fmt import clean_text
@@ -64,17 +65,17 @@ def make_table(
     return sd
 
 
-def make_figures(tpl: DocxTemplate, photos: list[Photo]) -> Subdoc:
+def make_figures(tpl: DocxTemplate, photos: list[Photo], shop: PhotoShop | None = None) -> Subdoc:
     """A subdocument holding the photos with their captions."""
     sd = tpl.new_subdoc()
-    figures_block(sd, photos)
+    figures_block(sd, photos, shop)
     return sd
 
 
-def make_cases(tpl: DocxTemplate, cases: list[Case]) -> Subdoc:
+def make_cases(tpl: DocxTemplate, cases: list[Case], shop: PhotoShop | None = None) -> Subdoc:
     """A subdocument holding the case boxes."""
     sd = tpl.new_subdoc()
-    cases_block(sd, cases)
+    cases_block(sd, cases, shop)
     return sd
 
 

@@ -20,11 +20,10 @@ from docx.table import Table, _Cell
 from docxreport.catalog import Catalog, TableSpec
 from docxreport.ledger import Ledger
 from docxreport.model import Dataset
+from docxreport.page import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM
 from docxreport.render.fmt import clean_text
 from docxreport.render.grids import Cell, Grid, build_grid, fit_weights, ledger_rows
 
-TEXT_WIDTH_MM = 156.0  # portrait text block (GB/T 9704)
-LANDSCAPE_WIDTH_MM = 225.0
 CELL_STYLE = "表格文字"
 TABLE_FONT = "宋体"
 SIZE_NORMAL, SIZE_SMALL = Pt(10.5), Pt(9)  # 五号, 小五
@@ -41,15 +40,15 @@ _AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del")
 # -- low-level formatting shared with blocks.py ---------------------------------------------
 
 
-def _border_element(tag: str, size: int = 4) -> Any:
-    """``<w:tblBorders>``/``<w:tcBorders>`` with single lines on every side."""
+def _border_element(tag: str, size: int = 4, val: str = "single") -> Any:
+    """``<w:tblBorders>``/``<w:tcBorders>`` with ``val`` lines (single, nil) on every side."""
     borders = OxmlElement(tag)
     sides = ("top", "left", "bottom", "right")
     if tag == "w:tblBorders":
         sides += ("insideH", "insideV")
     for side in sides:
         el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "single")
+        el.set(qn("w:val"), val)
         el.set(qn("w:sz"), str(size))
         el.set(qn("w:space"), "0")
         el.set(qn("w:color"), "auto")
@@ -57,12 +56,12 @@ def _border_element(tag: str, size: int = 4) -> Any:
     return borders
 
 
-def set_table_borders(table: Table) -> None:
-    """Single-line borders around and inside ``table`` (no named table style needed)."""
+def set_table_borders(table: Table, val: str = "single") -> None:
+    """Borders around and inside ``table``: single lines, or none with ``val="nil"``."""
     tblPr = table._tbl.tblPr
     for old in tblPr.findall(qn("w:tblBorders")):
         tblPr.remove(old)
-    tblPr.insert_element_before(_border_element("w:tblBorders"), *_AFTER_TBL_BORDERS)
+    tblPr.insert_element_before(_border_element("w:tblBorders", val=val), *_AFTER_TBL_BORDERS)
 
 
 def set_cell_borders(cell: _Cell) -> None:
