@@ -172,8 +172,8 @@ def test_the_version_on_the_form_recorded_in_the_registry_confirms_the_school(ma
     wb[L.REGISTRY_SHEET]["E2"] = version  # 市一职 is the registry's first school
     wb.save(city)
     out = run("check", "--inputs", str(inputs)).output
-    assert re.search(r"^\s*市一职\s+已确认", out, re.M), out
-    assert re.search(r"^\s*市职校\s+未确认", out, re.M), out
+    assert re.search(r"^\s*市一职：.*；数据确认：已确认", out, re.M), out
+    assert re.search(r"^\s*市职校：.*；数据确认：未确认", out, re.M), out
 
     book = inputs / "2024" / L.SCHOOL_DIR / "市一职.xlsx"
     wb = openpyxl.load_workbook(book)

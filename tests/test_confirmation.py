@@ -37,7 +37,8 @@ def check(sc: Scenario) -> tuple[int, str]:
 
 
 def line_of(output: str, short: str) -> str:
-    return next(ln.strip() for ln in output.splitlines() if ln.strip().startswith(short + " "))
+    """The school's line of the progress summary (it carries the confirmation)."""
+    return next(ln.strip() for ln in output.splitlines() if ln.strip().startswith(short + "："))
 
 
 def warning_lines(output: str) -> list[str]:
@@ -116,7 +117,7 @@ def test_check_lists_each_school_once_and_an_unconfirmed_one_is_not_a_warning(re
     assert code == 0, out
     assert warning_lines(out) == []
     assert "未确认" in line_of(out, JIA.short)
-    assert sum(ln.strip().startswith(JIA.short + " ") for ln in out.splitlines()) == 1
+    assert sum(ln.strip().startswith(JIA.short + "：") for ln in out.splitlines()) == 1
     assert "共 1 所学校：未确认 1 所。" in out
 
 
@@ -128,7 +129,7 @@ def test_changing_one_cell_after_confirmation_makes_it_out_of_date_until_the_new
     scenario.set("市级", L.REGISTRY_SHEET, JIA_CELL, signed[:12].upper())
     code, out = check(scenario)
     assert code == 0 and warning_lines(out) == [], out
-    assert line_of(out, JIA.short).split()[1].startswith(CONFIRMED)
+    assert f"数据确认：{CONFIRMED}" in line_of(out, JIA.short)
 
     scenario.set(JIA.short, "办学规模", "E3", 901)  # one cell, after the school signed
     code, out = check(scenario)
@@ -136,7 +137,7 @@ def test_changing_one_cell_after_confirmation_makes_it_out_of_date_until_the_new
     (warned,) = warning_lines(out)
     assert f"市级.xlsx › 学校名册!{JIA_CELL}" in warned
     assert "学校/甲校.xlsx" in warned and "已过期" in warned and signed[:12] in warned
-    assert line_of(out, JIA.short).split()[1].startswith(OUTDATED)
+    assert f"数据确认：{OUTDATED}" in line_of(out, JIA.short)
     assert (
         CliRunner()
         .invoke(main, ["check", "--inputs", str(scenario.inputs), "--templates", ".", "--strict"])
@@ -147,7 +148,7 @@ def test_changing_one_cell_after_confirmation_makes_it_out_of_date_until_the_new
     scenario.set("市级", L.REGISTRY_SHEET, JIA_CELL, digest_of(scenario.school_path(JIA.short)))
     code, out = check(scenario)
     assert warning_lines(out) == [], out
-    assert line_of(out, JIA.short).split()[1].startswith(CONFIRMED)
+    assert f"数据确认：{CONFIRMED}" in line_of(out, JIA.short)
 
 
 def test_a_registry_cell_that_holds_no_fingerprint_is_a_warning_at_that_cell(real_scenario):

@@ -21,9 +21,10 @@ from docxreport.cli import main
 from docxreport.dump import blocks
 from docxreport.errors import InputError
 from docxreport.history import compare
-from docxreport.init import contact, previous_year, printed
+from docxreport.init import contact, previous_year
 from docxreport.load import load_year
 from docxreport.model import CityData, Location, School, SchoolData, TeamMember, Value
+from docxreport.rollup import printed
 from docxreport.workbook import read_school
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -142,14 +142,22 @@ def trace_job(job: Job, data: Dataset, cat: Catalog, folder: Path) -> list[Entry
 
 
 def run_job(
-    job: Job, data: Dataset, cat: Catalog, folder: Path, shop: PhotoShop | None = None
+    job: Job,
+    data: Dataset,
+    cat: Catalog,
+    folder: Path,
+    shop: PhotoShop | None = None,
+    draft: bool = False,
 ) -> tuple[list[Issue], list[Entry]]:
     """Render one report: its view, then Word. Returns warnings about content the template
-    left out, and one data-source entry per figure the document prints."""
+    left out, and one data-source entry per figure the document prints; ``draft`` marks
+    every page 征求意见稿."""
     tpl = _open(job)
     view = make_view(data, cat, job.school, folder / L.PHOTO_DIR)
     context = Context(view, tpl, Marks(), shop)
-    found = render_report(job.template, context.names(), job.out, tpl=tpl, marks=context.marks)
+    found = render_report(
+        job.template, context.names(), job.out, tpl=tpl, marks=context.marks, draft=draft
+    )
     unplaced = [
         warning(
             next(iter(row.values())).loc,
@@ -163,9 +171,10 @@ def run_job(
 
 @dataclass
 class Options:
-    """How to write: overwrite edited files (after a backup), page numbers, PDFs."""
+    """How to write: overwrite edited files (after a backup), page numbers, PDFs, draft."""
 
     force: bool = False
+    draft: bool = False
     page_numbers: bool = True
     pdf: bool = False
     notify: Callable[[str], None] = lambda message: None  # progress of the slow stages
@@ -202,7 +211,7 @@ def build(
             continue
         if decision.backup:
             outcome.backups.append((job.out, decision.reason))
-        issues, found = run_job(job, data, cat, folder, shop)
+        issues, found = run_job(job, data, cat, folder, shop, options.draft)
         outcome.issues += issues
         listing += found
         manifest.record(job.out)

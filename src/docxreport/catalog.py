@@ -21,6 +21,8 @@ KINDS = ("count", "amount", "percent", "ratio", "text")
 RULES = ("sum", "ratio", "mean", "distinct", "given", "none")
 REQUIRED = ("always", "graduates", "optional")
 TABLE_KINDS = ("schools_rows", "indicators_rows", "years_rows", "annex", "list")
+GROUP_KINDS = ("disjoint", "complete")
+ADDITIVE = ("count", "amount")
 
 
 @dataclass(frozen=True)
@@ -155,11 +157,32 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class PartGroup:
+    """其中 items that do not overlap: together they cannot exceed their whole.
+
+    ``disjoint``: their sum must not exceed the whole (国家级 + 省级 + 校级 ≤ 总数);
+    ``complete``: they split the whole exactly (第一、二、三产业 = 三次产业合计).
+    """
+
+    whole: str
+    parts: tuple[str, ...]
+    kind: str = "disjoint"
+    note: str = ""
+
+    def rule(self) -> str:
+        """The rule in plain Chinese, for messages."""
+        if self.kind == "complete":
+            return "这几项恰好构成总数，合计应等于总数"
+        return "这几项互不重叠，合计不应超过总数"
+
+
+@dataclass(frozen=True)
 class Catalog:
     sheets: tuple[Sheet, ...]
     indicators: tuple[Indicator, ...]
     lists: tuple[ListSpec, ...]
     tables: tuple[TableSpec, ...]
+    groups: tuple[PartGroup, ...] = ()
     _by_key: dict[str, Indicator] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -245,7 +268,14 @@ def _build(data: dict[str, Any], problems: list[str]) -> Catalog:
             tables.append(TableSpec(rows=rows, columns=cols, **raw))
         except TypeError as exc:
             problems.append(f"{where}: {exc}")
-    return Catalog(tuple(sheets), tuple(indicators), tuple(lists), tuple(tables))
+    groups = []
+    for raw in data.get("groups", []):
+        raw = dict(raw)
+        try:
+            groups.append(PartGroup(parts=tuple(raw.pop("parts", ())), **raw))
+        except TypeError as exc:
+            problems.append(f"groups.{raw.get('whole', '?')}: {exc}")
+    return Catalog(tuple(sheets), tuple(indicators), tuple(lists), tuple(tables), tuple(groups))
 
 
 def _check(cat: Catalog, problems: list[str]) -> None:
@@ -300,6 +330,27 @@ def _check(cat: Catalog, problems: list[str]) -> None:
         )
         if t.kind == "list" and t.list not in list_ids:
             problems.append(f"{where}: 清单 {t.list} 未声明")
+    _check_groups(cat, keys, problems)
+
+
+def _check_groups(cat: Catalog, keys: set[str], problems: list[str]) -> None:
+    for g in cat.groups:
+        where = f"groups.{g.whole}"
+        if g.kind not in GROUP_KINDS:
+            problems.append(f"{where}: kind 应为 {GROUP_KINDS} 之一")
+        unknown = [k for k in (g.whole, *g.parts) if k not in keys]
+        problems.extend(f"{where}: 引用了未声明的指标 {k}" for k in unknown)
+        if unknown:
+            continue
+        if len(g.parts) < 2 or len(set(g.parts)) != len(g.parts):
+            problems.append(f"{where}: parts 应列出至少两个不同的其中项")
+        whole = cat.indicator(g.whole)
+        for key in g.parts:
+            part = cat.indicator(key)
+            if part.parent != g.whole:
+                problems.append(f"{where}: {key} 的 parent 不是 {g.whole}")
+            if part.kind not in ADDITIVE or part.unit != whole.unit or whole.kind not in ADDITIVE:
+                problems.append(f"{where}: {key} 与总数应为同一单位的人数、个数或金额")
 
 
 def load_catalog(path: Path | None = None) -> Catalog:

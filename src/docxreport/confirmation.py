@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from docxreport import layout as L
 from docxreport.issues import Issue, warning
 from docxreport.model import CityData, Location, School, SchoolData
+from docxreport.text import display_width
 
 MIN_PREFIX = 8  # the shortest fingerprint prefix staff may type
 SHORT = 12  # characters of the short form printed on the form
@@ -65,6 +66,18 @@ class Confirmation:
     current: str = ""  # the workbook's fingerprint now
     recorded: str = ""  # what the registry holds, as typed
     loc: Location | None = None  # the registry cell
+
+    def brief(self) -> str:
+        """The state in a few words, for the school's line of the progress summary."""
+        if self.state == CONFIRMED:
+            return f"已确认（版本 {self.recorded}）"
+        if self.state == OUTDATED:
+            return f"已过期（签字版本 {self.recorded}，当前 {short_form(self.current)}）"
+        if self.state == UNCONFIRMED:
+            return f"未确认（当前版本 {short_form(self.current)}）"
+        if self.state == UNREADABLE:
+            return "无法识别（按未确认处理）"
+        return "无工作簿"
 
     def line(self) -> str:
         """One line of the summary, in Chinese."""
@@ -149,10 +162,11 @@ def summary(city: CityData, confs: Sequence[Confirmation]) -> list[str]:
             f"数据确认：{where} 没有“{L.CONFIRMED_HEADER}”列，所有学校都未确认"
             "（在表头最后一列之后加上此列即可记录；工作表保护没有密码）："
         )
-    width = max([_width(c.school.short) for c in confs] + [4])
+    width = max([display_width(c.school.short) for c in confs] + [4])
     lines = [head]
     lines += [
-        f"  {c.school.short}{' ' * (width - _width(c.school.short))}  {c.line()}" for c in confs
+        f"  {c.school.short}{' ' * (width - display_width(c.school.short))}  {c.line()}"
+        for c in confs
     ]
     counts = {state: sum(c.state == state for c in confs) for state in _ORDER}
     told = "，".join(f"{state} {n} 所" for state, n in counts.items() if n)
@@ -161,7 +175,3 @@ def summary(city: CityData, confs: Sequence[Confirmation]) -> list[str]:
 
 
 _ORDER = (CONFIRMED, OUTDATED, UNCONFIRMED, UNREADABLE, NO_WORKBOOK)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -1,4 +1,4 @@
-"""Year over year: a school's 上年 figures against what it reported last year.
+"""Year over year: 上年 figures against what last year's inputs and report said.
 
 ``init`` copies each school's 本年 figures into next year's 上年 column. When a
 school later changes one, the reports' 上年 columns and 较上年 sentences no
@@ -16,8 +16,8 @@ from pathlib import Path
 from docxreport import layout as L
 from docxreport.catalog import Catalog
 from docxreport.issues import Issue, warning
-from docxreport.model import CURR, PREV, SchoolData
-from docxreport.rollup import plain_number
+from docxreport.model import CURR, PREV, CityData, Dataset, Figure, Scalar, SchoolData
+from docxreport.rollup import plain_number, printed
 from docxreport.workbook import read_school
 
 
@@ -70,3 +70,43 @@ def check_history(
         last, _issues = read_school(path, f"{L.SCHOOL_DIR}/{path.name}", cat, sd.school, year - 1)
         if last is not None:
             yield from compare(sd, last, year - 1, cat)
+
+
+def carried_city(prev: Dataset, cat: Catalog) -> dict[str, tuple[Scalar, Figure]]:
+    """Last year's city figures as its report printed them: key → (printed value, figure).
+
+    ``init`` writes these into the new city workbook's 上年 column; check compares
+    that column with them.
+    """
+    out = {}
+    for ind in L.city_indicators(cat):
+        fig = prev.figure(ind.key, CURR)
+        if not fig.empty:
+            out[ind.key] = (printed(fig.value, ind), fig)
+    return out
+
+
+def _origin(fig: Figure, last_year: int, cat: Catalog, key: str) -> str:
+    if not fig.sources:
+        return f"{last_year} 年报告"
+    first = f"{last_year}/{fig.sources[0]}"
+    if len(fig.sources) == 1:
+        return first
+    return f"按“{cat.indicator(key).city.describe()}”由 {len(fig.sources)} 个单元格算得，如 {first}"
+
+
+def compare_city(
+    city: CityData, printed_last: dict[str, tuple[Scalar, Figure]], last_year: int, cat: Catalog
+) -> Iterator[Issue]:
+    """Warn where the city workbook's 上年 column is not what last year's report printed."""
+    for key, (value, fig) in printed_last.items():
+        now = city.values.get((key, PREV))
+        if now is None or now.invalid or _same(now.value, value):
+            continue
+        said = "上年栏为空" if now.empty else f"上年数为 {plain_number(now.value)}"
+        yield warning(
+            now.loc,
+            f"{said}，但 {last_year} 年报告印出的全市数为 {plain_number(value)}"
+            f"（{_origin(fig, last_year, cat, key)}）；上年栏应照抄上年报告印出的数",
+            cat.indicator(key).name,
+        )

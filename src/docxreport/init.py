@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from docxreport import layout as L
-from docxreport.catalog import Catalog, Indicator
+from docxreport.catalog import Catalog
 from docxreport.errors import InputError
+from docxreport.history import carried_city
 from docxreport.load import school_files
 from docxreport.model import CURR, PREV, CityData, Dataset, Scalar, School, SchoolData
 from docxreport.workbook import write_city, write_school
@@ -68,16 +68,6 @@ def previous_year(years: Sequence[int], year: int, chosen: int | None) -> int | 
     return earlier[-1] if earlier else None
 
 
-def printed(value: Scalar, ind: Indicator) -> Scalar:
-    """A figure as the report prints it: rounded half up to the indicator's decimals."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return value
-    rounded = Decimal(repr(value)).quantize(
-        Decimal(1).scaleb(-ind.decimals), rounding=ROUND_HALF_UP
-    )
-    return int(rounded) if ind.decimals == 0 else float(rounded)
-
-
 def carry_city(prev: Dataset, cat: Catalog, year: int) -> tuple[CityData, Values]:
     """The new city workbook: last year's fixed facts, and its city figures as 上年."""
     old = prev.city
@@ -92,11 +82,7 @@ def carry_city(prev: Dataset, cat: Catalog, year: int) -> tuple[CityData, Values
         team=list(old.team),
         registry=list(old.registry),
     )
-    values: Values = {}
-    for ind in L.city_indicators(cat):
-        fig = prev.figure(ind.key, CURR)
-        if not fig.empty:
-            values[(ind.key, PREV)] = printed(fig.value, ind)
+    values: Values = {(key, PREV): value for key, (value, _fig) in carried_city(prev, cat).items()}
     return city, values
 
 

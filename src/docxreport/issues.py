@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from docxreport.model import Location
 
 ERROR, WARNING = "错误", "警告"
+BLANK = "blank"
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Issue:
     loc: Location
     message: str
     indicator: str = ""
+    kind: str = ""  # BLANK: a printed figure left blank (summed up, not listed, on screen)
 
     @property
     def is_error(self) -> bool:
@@ -45,8 +47,8 @@ def error(loc: Location, message: str, indicator: str = "") -> Issue:
     return Issue(ERROR, loc, message, indicator)
 
 
-def warning(loc: Location, message: str, indicator: str = "") -> Issue:
-    return Issue(WARNING, loc, message, indicator)
+def warning(loc: Location, message: str, indicator: str = "", kind: str = "") -> Issue:
+    return Issue(WARNING, loc, message, indicator, kind)
 
 
 @dataclass
@@ -75,3 +77,11 @@ class Report:
     @property
     def valid(self) -> bool:
         return not self.errors
+
+    def without(self, kind: str) -> Report:
+        """The issues not of ``kind``: what the terminal lists one by one."""
+        return Report([i for i in self.issues if i.kind != kind])
+
+    def of_file(self, file: str) -> list[Issue]:
+        """The issues located in ``file`` (relative to the year folder), sorted."""
+        return [i for i in self if i.loc.file == file]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from docxreport.model import Figure
+from docxreport.model import Figure, is_pending
 from docxreport.view.grids import ledger_rows
 from docxreport.view.report import Moved, Printed, TableView
 
@@ -39,8 +39,8 @@ class Entry:
 
 def entries(report: str, printed: Iterable[Any]) -> list[Entry]:
     """One entry per figure in ``printed`` (the items found in a document, in order);
-    a dash is not a figure and has none."""
-    return [e for e in _entries(report, printed) if not e.figure.empty]
+    neither a dash nor a draft's 【待补】 is a figure, and has none."""
+    return [e for e in _entries(report, printed) if not (e.figure.empty or is_pending(e.figure))]
 
 
 def _entries(report: str, printed: Iterable[Any]) -> Iterator[Entry]:

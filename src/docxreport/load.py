@@ -14,9 +14,18 @@ from docxreport import photos
 from docxreport.catalog import Catalog
 from docxreport.confirmation import Confirmation, confirmations
 from docxreport.errors import InputError
-from docxreport.history import check_history
+from docxreport.history import carried_city, check_history, compare_city
 from docxreport.issues import Issue, Report, error, warning
-from docxreport.model import CityData, Dataset, Location, SchoolData
+from docxreport.model import (
+    PENDING,
+    PERIODS,
+    CityData,
+    Dataset,
+    Location,
+    School,
+    SchoolData,
+    Value,
+)
 from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
 from docxreport.rollup import roll_up
 from docxreport.validate import check_dataset, check_school
@@ -49,10 +58,19 @@ def resolve_year(inputs: Path, year: int | None) -> int:
 
 @dataclass
 class Loaded:
+    """One year as read: ``data`` None when an error stops the build.
+
+    ``schools`` are the workbooks that could be read and ``files`` each found
+    school's workbook (short name → path relative to the year folder), errors or not.
+    """
+
     data: Dataset | None
     report: Report
     folder: Path
     city: CityData | None = None  # read even when the year has errors
+    schools: list[SchoolData] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    pending: list[School] = field(default_factory=list)  # a draft's schools still to come
     confirmations: list[Confirmation] = field(default_factory=list)
 
 
@@ -132,8 +150,54 @@ def _check_photos(data: Dataset, folder: Path) -> list[Issue]:
     return issues
 
 
-def load_year(inputs: Path, year: int | None, cat: Catalog) -> Loaded:
-    """Read, validate and roll up one year. Data problems go into the report."""
+def _city_history(inputs: Path, year: int, city: CityData, cat: Catalog) -> list[Issue]:
+    """The city's 上年 column against what last year's inputs make its report print.
+
+    Problems of last year's workbooks are not reported here: ``check --year`` of
+    that year lists them, and nothing is compared when they stop its build.
+    """
+    if year - 1 not in year_folders(inputs):
+        return []
+    last = load_year(inputs, year - 1, cat, history=False)
+    if last.data is None:
+        return []
+    return list(compare_city(city, carried_city(last.data, cat), year - 1, cat))
+
+
+def _waiting_for(
+    city: CityData, schools: list[SchoolData], files: dict[str, str], report: Report, cat: Catalog
+) -> tuple[list[SchoolData], list[School]]:
+    """A draft's schools: those without errors as read, the others all 【待补】."""
+    bad = {i.loc.file for i in report.errors}
+    ready = [sd for sd in schools if sd.file not in bad]
+    have = {sd.school.short for sd in ready}
+    pending = [s for s in city.registry if s.short not in have]
+    for school in pending:
+        rel = files.get(school.short, f"{L.SCHOOL_DIR}/{school.filename}")
+        values = {
+            (ind.key, period): Value(PENDING, Location(rel))
+            for ind in cat.indicators
+            for period in PERIODS
+        }
+        ready.append(SchoolData(school=school, file=rel, year=city.year, values=values))
+    ready.sort(key=lambda s: s.school.order)
+    return ready, pending
+
+
+def _draftable(report: Report) -> bool:
+    """A draft can be built when every error lies in a school's workbook (or its absence)."""
+    return all(i.loc.file.startswith(f"{L.SCHOOL_DIR}/") for i in report.errors)
+
+
+def load_year(
+    inputs: Path, year: int | None, cat: Catalog, history: bool = True, draft: bool = False
+) -> Loaded:
+    """Read, validate and roll up one year. Data problems go into the report.
+
+    ``history`` False skips the comparisons with the year before. ``draft`` builds
+    the dataset even when school workbooks are missing or have errors: their
+    figures, and every city figure computed from them, become 【待补】.
+    """
     year = resolve_year(inputs, year)
     folder = inputs / str(year)
     report = Report()
@@ -146,9 +210,10 @@ def load_year(inputs: Path, year: int | None, cat: Catalog) -> Loaded:
     if city is None or not city.registry:
         if city is not None:
             report.extend([error(Location(L.CITY_FILE, L.REGISTRY_SHEET), "学校名册为空")])
-        return Loaded(None, report, folder)
+        return Loaded(None, report, folder, city)
     matched, found = _match_schools(city, school_files(folder))
     report.extend(found)
+    files = {school.short: f"{L.SCHOOL_DIR}/{path.name}" for path, school in matched}
     schools: list[SchoolData] = []
     for path, school in matched:
         sd, found = read_school(path, f"{L.SCHOOL_DIR}/{path.name}", cat, school, year)
@@ -156,14 +221,21 @@ def load_year(inputs: Path, year: int | None, cat: Catalog) -> Loaded:
         if sd is not None:
             report.extend(check_school(sd, cat))
             schools.append(sd)
-    report.extend(check_history(inputs, year, schools, cat))
+    if history:
+        report.extend(check_history(inputs, year, schools, cat))
+        report.extend(_city_history(inputs, year, city, cat))
     confirmed, found = confirmations(city, schools)
     report.extend(found)
-    if not report.valid:
-        return Loaded(None, report, folder, city, confirmed)
     schools.sort(key=lambda s: s.school.order)
+    read, pending = schools, []
+    if not report.valid:
+        if not (draft and _draftable(report)):
+            return Loaded(None, report, folder, city, read, files, confirmations=confirmed)
+        schools, pending = _waiting_for(city, read, files, report, cat)
+    errors = len(report.errors)
     data = Dataset(year=year, city=city, schools=schools)
     report.extend(roll_up(data, cat))
     report.extend(check_dataset(data, cat))
     report.extend(_check_photos(data, folder))
-    return Loaded(data if report.valid else None, report, folder, city, confirmed)
+    usable = len(report.errors) == errors  # the checks of the whole year found no error
+    return Loaded(data if usable else None, report, folder, city, read, files, pending, confirmed)

@@ -14,6 +14,14 @@ PERIODS = (PREV, CURR)
 
 Scalar = float | int | str | None
 
+# A draft prints this where a figure waits for a school's workbook (``build --draft``).
+PENDING = "【待补】"
+
+
+def is_pending(value: object) -> bool:
+    """True for the draft marker, or a Figure/Value holding it."""
+    return getattr(value, "value", value) == PENDING
+
 
 @dataclass(frozen=True, order=True)
 class Location:

@@ -8,11 +8,22 @@ accounted for.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from docxreport.catalog import Catalog, Indicator
 from docxreport.issues import Issue, warning
-from docxreport.model import CURR, EMPTY, PERIODS, Dataset, Figure, Location, Value
+from docxreport.model import (
+    CURR,
+    EMPTY,
+    PENDING,
+    PERIODS,
+    Dataset,
+    Figure,
+    Location,
+    Scalar,
+    Value,
+    is_pending,
+)
 
 
 def school_figure(data: Dataset, cat: Catalog, ind: Indicator, short: str, period: str) -> Figure:
@@ -52,10 +63,23 @@ def plain_number(x: object) -> str:
     return str(x)
 
 
+def printed(value: Scalar, ind: Indicator) -> Scalar:
+    """A figure as the report prints it: rounded half up to the indicator's decimals."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return value
+    rounded = Decimal(repr(value)).quantize(
+        Decimal(1).scaleb(-ind.decimals), rounding=ROUND_HALF_UP
+    )
+    return int(rounded) if ind.decimals == 0 else float(rounded)
+
+
 def computed(data: Dataset, cat: Catalog, ind: Indicator, period: str) -> tuple[Figure, list[str]]:
     """The city figure computed from the schools; also the schools that lack a value."""
     rule = ind.city
     shorts = [s.school.short for s in data.schools]
+    waiting = _waiting(data, cat, ind, period)
+    if waiting:
+        return Figure(PENDING, (), f"待补：{'、'.join(waiting)} 的数据尚未收齐"), []
     if rule.rule in ("sum", "mean"):
         figs = {s: data.school_figures[s].get((ind.key, period), EMPTY) for s in shorts}
         missing = [s for s, f in figs.items() if _number(f) is None]
@@ -91,6 +115,19 @@ def computed(data: Dataset, cat: Catalog, ind: Indicator, period: str) -> tuple[
     return EMPTY, []
 
 
+def _waiting(data: Dataset, cat: Catalog, ind: Indicator, period: str) -> list[str]:
+    """Schools a draft still waits for whose figures this city figure is computed from."""
+    rule = ind.city
+    if rule.rule in ("given", "none"):
+        return []
+    keys = [rule.numerator, rule.denominator] if rule.rule == "ratio" else [ind.key]
+    return [
+        sd.school.short
+        for sd in data.schools
+        if any(is_pending(sd.values.get((k, period))) for k in keys if k)
+    ]
+
+
 def _tidy(x: float) -> float:
     """Sum of decimals without binary noise: 596.22 + 10 + 3 → 609.22, not 609.2200000001."""
     return round(x, 10) if isinstance(x, float) else x
@@ -114,6 +151,9 @@ def city_figure(
     if rule == "given":
         return stated, []
     calc, missing = computed(data, cat, ind, period)
+    if is_pending(calc):
+        # A draft: this year's figure waits for a school; last year's stays as published.
+        return (stated if period != CURR and not stated.empty else calc), []
     issues: list[Issue] = []
     if period != CURR and not stated.empty:
         # The previous year's column prints the figure as it was published.

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from docxreport.catalog import Catalog
+from docxreport.consistency import check_city_groups, check_derived, check_groups
 from docxreport.issues import Issue, error, warning
-from docxreport.model import CURR, PERIODS, PREV, Dataset, Location, SchoolData
+from docxreport.model import CURR, PERIODS, PREV, Dataset, Location, SchoolData, is_pending
+from docxreport.progress import check_blank
 from docxreport.rollup import differs, plain_number, rounded
 
 YOY_RATIO, YOY_MIN = 0.5, 20
@@ -150,9 +152,11 @@ SCHOOL_CHECKS = (
     check_required,
     check_ranges,
     check_parts,
+    check_groups,
     check_ratios,
     check_list_counts,
     check_jumps,
+    check_blank,
 )
 
 
@@ -175,7 +179,7 @@ def check_published(data: Dataset, cat: Catalog) -> Iterator[Issue]:
             fig, how = data.figure(pub.key, pub.period), f"按“{ind.city.describe()}”"
         else:
             fig, how = data.total(pub.key, pub.period), f"按“{ind.city.describe()}”计算"
-        if fig.empty or not differs(pub.value, fig.value):
+        if fig.empty or is_pending(fig) or not differs(pub.value, fig.value):
             continue
         year = data.year if pub.period == CURR else data.prev_year
         yield warning(
@@ -194,7 +198,9 @@ def check_pairs(data: Dataset, cat: Catalog) -> Iterator[Issue]:
         other = cat.indicator(ind.compare_with)
         for period in PERIODS:
             a, b = data.figure(ind.key, period), data.figure(other.key, period)
-            if a.empty or b.empty or not differs(a.value, b.value) or not differs(b.value, a.value):
+            if a.empty or b.empty or is_pending(a) or is_pending(b):
+                continue
+            if not differs(a.value, b.value) or not differs(b.value, a.value):
                 continue
             stated = data.city.values.get((ind.key, period))
             loc = stated.loc if stated else Location(data.city.file, "市级指标")
@@ -210,4 +216,6 @@ def check_dataset(data: Dataset, cat: Catalog) -> Iterator[Issue]:
     """Cross checks that need the rolled-up figures."""
     yield from check_published(data, cat)
     yield from check_pairs(data, cat)
+    yield from check_city_groups(data, cat)
+    yield from check_derived(data, cat)
     yield from check_lists(data.city.lists, cat)

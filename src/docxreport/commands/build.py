@@ -12,8 +12,8 @@ from docxreport.build import build as run_build
 from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_report
-from docxreport.issues import Report
-from docxreport.load import load_year
+from docxreport.issues import BLANK, Report
+from docxreport.load import Loaded, load_year
 
 
 @click.command("build", options_metavar="[选项]")
@@ -36,6 +36,11 @@ from docxreport.load import load_year
 )
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 在每份 .docx 旁生成 PDF。")
 @click.option(
+    "--draft",
+    is_flag=True,
+    help="生成征求意见稿：缺少或有错误的学校印为【待补】，依赖它们的合计也印为【待补】，每页页眉印“征求意见稿”。",
+)
+@click.option(
     "--no-page-numbers",
     is_flag=True,
     help="不填写目录页码（不调用 LibreOffice，生成更快）。",
@@ -50,21 +55,26 @@ def build(
     city_only: bool,
     force: bool,
     pdf: bool,
+    draft: bool,
     no_page_numbers: bool,
 ) -> None:
     """先做与 check 相同的检查，再生成全市报告和各校报告（.docx）。
 
     默认生成全市报告和名册中每所学校的报告；学校报告写入年度文件夹下的“学校”文件夹。
-    有错误时只列出错误，不写任何文件。
+    有错误时只列出错误，不写任何文件；加 --draft 时学校工作簿的错误不阻止生成征求意见稿。
     """
     if schools and city_only:
         raise click.UsageError("--school 与 --city-only 不能同时使用。")
     cat = default_catalog()
-    loaded = load_year(inputs, year, cat)
+    loaded = load_year(inputs, year, cat, draft=draft)
     if loaded.data is None:
         click.echo(f"检查 {loaded.folder} 发现错误，未生成报告：")
-        print_report(loaded.report)
+        print_report(loaded.report.without(BLANK) if draft else Report(loaded.report.errors))
+        if draft:
+            click.echo("征求意见稿只容许学校工作簿中的错误；请先改正上面市级数据表等处的错误。")
         sys.exit(1)
+    if draft:
+        _list_pending(loaded)
     outcome = run_build(
         loaded.data,
         cat,
@@ -74,7 +84,13 @@ def build(
         progress=lambda i, n, job: click.echo(f"[{i}/{n}] 正在生成{job.label}：{job.out}"),
         schools=list(schools) if schools else ([] if city_only else None),
         city=not schools,
-        options=Options(force=force, page_numbers=not no_page_numbers, pdf=pdf, notify=click.echo),
+        options=Options(
+            force=force,
+            draft=draft,
+            page_numbers=not no_page_numbers,
+            pdf=pdf,
+            notify=click.echo,
+        ),
     )
     for path, reason in outcome.backups:
         click.echo(f"已覆盖 {path}：{reason}")
@@ -93,9 +109,26 @@ def build(
     n_schools = sum(job.school is not None for job in outcome.done)
     n_city = len(outcome.done) - n_schools
     made = [f"全市报告 {n_city} 份"] * bool(n_city) + [f"学校报告 {n_schools} 份"] * bool(n_schools)
+    kind = "征求意见稿" if draft else ""
     click.echo(
-        f"完成：生成{'、'.join(made) or ' 0 份报告'}，保存在 {out / str(loaded.data.year)}；"
+        f"完成：生成{kind}{'、'.join(made) or ' 0 份报告'}，保存在 {out / str(loaded.data.year)}；"
         f"{warnings} 个警告，详见 docxreport check。"
     )
+    if draft:
+        _list_pending(loaded)
     if outcome.kept or outcome.pdf_missing:
         sys.exit(1)
+
+
+def _list_pending(loaded: Loaded) -> None:
+    """What a draft still waits for: each school printed as 【待补】, and why."""
+    if not loaded.pending:
+        click.echo("征求意见稿：各校数据均已收齐，没有【待补】的学校。")
+        return
+    click.secho(f"征求意见稿：以下 {len(loaded.pending)} 所学校的数据印为【待补】：", fg="yellow")
+    for school in loaded.pending:
+        file = loaded.files.get(school.short)
+        errors = len([i for i in loaded.report.errors if file and i.loc.file == file])
+        why = f"{file} 有 {errors} 个错误" if file else "未交工作簿"
+        click.echo(f"  {school.short}（{school.full}）：{why}")
+    click.echo("依赖这些学校的全市合计、比值也印为【待补】；运行 docxreport check 查看详情。")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -13,9 +14,11 @@ from docxreport.commands.options import folder_option, inputs_option, year_optio
 from docxreport.confirmation import summary as confirmation_summary
 from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError
-from docxreport.issues import Report
-from docxreport.load import load_year
+from docxreport.issues import BLANK, Report
+from docxreport.load import Loaded, load_year
+from docxreport.progress import SchoolProgress, school_progress
 from docxreport.templatecheck import check_templates
+from docxreport.workbook.findings import sections_of, split_name, write_findings
 
 
 @click.command("check", options_metavar="[选项]")
@@ -25,10 +28,29 @@ from docxreport.templatecheck import check_templates
     "--templates", "templates", "同时检查的 Word 模板所在的文件夹；默认文件夹不存在时跳过模板检查。"
 )
 @click.option("--strict", is_flag=True, help="有警告时也以失败状态退出。")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="文件",
+    help="另把检查结果写成 Excel 工作簿：汇总表，加每校一张问题表，每行链接到学校工作簿的单元格。",
+)
+@click.option(
+    "--report-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="文件夹",
+    help="每校另写一个检查结果工作簿（<学校简称>_检查结果.xlsx），便于分发给各校。",
+)
 @click.pass_context
 @clean_exit
 def check(
-    ctx: click.Context, year: int | None, inputs: Path, templates: Path, strict: bool
+    ctx: click.Context,
+    year: int | None,
+    inputs: Path,
+    templates: Path,
+    strict: bool,
+    report_file: Path | None,
+    report_dir: Path | None,
 ) -> None:
     """检查某年度的全部工作簿和 Word 模板，列出每个错误和警告（文件、工作表、单元格或段落）。
 
@@ -41,10 +63,9 @@ def check(
     cat = default_catalog()
     loaded = load_year(inputs, year, cat)
     click.echo(f"检查 {loaded.folder}：")
-    print_report(loaded.report)
-    if loaded.city is not None and loaded.confirmations:
-        for line in confirmation_summary(loaded.city, loaded.confirmations):
-            click.echo(line)
+    print_report(loaded.report.without(BLANK))
+    progress = _progress(loaded, cat)
+    _write_reports(loaded, progress, report_file, report_dir)
     reports = [loaded.report]
     if templates.is_dir():
         click.echo(f"检查模板 {templates}：")
@@ -54,3 +75,48 @@ def check(
         click.echo(f"没有模板文件夹 {templates}，跳过模板检查。")
     failed = any(not r.valid or (strict and r.warnings) for r in reports)
     sys.exit(1 if failed else 0)
+
+
+def _progress(loaded: Loaded, cat) -> list[SchoolProgress]:
+    """Print one line per school; return the lines for the report workbook."""
+    if loaded.city is None:
+        return []
+    briefs = {c.school.short: c.brief() for c in loaded.confirmations}
+    progress = [
+        replace(p, confirmation=briefs.get(p.school.short, ""))
+        for p in school_progress(
+            loaded.city.registry, loaded.files, loaded.schools, loaded.report, cat
+        )
+    ]
+    click.echo("填报进度与数据确认（本年数，每校一行）：")
+    for p in progress:
+        click.echo(f"  {p.line()}")
+    if loaded.confirmations:
+        heading, *_, counts = confirmation_summary(loaded.city, loaded.confirmations)
+        click.echo(f"{heading.rstrip('：')}。{counts}")
+    blank = sum(p.blank for p in progress)
+    if blank:
+        click.echo(
+            f"另有 {blank} 个报告中印出的指标空白（将印为“—”），计为警告；"
+            "逐项清单用 --report 或 --report-dir 写出。"
+        )
+    return progress
+
+
+def _write_reports(
+    loaded: Loaded, progress: list[SchoolProgress], file: Path | None, folder: Path | None
+) -> None:
+    sections = sections_of(progress, list(loaded.report))
+    values = {
+        v.loc: v.value
+        for holder in [*loaded.schools, *([loaded.city] if loaded.city else [])]
+        for v in holder.values.values()
+    }
+    if file is not None:
+        write_findings(file, sections, values, loaded.folder)
+        click.echo(f"检查结果已写入 {file}")
+    if folder is not None:
+        for section in sections:
+            if section.progress is not None:
+                write_findings(folder / split_name(section), [section], values, loaded.folder)
+        click.echo(f"各校检查结果已写入 {folder}（{len(progress)} 个文件）")

@@ -25,6 +25,7 @@ from docxreport.errors import DocxreportError, TemplateError
 from docxreport.files import write_atomically
 from docxreport.photos import PhotoShop
 from docxreport.render.blocks import Case, Photo, cases_block, figures_block
+from docxreport.render.draft import mark_draft
 from docxreport.render.marks import START, Marks
 from docxreport.render.numbering import number_document
 from docxreport.text import clean_text
@@ -256,8 +257,11 @@ def render_report(
     *,
     tpl: DocxTemplate | None = None,
     marks: Marks | None = None,
+    draft: bool = False,
 ) -> list[Any]:
     """Fill ``template`` with ``context``, number it, verify it and write it to ``out``.
+
+    ``draft`` puts 征求意见稿 at the top of every page.
 
     When the context holds subdocuments (tables, photos, cases), they must come
     from the same :class:`DocxTemplate`: pass it as ``tpl`` (see :func:`load_template`).
@@ -270,6 +274,8 @@ def render_report(
     fill_template(tpl, template, context)
     found = collect_marks(tpl, marks) if marks is not None else []
     number_document(tpl.docx)
+    if draft:
+        mark_draft(tpl.docx)
 
     def write(tmp: Path) -> None:
         tpl.save(str(tmp))

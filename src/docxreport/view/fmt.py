@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from docxreport.catalog import Indicator
+from docxreport.model import PENDING, is_pending
 from docxreport.text import clean_text
 
 DASH = "—"
@@ -89,6 +90,8 @@ def format_change(prev: Any, curr: Any, ind: Indicator | None = None) -> Change:
     ``abs`` uses the decimals of ``ind`` when given, else at most two digits;
     ``pct`` is the change as a percentage of ``prev`` with two decimals.
     """
+    if is_pending(prev) or is_pending(curr):
+        return Change(PENDING, PENDING, PENDING)
     p, c = _decimal(prev), _decimal(curr)
     if p is None or c is None:
         return Change(DASH, DASH, DASH)

@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 
 from docxreport.catalog import Catalog, Indicator, TableSpec
 from docxreport.errors import TemplateError
-from docxreport.model import CURR, EMPTY, PERIODS, PREV, Dataset, Figure, Value
+from docxreport.model import (
+    CURR,
+    EMPTY,
+    GRADUATES,
+    PERIODS,
+    PREV,
+    Dataset,
+    Figure,
+    Value,
+    is_pending,
+)
 from docxreport.text import display_width
 from docxreport.view.fmt import DASH, format_plain, format_value
 
@@ -68,7 +78,9 @@ def printed_figure(data: Dataset, ind: Indicator, period: str, school: str | Non
     """The figure printed for the city or for ``school``: empty (—) when it is empty, when the
     school sent no workbook, or when the figure is about graduates and the school had none."""
     if school is not None and ind.about_graduates and not data.has_graduates(school, period):
-        return EMPTY
+        # a draft's school still to come: its graduate figures wait too (【待补】)
+        waiting = is_pending(data.figure(GRADUATES, period, school))
+        return data.figure(ind.key, period, school) if waiting else EMPTY
     return data.figure(ind.key, period, school)
 
 

@@ -23,7 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from docxreport.catalog import Catalog, Indicator
-from docxreport.model import CURR, EMPTY, PERIODS, PREV, Dataset, Figure, Row
+from docxreport.model import (
+    CURR,
+    EMPTY,
+    PENDING,
+    PERIODS,
+    PREV,
+    Dataset,
+    Figure,
+    Row,
+    is_pending,
+)
 from docxreport.rollup import plain_number
 from docxreport.view.fmt import DASH, format_change, format_value
 from docxreport.view.grids import Grid, build_grid, printed_figure
@@ -177,6 +187,9 @@ def printed(data: Dataset, ind: Indicator, period: str, school: str | None) -> P
 def moved(data: Dataset, ind: Indicator, school: str | None) -> Moved:
     prev, curr = (printed_figure(data, ind, p, school) for p in PERIODS)
     change = format_change(prev.value, curr.value, ind)
+    if is_pending(prev) or is_pending(curr):  # a draft: the change waits for the school
+        waiting = Figure(PENDING)
+        return Moved(ind.key, school, ind.name, PENDING, PENDING, PENDING, waiting, waiting)
     if prev.empty or curr.empty or change.word == DASH:
         return Moved(ind.key, school, ind.name, change.word, change.abs, change.pct)
     c, p = plain_number(curr.value), plain_number(prev.value)
