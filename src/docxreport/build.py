@@ -22,9 +22,10 @@ from docxreport.outputs import Manifest
 from docxreport.pagenums import fill_page_numbers_many
 from docxreport.pdf import convert, find_soffice
 from docxreport.photos import PhotoShop
-from docxreport.render.context import Context
+from docxreport.render.context import Context, identify
 from docxreport.render.document import collect_marks, fill_template, render_report
 from docxreport.render.marks import Marks
+from docxreport.render.state import State
 from docxreport.view.report import block_rows, make_view
 from docxreport.workbook.sources import write_sources
 
@@ -155,8 +156,16 @@ def run_job(
     tpl = _open(job)
     view = make_view(data, cat, job.school, folder / L.PHOTO_DIR)
     context = Context(view, tpl, Marks(), shop)
+    state = State(view.label, job.school or "", data.year, job.template.name)
     found = render_report(
-        job.template, context.names(), job.out, tpl=tpl, marks=context.marks, draft=draft
+        job.template,
+        context.names(),
+        job.out,
+        tpl=tpl,
+        marks=context.marks,
+        draft=draft,
+        state=state,
+        identify=identify,
     )
     unplaced = [
         warning(

@@ -33,6 +33,65 @@ FUNCTIONS = ("v", "has", "known", "change", "table", "figures", "cases", "toc")
 
 
 @dataclass(frozen=True)
+class BlockItem:
+    """Photos or cases of a section, as printed (``kind`` figures or cases)."""
+
+    section: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class TextItem:
+    """A data-driven text that is not a figure: the year, a date, a name."""
+
+    name: str
+    text: str
+
+
+class MarkedInt(int):
+    """An int (a year) that prints marked, so that a report knows where it came from."""
+
+    html: str
+
+    def __new__(cls, value: int, html: str) -> MarkedInt:
+        new = super().__new__(cls, value)
+        new.html = html
+        return new
+
+    def __html__(self) -> str:
+        return self.html
+
+
+class MarkedStr(str):
+    """A str (a date, a name) that prints marked."""
+
+    html: str
+
+    def __new__(cls, value: str, html: str) -> MarkedStr:
+        new = super().__new__(cls, value)
+        new.html = html
+        return new
+
+    def __html__(self) -> str:
+        return self.html
+
+
+def identify(item: Any) -> tuple[str, str, str, str]:
+    """What a printed item stands for: (kind, key, part, school), as a mark records it."""
+    if isinstance(item, Printed):
+        return ("figure", item.key, item.period, "")
+    if isinstance(item, tuple) and isinstance(item[0], Moved):
+        return ("change", item[0].key, item[1], "")
+    if isinstance(item, TableView):
+        return ("table", item.id, "", item.school or "")
+    if isinstance(item, BlockItem):
+        return ("block", item.section, item.kind, "")
+    if isinstance(item, TextItem):
+        return ("text", item.name, "", "")
+    raise TypeError(f"not a printed item: {item!r}")
+
+
+@dataclass(frozen=True)
 class ChangeText:
     """What ``change("key")`` gives a template: ``.word`` 增加/减少/持平, ``.abs`` and
     ``.pct`` (printed figures), ``.known`` (both years known), ``.flat`` (no change) and
@@ -135,6 +194,7 @@ class Context:
             return ""
         sd = self._subdoc()
         figures_block(sd, photos, self.shop)
+        self._mark_block(sd, BlockItem(str(section), "figures"))
         return sd
 
     def cases(self, section: Any) -> Any:
@@ -144,7 +204,22 @@ class Context:
             return ""
         sd = self._subdoc()
         cases_block(sd, found, self.shop)
+        self._mark_block(sd, BlockItem(str(section), "cases"))
         return sd
+
+    def _mark_block(self, sd: Any, item: BlockItem) -> None:
+        """Mark a block's first and last text, so that its extent can be found again."""
+        texts = [t for t in sd._element.body.iter("{*}t") if t.text]
+        if texts:
+            texts[0].text = self.marks.wrap(item, texts[0].text)
+            if len(texts) > 1:
+                texts[-1].text = self.marks.wrap(item, texts[-1].text)
+
+    def _text(self, name: str, value: str) -> MarkedStr:
+        return MarkedStr(value, self.marks.wrap(TextItem(name, value), value))
+
+    def _year(self, name: str, value: int) -> MarkedInt:
+        return MarkedInt(value, self.marks.wrap(TextItem(name, str(value)), str(value)))
 
     def _subdoc(self) -> Any:
         if self.tpl is None:
@@ -154,15 +229,16 @@ class Context:
     def names(self) -> dict[str, Any]:
         """The Jinja context."""
         view = self.view
+        team = [{**m, "name": self._text("team", m["name"])} for m in view.team]
         context: dict[str, Any] = {
             "region": view.region,
-            "year": view.year,
-            "prev_year": view.prev_year,
-            "publish_date": view.publish_date,
-            "declaration_date": view.declaration_date,
-            "team": view.team,
-            "reviewers": view.reviewers,
-            "majors_school": view.majors_school,
+            "year": self._year("year", view.year),
+            "prev_year": self._year("prev_year", view.prev_year),
+            "publish_date": self._text("publish_date", view.publish_date),
+            "declaration_date": self._text("declaration_date", view.declaration_date),
+            "team": team,
+            "reviewers": self._text("reviewers", view.reviewers),
+            "majors_school": self._text("majors_school", view.majors_school),
             "toc": toc_marker,
         }
         context.update({name: getattr(self, name) for name in FUNCTIONS if name != "toc"})

@@ -26,8 +26,9 @@ from docxreport.files import write_atomically
 from docxreport.photos import PhotoShop
 from docxreport.render.blocks import Case, Photo, cases_block, figures_block
 from docxreport.render.draft import mark_draft
-from docxreport.render.marks import START, Marks
+from docxreport.render.marks import START, Identify, Marks
 from docxreport.render.numbering import number_document
+from docxreport.render.state import State, attach
 from docxreport.text import clean_text
 
 __all__ = [
@@ -67,6 +68,8 @@ def make_cases(tpl: DocxTemplate, cases: list[Case], shop: PhotoShop | None = No
 
 def _finalize(value: Any) -> Any:
     """Strip XML-illegal characters from every printed string, keeping safe markup safe."""
+    if hasattr(value, "__html__") and not isinstance(value, Markup):
+        return Markup(clean_text(value.__html__()))  # a marked value prints its mark
     if isinstance(value, Markup):
         return Markup(clean_text(value))
     if isinstance(value, str):
@@ -258,6 +261,8 @@ def render_report(
     tpl: DocxTemplate | None = None,
     marks: Marks | None = None,
     draft: bool = False,
+    state: State | None = None,
+    identify: Identify | None = None,
 ) -> list[Any]:
     """Fill ``template`` with ``context``, number it, verify it and write it to ``out``.
 
@@ -266,13 +271,22 @@ def render_report(
     When the context holds subdocuments (tables, photos, cases), they must come
     from the same :class:`DocxTemplate`: pass it as ``tpl`` (see :func:`load_template`).
     With ``marks`` (the :class:`Marks` the context wrapped its figures with), returns the
-    items the document prints, one per occurrence, in order.
+    items the document prints, one per occurrence, in order. With ``state`` and
+    ``identify`` too, every printed item of the body gets a bookmark, and the state part
+    saying what each stands for goes into the document.
     """
     template = Path(template)
     tpl = tpl if tpl is not None else load_template(template)
     tags = template_tags(template)
     fill_template(tpl, template, context)
-    found = collect_marks(tpl, marks) if marks is not None else []
+    found: list[Any] = []
+    if marks is not None and state is not None and identify is not None:
+        bound = marks.bind(tpl.docx.element.body, identify)
+        found = [item for item, _ in bound] + collect_marks(tpl, marks)
+        state.marks = [mark for _, mark in bound]
+        attach(tpl.docx, state)
+    elif marks is not None:
+        found = collect_marks(tpl, marks)
     number_document(tpl.docx)
     if draft:
         mark_draft(tpl.docx)

@@ -1,23 +1,60 @@
-"""Marks: how a printed figure or table keeps its identity through docxtpl.
+"""Marks: how a printed figure, table or block keeps its identity in the report.
 
 The template's functions return their text wrapped in private-use characters,
 ``START id SEP text END``, where ``id`` indexes the view item printed (a figure, a
-change, a table). docxtpl copies the wrapped text into the document like any other.
-After rendering, :meth:`Marks.collect` finds every wrapped text in the Word XML,
-removes the wrapping and returns the items in document order: one per printed
-occurrence, and none for a figure a template only tested in an ``{% if %}``.
+change, a table, a block, a year or a date). docxtpl copies the wrapped text into
+the document like any other. After rendering, :meth:`Marks.bind` finds every wrapped
+text in the Word XML, gives it a run of its own inside a hidden bookmark
+(``_dr000001``…) and removes the wrapping: one :class:`Mark` per printed occurrence,
+and none for a figure a template only tested in an ``{% if %}``.
+
+Bookmarks were chosen over content controls because LibreOffice keeps a bookmark's
+name on a round trip but empties a content control's properties (see the README).
+A bookmark holds no value: what a mark stands for travels in the report's
+:mod:`state part <docxreport.render.state>`.
 """
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 START, SEP, END = "\ue000", "\ue001", "\ue002"
+PREFIX = "_dr"  # our bookmarks; a leading underscore hides them in Word's bookmark list
 _WRAPPED = re.compile(f"{START}(\\d+){SEP}(.*?){END}", re.S)
 _ANY = re.compile(f"[{START}{SEP}{END}]")
+_HEADING_STYLES = re.compile(r"^(Heading|heading|标题)\s*\d")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One marked piece of a report: which bookmark, what it stands for, what it printed.
+
+    ``kind`` is figure, change, table, block or text; ``key`` the indicator key, table
+    id, block section or text name; ``part`` the period (prev/curr), the change's part
+    (pct/abs) or the block's kind (figures/cases); ``school`` a list table's school.
+    """
+
+    name: str
+    kind: str
+    key: str
+    part: str = ""
+    school: str = ""
+    printed: str = ""
+    where: str = ""  # the chapter and the paragraph's first words, for messages
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        return (self.kind, self.key, self.part, self.school)
+
+
+Identify = Callable[[Any], tuple[str, str, str, str]]
 
 
 class Marks:
@@ -44,7 +81,140 @@ class Marks:
                 t.text = _ANY.sub("", _WRAPPED.sub(unwrap, t.text))
         return found
 
+    def bind(self, body: Any, identify: Identify) -> list[tuple[Any, Mark]]:
+        """Give every wrapped text under ``body`` a bookmarked run of its own.
+
+        Returns (item, mark) per printed occurrence, in document order.
+        """
+        taken = [int(b.get(qn("w:id"), "0")) for b in body.iter(qn("w:bookmarkStart"))]
+        next_id = max(taken, default=0) + 1
+        bound: list[tuple[Any, Mark]] = []
+        for t in [t for t in body.iter(qn("w:t")) if t.text and START in t.text]:
+            for item, start, end in _split_run(t, self.items):
+                name = f"{PREFIX}{len(bound) + 1:06d}"
+                _bookmark(start, end, name, next_id)
+                next_id += 1
+                kind, key, part, school = identify(item)
+                text = "".join(x.text or "" for x in start.iter(qn("w:t")))
+                bound.append((item, Mark(name, kind, key, part, school, text)))
+        places = _places(body)
+        return [(item, replace(m, where=places.get(m.name, ""))) for item, m in bound]
+
 
 def strip(text: str) -> str:
     """``text`` without any mark characters (for text that leaves the document)."""
     return _ANY.sub("", _WRAPPED.sub(lambda m: m.group(2), text))
+
+
+# -- the Word XML -----------------------------------------------------------------------------
+
+
+def _split_run(t: Any, items: list[Any]) -> list[tuple[Any, Any, Any]]:
+    """Split the run holding ``t`` so that each wrapped text is a run of its own.
+
+    Returns (item, first run, last run) for each wrapped text, in order.
+    """
+    run = t.getparent()
+    if run is None or run.tag != qn("w:r"):  # not in a run: unwrap the text only
+        t.text = strip(t.text or "")
+        return []
+    rpr = run.find(qn("w:rPr"))
+    content = [c for c in run if c is not rpr]
+    at = content.index(t)
+    pieces: list[tuple[str, Any]] = []
+    pos = 0
+    text = t.text or ""
+    for m in _WRAPPED.finditer(text):
+        pieces.append((_ANY.sub("", text[pos : m.start()]), None))
+        pieces.append((m.group(2), items[int(m.group(1))]))
+        pos = m.end()
+    pieces.append((_ANY.sub("", text[pos:]), None))
+
+    def shell(children: list[Any]) -> Any:
+        new = OxmlElement("w:r")
+        if rpr is not None:
+            new.append(copy.deepcopy(rpr))
+        new.extend(children)
+        return new
+
+    def text_run(value: str) -> Any:
+        new_t = OxmlElement("w:t")
+        new_t.text = value
+        new_t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return shell([new_t])
+
+    new_runs: list[Any] = []
+    found: list[tuple[Any, Any, Any]] = []
+    if at:
+        new_runs.append(shell([copy.deepcopy(c) for c in content[:at]]))
+    for value, item in pieces:
+        if item is None and not value:
+            continue
+        new = text_run(value)
+        new_runs.append(new)
+        if item is not None:
+            found.append((item, new, new))
+    if at + 1 < len(content):
+        new_runs.append(shell([copy.deepcopy(c) for c in content[at + 1 :]]))
+    for new in new_runs:
+        run.addprevious(new)
+    run.getparent().remove(run)
+    return found
+
+
+def _bookmark(first: Any, last: Any, name: str, bid: int) -> None:
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(bid))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(bid))
+    first.addprevious(start)
+    last.addnext(end)
+
+
+def _runs_between(start: Any, end: Any) -> list[Any]:
+    """The w:t elements from a bookmark's start to its end, within one paragraph."""
+    out = []
+    node = start.getnext()
+    while node is not None and node is not end:
+        out += list(node.iter(qn("w:t")))
+        node = node.getnext()
+    return out
+
+
+def paragraph_text(p: Any) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def first_words(text: str, size: int = 16) -> str:
+    text = text.strip()
+    return text if len(text) <= size else text[:size] + "…"
+
+
+def _is_heading(p: Any, style_names: dict[str, str]) -> bool:
+    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    if style is None:
+        return False
+    value = style.get(qn("w:val"), "")
+    return bool(_HEADING_STYLES.match(value) or _HEADING_STYLES.match(style_names.get(value, "")))
+
+
+def _places(body: Any) -> dict[str, str]:
+    """Bookmark name → "chapter › paragraph's first words" for every bookmark of ours."""
+    places: dict[str, str] = {}
+    heading = ""
+    for p in body.iter(qn("w:p")):
+        if _is_heading(p, {}):
+            heading = paragraph_text(p).strip()
+            continue
+        names = [
+            b.get(qn("w:name"), "")
+            for b in p.iter(qn("w:bookmarkStart"))
+            if b.get(qn("w:name"), "").startswith(PREFIX)
+        ]
+        if not names:
+            continue
+        in_table = any(a.tag == qn("w:tbl") for a in p.iterancestors())
+        words = "表格" if in_table else f"“{first_words(paragraph_text(p))}”"
+        for name in names:
+            places[name] = f"{heading} › {words}" if heading else words
+    return places
