@@ -26,8 +26,8 @@ from docxreport.render.context import Context, identify
 from docxreport.render.document import collect_marks, fill_template, render_report
 from docxreport.render.marks import Marks
 from docxreport.render.state import State
-from docxreport.view.report import block_rows, make_view
-from docxreport.workbook.sources import write_sources
+from docxreport.view.report import CITY_REPORT, block_rows, make_view
+from docxreport.workbook.sources import read_rows, write_rows
 
 CITY_TEMPLATE = "city.docx"
 SCHOOL_TEMPLATE = "school.docx"
@@ -230,7 +230,11 @@ def build(
     sources = year_dir / SOURCES_FILE
     decision = manifest.decide(sources, options.force)
     if decision.write and outcome.done:
-        write_sources(sources, listing)
+        # the rows of reports not built this time stay: the listing covers the whole year
+        built = {job.school or CITY_REPORT for job in outcome.done}
+        known = {CITY_REPORT} | {s.short for s in data.city.registry}
+        kept = [row for row in read_rows(sources) if row[0] in known - built]
+        write_rows(sources, kept + [entry.row_values() for entry in listing])
         manifest.record(sources)
         manifest.save()
         outcome.sources = sources

@@ -10,6 +10,7 @@ from docxreport.commands.check import check
 from docxreport.commands.confirm import confirm
 from docxreport.commands.dump import dump
 from docxreport.commands.init import init
+from docxreport.commands.refresh import refresh
 
 i18n.install()
 
@@ -27,5 +28,6 @@ def main() -> None:
 main.add_command(init)
 main.add_command(check)
 main.add_command(build)
+main.add_command(refresh)
 main.add_command(confirm)
 main.add_command(dump)

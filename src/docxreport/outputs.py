@@ -7,7 +7,9 @@ SHA-256 of every file the build wrote. Before a report is written again:
   in which case it is first moved to a timestamped backup beside it;
 - a file that is open in Word, WPS or LibreOffice (its lock file sits beside it)
   is not written over;
-- a file the manifest does not know is treated like an edited one.
+- a file the manifest does not know is treated like an edited one;
+- a report that ``refresh`` updated after staff edited it is recorded as edited, so
+  that ``build`` keeps protecting it.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class Decision:
 class Manifest:
     folder: Path
     hashes: dict[str, str] = field(default_factory=dict)
+    edited: set[str] = field(default_factory=set)  # holds staff's edits (refreshed since)
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
@@ -55,9 +58,15 @@ class Manifest:
         try:
             data = json.loads(path.read_text("utf-8"))
             hashes = {str(k): str(v) for k, v in data.get("files", {}).items()}
+            edited = {str(k) for k in data.get("edited", [])}
         except (OSError, ValueError, AttributeError):
-            hashes = {}
-        return cls(folder, hashes)
+            hashes, edited = {}, set()
+        return cls(folder, hashes, edited)
+
+    def untouched(self, path: Path) -> bool:
+        """Whether ``path`` is exactly what docxreport last wrote, with no edit of staff's."""
+        key = self.key(path)
+        return key not in self.edited and self.hashes.get(key) == sha256(path)
 
     def key(self, path: Path) -> str:
         return path.resolve().relative_to(self.folder.resolve()).as_posix()
@@ -72,20 +81,30 @@ class Manifest:
         if not path.exists():
             return Decision(True)
         recorded = self.hashes.get(self.key(path))
-        if recorded == sha256(path):
+        if self.untouched(path):
             return Decision(True)
         why = "生成后被修改过" if recorded else "不是本工具上次生成的文件"
         if not force:
-            return Decision(False, f"{why}，为保护修改未覆盖；确需重新生成请加 --force（会先备份）")
+            return Decision(
+                False,
+                f"{why}，为保护修改未覆盖。数据有改动时请运行 docxreport refresh "
+                "把新数字更新到修改过的报告中；确需重新生成请加 --force（会先备份）",
+            )
         backup = path.with_name(f"{path.stem}.备份-{datetime.now():%Y%m%d-%H%M%S}{path.suffix}")
         path.rename(backup)
+        self.edited.discard(self.key(path))
         return Decision(True, f"{why}，已备份为 {backup.name}", backup)
 
-    def record(self, path: Path) -> None:
-        self.hashes[self.key(path)] = sha256(path)
+    def record(self, path: Path, edited: bool = False) -> None:
+        """Remember ``path`` as written now; ``edited``: it holds staff's edits."""
+        key = self.key(path)
+        self.hashes[key] = sha256(path)
+        if edited:
+            self.edited.add(key)
+        else:
+            self.edited.discard(key)
 
     def save(self) -> None:
-        text = json.dumps(
-            {"files": dict(sorted(self.hashes.items()))}, ensure_ascii=False, indent=1
-        )
+        data = {"files": dict(sorted(self.hashes.items())), "edited": sorted(self.edited)}
+        text = json.dumps(data, ensure_ascii=False, indent=1)
         write_atomically(lambda tmp: tmp.write_text(text + "\n", "utf-8"), self.folder / MANIFEST)

@@ -1,0 +1,169 @@
+"""``docxreport refresh``: corrected figures into reports that staff have edited."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from docxreport.catalog import default_catalog
+from docxreport.commands.options import folder_option, inputs_option, year_option
+from docxreport.console import clean_exit, print_report
+from docxreport.errors import InputError, OutputError
+from docxreport.issues import Report
+from docxreport.load import load_year
+from docxreport.outputs import Manifest, lock_files
+from docxreport.refresh import Refreshed, Refresher, relisted, report_files, save
+from docxreport.render.patch import ReportFile
+from docxreport.workbook.sources import read_rows, write_rows
+
+SOURCES_FILE = "数据来源.xlsx"
+CHANGED = 3  # exit status when some report changed (0: nothing changed, 1: errors)
+
+
+@click.command("refresh", options_metavar="[选项]")
+@click.argument(
+    "reports", nargs=-1, type=click.Path(path_type=Path, dir_okay=False), metavar="[报告.docx]..."
+)
+@year_option
+@inputs_option
+@folder_option("--out", "out", "输出文件夹；不指定报告时刷新其中该年度的全部报告。")
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="按征求意见稿读取：缺少或有错误的学校印为【待补】；各校齐全后页眉的“征求意见稿”会去掉。",
+)
+@click.option("--no-page-numbers", is_flag=True, help="不重新填写目录页码（不调用 LibreOffice）。")
+@clean_exit
+def refresh(
+    reports: tuple[Path, ...],
+    year: int | None,
+    inputs: Path,
+    out: Path,
+    draft: bool,
+    no_page_numbers: bool,
+) -> None:
+    """把工作簿中改正后的数字更新到已经在 Word/WPS 中修改过的报告里。
+
+    只改动报告中由数据生成、且数值有变化的数字和表格；编制组改写的文字、格式、批注和修订都保留。
+    被删除或改写的数字不会放回，列为“不再关联”。改动前先备份（<原名>.备份-<日期时间>.docx）。
+    没有报告变化时退出状态为 0，有报告被更新时为 3，有错误时为 1（不写任何文件）。
+    """
+    cat = default_catalog()
+    opened = _open(reports, out, year, inputs)
+    years = {r.state.year for r in opened if r.state is not None}
+    if len(years) > 1:
+        raise InputError(
+            f"所给报告分属不同年度（{'、'.join(map(str, sorted(years)))}），请分别刷新"
+        )
+    loaded = load_year(inputs, years.pop() if years else year, cat, draft=draft)
+    if loaded.data is None:
+        click.echo(f"检查 {loaded.folder} 发现错误，未刷新任何报告：")
+        print_report(Report(loaded.report.errors))
+        sys.exit(1)
+    refresher = Refresher(loaded.data, cat, loaded.folder, draft_done=not loaded.pending)
+    done: list[Refreshed] = []
+    for report in opened:
+        locks = lock_files(report.path)
+        if locks:
+            click.secho(
+                f"跳过 {report.path}：文件正被 Word/WPS 打开（{locks[0].name}），请关闭后再刷新",
+                fg="yellow",
+            )
+            continue
+        result = refresher.refresh(report)
+        _tell(result)
+        if result.changed:
+            save(report, result, _manifest(report.path, out))
+        done.append(result)
+    changed = [r for r in done if r.changed]
+    _finish(changed, done, out / str(loaded.data.year), no_page_numbers)
+    unlinked = sum(len(r.unlinked) for r in done)
+    figures = sum(len(r.changes) for r in done)
+    click.echo(
+        f"完成：检查 {len(done)} 份报告，更新 {len(changed)} 份，"
+        f"{figures} 处数字有变化，{unlinked} 处不再关联。"
+    )
+    sys.exit(CHANGED if changed else 0)
+
+
+def _open(reports: tuple[Path, ...], out: Path, year: int | None, inputs: Path) -> list[ReportFile]:
+    """The reports to refresh: those named, or every report of the year folder."""
+    if not reports:
+        if year is None:
+            from docxreport.load import resolve_year
+
+            year = resolve_year(inputs, None)
+        folder = out / str(year)
+        reports = tuple(report_files(folder))
+        if not reports:
+            raise InputError(f"{folder} 中没有报告；请先运行 docxreport build，或指定报告文件")
+    opened = []
+    for path in reports:
+        if not path.is_file():
+            raise InputError(f"找不到报告 {path}")
+        try:
+            report = ReportFile(path)
+        except OutputError as exc:
+            raise InputError(str(exc)) from exc
+        if report.state is None:
+            click.secho(
+                f"跳过 {path}：没有 docxreport 的标记信息（不是本工具生成的报告）", fg="yellow"
+            )
+            continue
+        opened.append(report)
+    return opened
+
+
+def _manifest(path: Path, out: Path) -> Manifest | None:
+    """The manifest of the year folder the report lives in, when it lives under ``out``."""
+    for folder in (path.parent, path.parent.parent):
+        if (folder / ".docxreport-manifest.json").is_file():
+            return Manifest.load(folder)
+    return None
+
+
+def _tell(result: Refreshed) -> None:
+    for change in result.changes:
+        click.echo(change.line())
+    for unlinked in result.unlinked:
+        click.secho(unlinked.line(), fg="yellow")
+    for note in result.notes:
+        click.secho(note.lstrip("!"), fg="yellow")
+    if result.backup:
+        click.echo(f"已更新 {result.path}（原文件备份为 {result.backup.name}）")
+
+
+def _finish(
+    changed: list[Refreshed], done: list[Refreshed], year_dir: Path, no_pages: bool
+) -> None:
+    """The data-source listing and the contents' page numbers of the updated reports."""
+    if done and year_dir.is_dir():
+        sources = year_dir / SOURCES_FILE
+        write_rows(sources, relisted(read_rows(sources), done))
+        manifest = Manifest.load(year_dir)
+        manifest.record(sources)
+        manifest.save()
+        click.echo(f"数据来源清单：{sources}")
+    if not changed or no_pages:
+        return
+    from docxreport.pagenums import fill_page_numbers_many
+    from docxreport.pdf import find_soffice
+
+    if find_soffice() is None:
+        click.secho("未安装 LibreOffice，目录页码未重新填写。", fg="yellow")
+        return
+    click.echo(f"正在用 LibreOffice 重新填写目录页码（{len(changed)} 份报告）…")
+    with tempfile.TemporaryDirectory(prefix="docxreport-") as tmp:
+        try:
+            fill_page_numbers_many([r.path for r in changed], Path(tmp), jobs=2)
+        except OutputError as exc:
+            click.secho(f"目录页码未完成：{exc}", fg="yellow")
+            return
+    for result in changed:
+        manifest = _manifest(result.path, year_dir.parent)
+        if manifest is not None:
+            manifest.record(result.path, edited=manifest.key(result.path) in manifest.edited)
+            manifest.save()
