@@ -23,7 +23,7 @@ from docxreport.files import write_atomically
 from docxreport.ledger import Entry, entries
 from docxreport.model import Dataset
 from docxreport.outputs import Manifest
-from docxreport.render.marks import Mark
+from docxreport.render.marks import Mark, places
 from docxreport.render.patch import Bookmark, ReportFile, TableMaker
 from docxreport.view.report import ReportView, TableView, make_view
 
@@ -121,6 +121,7 @@ class Refresher:
         view = make_view(self.data, self.cat, state.school or None, self.folder / L.PHOTO_DIR)
         done = Refreshed(report.path, view.label)
         marks = report.bookmarks()
+        here = places(report.root)  # where each mark stands now, after staff's edits
         tables: TableMaker | None = None
         kept: list[Mark] = []
         items: list[Any] = []
@@ -129,6 +130,7 @@ class Refresher:
             if found is None or found.end is None:
                 done.unlinked.append(Unlinked(view.label, mark, "已删除"))
                 continue
+            mark = replace(mark, where=here.get(mark.name, mark.where))
             if mark.kind == "table":
                 table = _table(view, mark)
                 if table is None:
@@ -160,7 +162,8 @@ class Refresher:
         done: Refreshed,
         items: list[Any],
     ) -> Mark:
-        current = found.text()
+        spill = found.spill(mark.printed)
+        current = found.text() + spill
         if current != mark.printed:
             why = "已删除" if not current.strip() else f"已改写为“{current}”"
             done.unlinked.append(Unlinked(view.label, mark, why))
@@ -171,7 +174,7 @@ class Refresher:
         if item is not None:
             items.append(item)
         if new != current:
-            report.set_text(found, new)
+            report.set_text(found, new, spill)
             done.changes.append(Changed(view.label, mark.where, current, new))
         return replace(mark, printed=new)
 

@@ -97,8 +97,8 @@ class Marks:
                 kind, key, part, school = identify(item)
                 text = "".join(x.text or "" for x in start.iter(qn("w:t")))
                 bound.append((item, Mark(name, kind, key, part, school, text)))
-        places = _places(body)
-        return [(item, replace(m, where=places.get(m.name, ""))) for item, m in bound]
+        where = places(body)
+        return [(item, replace(m, where=where.get(m.name, ""))) for item, m in bound]
 
 
 def strip(text: str) -> str:
@@ -198,7 +198,7 @@ def _is_heading(p: Any, style_names: dict[str, str]) -> bool:
     return bool(_HEADING_STYLES.match(value) or _HEADING_STYLES.match(style_names.get(value, "")))
 
 
-def _places(body: Any) -> dict[str, str]:
+def places(body: Any) -> dict[str, str]:
     """Bookmark name → "chapter › paragraph's first words" for every bookmark of ours."""
     places: dict[str, str] = {}
     heading = ""

@@ -50,6 +50,42 @@ class Bookmark:
     def text(self) -> str:
         return "".join(t.text or "" for r in self.runs() for t in r.iter(qn("w:t")))
 
+    def spill(self, printed: str) -> str:
+        """The end of ``printed`` standing just after the bookmark's end, if it does.
+
+        LibreOffice, saving a run of mixed Chinese and digits ("2025 年 1 月"), may put the
+        bookmark's end a character early; the text is still the one we printed.
+        """
+        current = self.text()
+        if self.end is None or not printed.startswith(current) or current == printed:
+            return ""
+        rest = printed[len(current) :]
+        after = "".join(t.text or "" for t in _texts_after(self.end, len(rest)))
+        return rest if after.startswith(rest) else ""
+
+    def take_spill(self, spill: str) -> None:
+        """Remove ``spill`` from the text after the bookmark's end."""
+        left = len(spill)
+        for t in _texts_after(self.end, left):
+            text = t.text or ""
+            cut = min(left, len(text))
+            t.text = text[cut:]
+            left -= cut
+            if not left:
+                break
+
+
+def _texts_after(node: Any, enough: int) -> list[Any]:
+    """The w:t elements after ``node`` in its paragraph, until ``enough`` characters."""
+    out, count = [], 0
+    sibling = node.getnext()
+    while sibling is not None and count < enough:
+        for t in sibling.iter(qn("w:t")):
+            out.append(t)
+            count += len(t.text or "")
+        sibling = sibling.getnext()
+    return out
+
 
 class ReportFile:
     """A built report, opened for patching."""
@@ -76,11 +112,17 @@ class ReportFile:
 
     # -- changes ----------------------------------------------------------------------------
 
-    def set_text(self, mark: Bookmark, text: str) -> None:
-        """Put ``text`` in the bookmark's first run, empty its other runs; formatting stays."""
+    def set_text(self, mark: Bookmark, text: str, spill: str = "") -> None:
+        """Put ``text`` in the bookmark's first run, empty its other runs; formatting stays.
+
+        ``spill``: the end of the old text that stands after the bookmark (see
+        :meth:`Bookmark.spill`); it is removed there.
+        """
         texts = [t for r in mark.runs() for t in r.iter(qn("w:t"))]
         if not texts:
             return
+        if spill:
+            mark.take_spill(spill)
         texts[0].text = text
         for t in texts[1:]:
             t.text = ""
