@@ -32,6 +32,7 @@ from docxreport.workbook.sources import read_rows, write_rows
 CITY_TEMPLATE = "city.docx"
 SCHOOL_TEMPLATE = "school.docx"
 SCHOOL_OUT_DIR = "学校"  # school reports go to out/<year>/学校/
+SCHOOL_TEMPLATE_DIR = "学校"  # a school's own template: templates/学校/<简称>.docx
 SOURCES_FILE = "数据来源.xlsx"
 PHOTO_CACHE = ".docxreport-cache/photos"  # prepared photos, by content hash (out/ is disposable)
 _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -115,7 +116,9 @@ def plan(
     )
     for school in select_schools(data, schools):
         out = year_dir / SCHOOL_OUT_DIR / school_output_name(data, school)
-        jobs.append(Job(f"{school.short}学校报告", templates / SCHOOL_TEMPLATE, out, school.short))
+        own = templates / SCHOOL_TEMPLATE_DIR / f"{school.short}.docx"
+        template = own if own.is_file() else templates / SCHOOL_TEMPLATE
+        jobs.append(Job(f"{school.short}学校报告", template, out, school.short))
     return jobs
 
 

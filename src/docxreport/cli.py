@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from docxreport import __version__, i18n
+from docxreport.commands.adopt import adopt
 from docxreport.commands.build import build
 from docxreport.commands.check import check
 from docxreport.commands.confirm import confirm
@@ -29,5 +30,6 @@ main.add_command(init)
 main.add_command(check)
 main.add_command(build)
 main.add_command(refresh)
+main.add_command(adopt)
 main.add_command(confirm)
 main.add_command(dump)

@@ -82,7 +82,10 @@ def text_value(view: ReportView, key: str) -> str | None:
         "declaration_date": view.declaration_date,
         "reviewers": view.reviewers,
         "majors_school": view.majors_school,
+        **{f"region.{f}": getattr(view.region, f) for f in ("name", "full_name", "code", "bureau")},
     }
+    if view.school is not None:
+        values.update({"school.short": view.school.short, "school.full": view.school.full})
     return values.get(key)
 
 

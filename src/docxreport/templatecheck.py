@@ -36,7 +36,7 @@ from docx.oxml.ns import qn
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from docxreport.build import CITY_TEMPLATE, SCHOOL_TEMPLATE
+from docxreport.build import CITY_TEMPLATE, SCHOOL_TEMPLATE, SCHOOL_TEMPLATE_DIR
 from docxreport.catalog import Catalog
 from docxreport.issues import Issue, error, warning
 from docxreport.model import PERIODS, CityData, Dataset, Location, School
@@ -91,18 +91,24 @@ def check_templates(folder: Path, cat: Catalog) -> list[Issue]:
     issues: list[Issue] = []
     for path in template_files(folder):
         issues += check_template(path, f"{folder.resolve().name}/{path.name}", cat)
+    own = folder / SCHOOL_TEMPLATE_DIR  # the schools' own templates (from ``adopt``)
+    for path in template_files(own) if own.is_dir() else []:
+        rel = f"{folder.resolve().name}/{SCHOOL_TEMPLATE_DIR}/{path.name}"
+        issues += check_template(path, rel, cat, SCHOOL_TEMPLATE)
     return issues
 
 
-def check_template(path: Path, rel: str, cat: Catalog) -> list[Issue]:
-    """Check one template; ``rel`` is how its location is shown."""
+def check_template(path: Path, rel: str, cat: Catalog, kind: str = "") -> list[Issue]:
+    """Check one template; ``rel`` is how its location is shown, ``kind`` the template it
+    stands for (city.docx or school.docx; by default its own name)."""
     parts, problem = read_parts(path)
     if problem:
         return [error(Location(rel), problem)]
-    known = context_names(path.name)
+    kind = kind or path.name
+    known = context_names(kind)
     issues: list[Issue] = []
     for part in parts:
-        issues += _check_part(rel, part, cat, known, path.name)
+        issues += _check_part(rel, part, cat, known, kind)
     return issues
 
 

@@ -26,7 +26,7 @@ from docxreport.render.blocks import cases_block, figures_block
 from docxreport.render.marks import Marks
 from docxreport.render.numbering import toc_marker
 from docxreport.render.tables import emit_grid
-from docxreport.view.report import Moved, Printed, ReportView, TableView
+from docxreport.view.report import Moved, Printed, Region, ReportView, SchoolInfo, TableView
 
 # The functions and names every template may use; check --templates reads this list.
 FUNCTIONS = ("v", "has", "known", "change", "table", "figures", "cases", "toc")
@@ -230,8 +230,10 @@ class Context:
         """The Jinja context."""
         view = self.view
         team = [{**m, "name": self._text("team", m["name"])} for m in view.team]
+        fields = ("name", "full_name", "code", "bureau")
+        region = Region(*(self._text(f"region.{f}", getattr(view.region, f)) for f in fields))
         context: dict[str, Any] = {
-            "region": view.region,
+            "region": region,
             "year": self._year("year", view.year),
             "prev_year": self._year("prev_year", view.prev_year),
             "publish_date": self._text("publish_date", view.publish_date),
@@ -243,5 +245,7 @@ class Context:
         }
         context.update({name: getattr(self, name) for name in FUNCTIONS if name != "toc"})
         if view.school is not None:
-            context["school"] = view.school
+            own = view.school
+            short, full = self._text("school.short", own.short), self._text("school.full", own.full)
+            context["school"] = SchoolInfo(short, full, own.has_graduates)
         return context
