@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from docx.oxml.ns import qn
 from lxml import etree
 
+from docxreport.catalog import default_catalog
 from docxreport.cli import main
 from docxreport.pdf import find_soffice
 from docxreport.render.marks import PREFIX
@@ -292,3 +293,55 @@ def test_marks_are_hidden_bookmarks_and_the_state_part_names_what_each_stands_fo
     assert students and students[0].printed == "9060"
     assert all(f'w:name="{m.name}"' in xml for m in state.marks)
     assert all(m.name.startswith("_dr") for m in state.marks)
+
+
+def test_refresh_fills_a_draft_as_workbooks_arrive_and_drops_its_header(year: Path) -> None:
+    away = year / "市艺校.xlsx"
+    book = year / "inputs" / "2024" / "学校" / "市艺校.xlsx"
+    shutil.move(book, away)
+    out = year / "draft"
+    common = ["--inputs", str(year / "inputs"), "--out", str(out), "--no-page-numbers"]
+    result = run("build", *common, "--templates", str(ROOT / "templates"), "--draft", "--city-only")
+    assert result.exit_code == 0, result.output
+    city = out / "2024" / CITY
+    assert "【待补】" in " ".join(texts(city))
+    with zipfile.ZipFile(city) as package:
+        assert any(
+            "征求意见稿".encode() in package.read(n) for n in package.namelist() if "header" in n
+        )
+
+    shutil.move(away, book)  # the last school sends its workbook
+    result = run("refresh", *common, "--draft")
+    assert result.exit_code == 3, result.output
+    assert "【待补】 → " in result.output and "征求意见稿" in result.output
+    assert "【待补】" not in " ".join(texts(city))
+    with zipfile.ZipFile(city) as package:
+        assert not any(
+            "征求意见稿".encode() in package.read(n) for n in package.namelist() if "header" in n
+        )
+
+
+def test_a_table_whose_shape_changed_is_rebuilt_with_its_mark(year: Path) -> None:
+    from dataclasses import replace as dc_replace
+
+    from docxreport.load import load_year
+    from docxreport.render.patch import ReportFile, TableMaker
+    from docxreport.view.report import make_view
+
+    city = year / "out" / "2024" / CITY
+    report = ReportFile(city)
+    mark = next(m for m in report.state.marks if (m.kind, m.key) == ("table", "1-5"))
+    data = load_year(year / "inputs", 2024, default_catalog()).data
+    grid = make_view(data, default_catalog()).tables["1-5"].grid
+    grown = dc_replace(grid, rows=[*grid.rows, list(grid.rows[-1])])  # one school more
+    fresh = TableMaker(city).make(grown, False)
+    how, cells = report.update_table(report.bookmarks()[mark.name], fresh)
+    assert (how, cells) == ("rebuilt", [])
+    report.write(city)
+    table = next(
+        t
+        for t in docx.Document(str(city)).tables
+        if t.cell(0, 0).text == "学校" and len(t.rows) == len(grown.rows)
+    )
+    assert len(table.rows) == len(grid.rows) + 1
+    assert ReportFile(city).bookmarks()[mark.name].end is not None  # the mark stays

@@ -53,6 +53,8 @@ def _entries(report: str, printed: Iterable[Any]) -> Iterator[Entry]:
             yield Entry(report, PROSE, item.name, item.column, item.text, item.figure)
         elif isinstance(item, tuple) and isinstance(item[0], Moved):
             moved, part = item
+            if part == "word":
+                continue  # 增加/减少 is a word, not a figure
             figure = moved.pct_figure if part == "pct" else moved.abs_figure
             unit = "（%）" if part == "pct" else ""
             text = moved.pct if part == "pct" else moved.abs

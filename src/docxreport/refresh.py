@@ -98,7 +98,8 @@ def _value(view: ReportView, mark: Mark) -> tuple[str | None, Any]:
         moved = view.changes.get(mark.key)
         if moved is None:
             return None, None
-        return (moved.pct if mark.part == "pct" else moved.abs), (moved, mark.part)
+        text = {"pct": moved.pct, "abs": moved.abs, "word": moved.word}.get(mark.part)
+        return text, (moved, mark.part)
     if mark.kind == "text":
         return text_value(view, mark.key), None
     return None, None

@@ -406,7 +406,7 @@ def _printed_text(node: nodes.Node) -> str | None:
         if isinstance(call.node, nodes.Name) and call.node.name == "v":
             return "v(…)"
     for attr in [node, *node.find_all(nodes.Getattr)]:
-        if isinstance(attr, nodes.Getattr) and attr.attr in ("pct", "abs"):
+        if isinstance(attr, nodes.Getattr) and attr.attr in ("pct", "abs", "word"):
             return f"….{attr.attr}"
     return None
 

@@ -148,7 +148,7 @@ class Context:
             self._printed(key, CURR)  # an unknown key says so
             raise TemplateError(f"指标“{key}”不是数字，不能与上年比较")
         return ChangeText(
-            found.word,
+            self.marks.wrap((found, "word"), found.word),
             self.marks.wrap((found, "abs"), found.abs),
             self.marks.wrap((found, "pct"), found.pct),
             found.known,

@@ -90,6 +90,8 @@ class Marks:
         next_id = max(taken, default=0) + 1
         bound: list[tuple[Any, Mark]] = []
         for t in [t for t in body.iter(qn("w:t")) if t.text and START in t.text]:
+            if not _simple(t):
+                continue  # left wrapped: collect() unwraps it without a bookmark
             for item, start, end in _split_run(t, self.items):
                 name = f"{PREFIX}{len(bound) + 1:06d}"
                 _bookmark(start, end, name, next_id)
@@ -109,15 +111,25 @@ def strip(text: str) -> str:
 # -- the Word XML -----------------------------------------------------------------------------
 
 
+def _simple(t: Any) -> bool:
+    """Whether ``t`` is the only text of its run and holds only whole wrapped texts.
+
+    A value with a line break comes out of docxtpl as several texts in one run; such a
+    (rare) value is printed without a bookmark.
+    """
+    run = t.getparent()
+    if run is None or run.tag != qn("w:r") or len(run.findall(qn("w:t"))) != 1:
+        return False
+    text = t.text or ""
+    return text.count(START) == len(_WRAPPED.findall(text)) == text.count(END)
+
+
 def _split_run(t: Any, items: list[Any]) -> list[tuple[Any, Any, Any]]:
     """Split the run holding ``t`` so that each wrapped text is a run of its own.
 
     Returns (item, first run, last run) for each wrapped text, in order.
     """
     run = t.getparent()
-    if run is None or run.tag != qn("w:r"):  # not in a run: unwrap the text only
-        t.text = strip(t.text or "")
-        return []
     rpr = run.find(qn("w:rPr"))
     content = [c for c in run if c is not rpr]
     at = content.index(t)
