@@ -162,10 +162,13 @@ def _style_names(doc: DocumentObject) -> tuple[dict[str, Any], Any]:
     return {s.style_id: s for s in styles}, doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
 
 
-def _toc_style_id(doc: DocumentObject, name: str, level: int) -> str:
-    """The id of contents style ``name``, added (right tab with dot leader) if missing."""
-    if name in doc.styles:
-        return doc.styles[name].style_id
+def _toc_style_id(doc: DocumentObject, name: str, level: int, known: dict[str, str]) -> str:
+    """The id of contents style ``name``, added (right tab with dot leader) if missing.
+
+    ``known`` maps the document's style names to ids (a lookup by name scans every style).
+    """
+    if name in known:
+        return known[name]
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=True)
     style.base_style = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     section = doc.sections[0] if doc.sections else None
@@ -175,6 +178,7 @@ def _toc_style_id(doc: DocumentObject, name: str, level: int) -> str:
     tabs = style.paragraph_format.tab_stops
     tabs.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     set_indent_chars(style, 2 * (level - 1), 0)
+    known[name] = style.style_id
     return style.style_id
 
 
@@ -258,15 +262,17 @@ def _entry_paragraph(style_id: str, entry: _Entry | None) -> Any:
     return p
 
 
-def _toc_paragraphs(doc: DocumentObject, kind: str, entries: list[_Entry]) -> list[Any]:
+def _toc_paragraphs(
+    doc: DocumentObject, kind: str, entries: list[_Entry], known: dict[str, str]
+) -> list[Any]:
     """The paragraphs of one contents field, its entries cached as its result."""
     paragraphs = []
     for entry in entries:
         name = f"toc {entry.level}" if kind == "headings" else FIGURES_TOC_STYLE
-        paragraphs.append(_entry_paragraph(_toc_style_id(doc, name, entry.level), entry))
+        paragraphs.append(_entry_paragraph(_toc_style_id(doc, name, entry.level, known), entry))
     if not paragraphs:
         name = "toc 1" if kind == "headings" else FIGURES_TOC_STYLE
-        paragraphs.append(_entry_paragraph(_toc_style_id(doc, name, 1), None))
+        paragraphs.append(_entry_paragraph(_toc_style_id(doc, name, 1, known), None))
     begin = _field(_toc_instr(doc, kind), "")[:3]
     _prepend(paragraphs[0], begin)
     paragraphs[-1].append(_fld_char("end"))
@@ -275,12 +281,13 @@ def _toc_paragraphs(doc: DocumentObject, kind: str, entries: list[_Entry]) -> li
 
 def _fill_contents(doc: DocumentObject, entries: list[_Entry]) -> None:
     markers = {toc_marker(k): k for k in TOC_KINDS}
+    known = {s.name: s.style_id for s in doc.styles}
     for p in list(doc.element.body.iter(qn("w:p"))):
         kind = markers.get(_text(p).strip())
         if kind is None:
             continue
         chosen = [e for e in entries if e.kind == kind]
-        for new in reversed(_toc_paragraphs(doc, kind, chosen)):
+        for new in reversed(_toc_paragraphs(doc, kind, chosen, known)):
             p.addnext(new)
         p.getparent().remove(p)
 

@@ -8,6 +8,7 @@ low-level formatting helpers here are shared with :mod:`.blocks`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
@@ -128,7 +129,23 @@ def set_indent_chars(target: Any, left: int = 0, first_line: int | None = None) 
 
 def has_style(container: Any, name: str) -> bool:
     """Whether the document behind ``container`` defines a style called ``name``."""
-    return name in container.part.styles
+    return style_id(container, name) is not None
+
+
+def style_id(container: Any, name: str) -> str | None:
+    """The id of the style called ``name`` in the document behind ``container``, or None.
+
+    python-docx finds a style by name by scanning every style; the ids are looked up once
+    per document part and kept on it.
+    """
+    part = container.part
+    known = part.__dict__.get("_docxreport_style_ids")
+    if known is None:
+        known = {s.name: s.style_id for s in part.styles}
+        part.__dict__["_docxreport_style_ids"] = known
+    if name not in known and name in part.styles:  # added since
+        known[name] = part.styles[name].style_id
+    return known.get(name)
 
 
 def write_cell(cell: _Cell, spec: Cell, size: Length, style_id: str | None) -> None:
@@ -159,11 +176,18 @@ def column_widths(weights: list[float], width_mm: float = TEXT_WIDTH_MM) -> list
     return [int(total * w / sum(weights)) for w in weights]
 
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_BORDERS = "".join(
-    f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV")
-)
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def borders_xml(val: str = "single", inside: bool = True) -> str:
+    """The sides of ``w:tblBorders`` (with ``inside``) or ``w:tcBorders``, all ``val`` lines."""
+    sides = ("top", "left", "bottom", "right") + (("insideH", "insideV") if inside else ())
+    return "".join(
+        f'<w:{side} w:val="{val}" w:sz="4" w:space="0" w:color="auto"/>' for side in sides
+    )
+
+
+_BORDERS = borders_xml()
 _LOOK = (
     '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
     'w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
@@ -200,6 +224,18 @@ def _cell_xml(
     return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr><w:r>{run}</w:r></w:p></w:tc>"
 
 
+def table_xml(widths: list[int], rows: list[str], borders: str = _BORDERS) -> str:
+    """A fixed-layout, centred ``w:tbl`` with ``widths`` (twips) around ``rows`` (``w:tr``)."""
+    cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    return (
+        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:type="dxa" w:w="{sum(widths)}"/>'
+        f'<w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders>'
+        f'<w:tblLayout w:type="fixed"/>{_LOOK}</w:tblPr><w:tblGrid>{cols}</w:tblGrid>'
+        + "".join(rows)
+        + "</w:tbl>"
+    )
+
+
 def grid_xml(
     grid: Grid,
     width_mm: float = TEXT_WIDTH_MM,
@@ -223,13 +259,7 @@ def grid_xml(
             below[(r, c0)] = c1 - c0 + 1
     style = f'<w:pStyle w:val="{escape(style_id, _QUOTE)}"/>' if style_id else ""
     rpr = f'<w:rPr><w:rFonts w:eastAsia="{TABLE_FONT}"/><w:sz w:val="{round(points * 2)}"/></w:rPr>'
-    out = [
-        f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblW w:type="dxa" w:w="{sum(widths)}"/>'
-        f'<w:jc w:val="center"/><w:tblBorders>{_BORDERS}</w:tblBorders>'
-        f'<w:tblLayout w:type="fixed"/>{_LOOK}</w:tblPr><w:tblGrid>',
-        *(f'<w:gridCol w:w="{w}"/>' for w in widths),
-        "</w:tblGrid>",
-    ]
+    out = []
     for r, row in enumerate(grid.rows):
         head = "<w:tblHeader/>" if r < grid.header_rows else ""
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{head}</w:trPr>")
@@ -254,26 +284,47 @@ def grid_xml(
             out.append(_cell_xml(spec, width, span, vmerge, rpr, style, text))
             c += span
         out.append("</w:tr>")
-    out.append("</w:tbl>")
+    return table_xml(widths, out)
+
+
+def text_xml(text: str) -> str:
+    """The inside of a run holding ``text`` (already cleaned), as python-docx writes it:
+    a tab becomes ``w:tab``, a line break ``w:br``."""
+    parts = re.split(r"(\t|\r\n|\n|\r)", text)
+    out = []
+    for part in parts:
+        if part == "\t":
+            out.append("<w:tab/>")
+        elif part in ("\n", "\r", "\r\n"):
+            out.append("<w:br/>")
+        elif part:
+            out.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
     return "".join(out)
+
+
+def append_xml(container: Any, xml: str) -> Any:
+    """Parse ``xml`` (one block element, ``w`` declared) and append it to ``container``
+    (a Document, a Subdoc or a cell), before the body's section properties."""
+    element = parse_xml(xml)
+    parent = getattr(container, "_body", container)._element
+    end = parent.find(qn("w:sectPr"))
+    if end is not None:
+        end.addprevious(element)
+    else:
+        parent.append(element)
+        if parent.tag == qn("w:tc") and element.tag == qn("w:tbl"):
+            element.addnext(OxmlElement("w:p"))  # a cell ends with a paragraph (python-docx)
+    return element
 
 
 def cell_style_id(container: Any) -> str | None:
     """The id of style 表格文字 in the document behind ``container``, if it has one."""
-    return container.part.styles[CELL_STYLE].style_id if has_style(container, CELL_STYLE) else None
+    return style_id(container, CELL_STYLE)
 
 
 def emit_grid(container: Any, grid: Grid, width_mm: float = TEXT_WIDTH_MM) -> Table:
     """Append ``grid`` to ``container`` (a Document, a Subdoc or a cell) as a Word table."""
-    tbl = parse_xml(grid_xml(grid, width_mm, cell_style_id(container)))
-    parent = getattr(container, "_body", container)._element
-    end = parent.find(qn("w:sectPr"))
-    if end is not None:
-        end.addprevious(tbl)
-    else:
-        parent.append(tbl)
-        if parent.tag == qn("w:tc"):  # a cell must end with a paragraph
-            parent.append(OxmlElement("w:p"))
+    tbl = append_xml(container, grid_xml(grid, width_mm, cell_style_id(container)))
     return Table(tbl, container)
 
 
