@@ -25,6 +25,7 @@ from docxreport.photos import PhotoShop
 from docxreport.render.context import Context
 from docxreport.render.document import collect_marks, fill_template, render_report
 from docxreport.render.marks import Marks
+from docxreport.render.template import CachedTemplate
 from docxreport.view.report import block_rows, make_view
 from docxreport.workbook.sources import write_sources
 
@@ -122,7 +123,7 @@ def _open(job: Job) -> DocxTemplate:
     if not job.template.is_file():
         raise TemplateError(f"找不到模板 {job.template}")
     try:
-        tpl = DocxTemplate(job.template)
+        tpl = CachedTemplate(job.template)
         tpl.init_docx()
     except Exception as exc:
         raise TemplateError(

@@ -82,8 +82,11 @@ class _State:
 # -- small XML builders ---------------------------------------------------------------------
 
 
+_P, _T, _PPR, _PSTYLE, _VAL = (qn(t) for t in ("w:p", "w:t", "w:pPr", "w:pStyle", "w:val"))
+
+
 def _text(p: Any) -> str:
-    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+    return "".join(t.text or "" for t in p.iter(_T))
 
 
 def _run(text: str = "", rpr: Any = None, child: str = "w:t") -> Any:
@@ -224,17 +227,42 @@ def _heading_level(style: Any) -> tuple[int, bool] | None:
     return None
 
 
-def _walk(doc: DocumentObject, state: _State) -> None:
-    by_id, default = _style_names(doc)
-    for p in list(doc.element.body.iter(qn("w:p"))):
-        style = by_id.get(p.style, default) if p.style else default
-        if style is None or not _text(p).strip():
-            continue
+def _roles(doc: DocumentObject) -> tuple[dict[str, tuple], tuple | None]:
+    """What each paragraph style numbers, by style id, and what the default style numbers:
+    ``("heading", level, numbered)``, ``("caption", label)`` or None."""
+
+    def role(style: Any) -> tuple | None:
         heading = _heading_level(style)
         if heading and heading[0] <= 3:
-            _heading(p, heading[0], heading[1], state)
-        elif style.name in CAPTION_STYLES:
-            _caption(p, CAPTION_STYLES[style.name], state)
+            return ("heading", *heading)
+        if style.name in CAPTION_STYLES:
+            return ("caption", CAPTION_STYLES[style.name])
+        return None
+
+    by_id, default = _style_names(doc)
+    return {sid: role(style) for sid, style in by_id.items()}, (
+        role(default) if default is not None else None
+    )
+
+
+def _style_of(p: Any) -> str | None:
+    """The style id of paragraph ``p`` (read directly: python-docx's property is slow)."""
+    ppr = p.find(_PPR)
+    found = ppr.find(_PSTYLE) if ppr is not None else None
+    return found.get(_VAL) if found is not None else None
+
+
+def _walk(doc: DocumentObject, state: _State) -> None:
+    roles, default = _roles(doc)
+    for p in list(doc.element.body.iter(_P)):
+        sid = _style_of(p)
+        role = roles.get(sid, default) if sid else default
+        if role is None or not _text(p).strip():
+            continue
+        if role[0] == "heading":
+            _heading(p, role[1], role[2], state)
+        else:
+            _caption(p, role[1], state)
 
 
 # -- contents lists -------------------------------------------------------------------------
