@@ -22,6 +22,7 @@ from docxreport.outputs import Manifest
 from docxreport.pagenums import fill_page_numbers_many
 from docxreport.pdf import convert, find_soffice
 from docxreport.photos import PhotoShop
+from docxreport.pool import run_ordered
 from docxreport.render.context import Context
 from docxreport.render.document import collect_marks, fill_template, render_report
 from docxreport.render.marks import Marks
@@ -178,6 +179,7 @@ class Options:
     draft: bool = False
     page_numbers: bool = True
     pdf: bool = False
+    jobs: int = 1  # reports rendered at once, each in a process of its own
     notify: Callable[[str], None] = lambda message: None  # progress of the slow stages
 
 
@@ -195,29 +197,43 @@ def build(
     """Write the planned reports; ``progress(i, n, job)`` is called before report ``i`` of ``n``.
 
     A report staff edited since the last build, or one open in Word/WPS, is kept
-    (see :mod:`docxreport.outputs`); the others are written atomically, one by one.
+    (see :mod:`docxreport.outputs`); the others are written atomically, ``options.jobs``
+    at a time, each in a process of its own. A report that fails does not stop the others:
+    once they are written and recorded, the first failure is raised (and the data-source
+    listing is left as it was).
     """
     options = options or Options()
     outcome = Outcome()
     year_dir = out_root / str(data.year)
     manifest = Manifest.load(year_dir)
     jobs = plan(data, templates, out_root, schools, city)
-    listing: list[Entry] = []
+    decisions = [manifest.decide(job.out, options.force) for job in jobs]
     shop = PhotoShop(out_root / PHOTO_CACHE)
-    for i, job in enumerate(jobs, 1):
+    todo = [job for job, decision in zip(jobs, decisions, strict=True) if decision.write]
+    results = run_ordered(
+        lambda job: run_job(job, data, cat, folder, shop, options.draft), todo, options.jobs
+    )
+    listing: list[Entry] = []
+    failed: list[BaseException] = []
+    for i, (job, decision) in enumerate(zip(jobs, decisions, strict=True), 1):
         progress(i, len(jobs), job)
-        decision = manifest.decide(job.out, options.force)
         if not decision.write:
             outcome.kept.append((job.out, decision.reason))
             continue
         if decision.backup:
             outcome.backups.append((job.out, decision.reason))
-        issues, found = run_job(job, data, cat, folder, shop, options.draft)
+        _, found, exc = next(results)
+        if exc is not None:  # the others go on; the first failure is raised at the end
+            failed.append(exc)
+            continue
+        issues, entries_ = found
         outcome.issues += issues
-        listing += found
+        listing += entries_
         manifest.record(job.out)
         manifest.save()
         outcome.done.append(job)
+    if failed:
+        raise failed[0]
     finish(outcome, manifest, options)
     sources = year_dir / SOURCES_FILE
     decision = manifest.decide(sources, options.force)

@@ -14,6 +14,7 @@ from docxreport.commands.options import folder_option, inputs_option, year_optio
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import BLANK, Report
 from docxreport.load import Loaded, load_year
+from docxreport.pool import default_jobs
 
 
 @click.command("build", options_metavar="[选项]")
@@ -45,6 +46,14 @@ from docxreport.load import Loaded, load_year
     is_flag=True,
     help="不填写目录页码（不调用 LibreOffice，生成更快）。",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="同时生成的报告份数（每份一个进程），默认为本机的处理器核数。",
+)
 @clean_exit
 def build(
     year: int | None,
@@ -57,6 +66,7 @@ def build(
     pdf: bool,
     draft: bool,
     no_page_numbers: bool,
+    jobs: int | None,
 ) -> None:
     """先做与 check 相同的检查，再生成全市报告和各校报告（.docx）。
 
@@ -89,6 +99,7 @@ def build(
             draft=draft,
             page_numbers=not no_page_numbers,
             pdf=pdf,
+            jobs=jobs or default_jobs(),
             notify=click.echo,
         ),
     )
