@@ -28,7 +28,7 @@ from docxreport.render.document import collect_marks, fill_template, render_repo
 from docxreport.render.marks import Marks
 from docxreport.render.template import CachedTemplate
 from docxreport.view.report import block_rows, make_view
-from docxreport.workbook.sources import write_sources
+from docxreport.workbook.sources import Row, row_of, write_sources
 
 CITY_TEMPLATE = "city.docx"
 SCHOOL_TEMPLATE = "school.docx"
@@ -211,9 +211,9 @@ def build(
     shop = PhotoShop(out_root / PHOTO_CACHE)
     todo = [job for job, decision in zip(jobs, decisions, strict=True) if decision.write]
     results = run_ordered(
-        lambda job: run_job(job, data, cat, folder, shop, options.draft), todo, options.jobs
+        lambda job: _plain(run_job(job, data, cat, folder, shop, options.draft)), todo, options.jobs
     )
-    listing: list[Entry] = []
+    listing: list[Row] = []
     failed: list[BaseException] = []
     for i, (job, decision) in enumerate(zip(jobs, decisions, strict=True), 1):
         progress(i, len(jobs), job)
@@ -245,6 +245,12 @@ def build(
     elif not decision.write:
         outcome.kept.append((sources, decision.reason))
     return outcome
+
+
+def _plain(result: tuple[list[Issue], list[Entry]]) -> tuple[list[Issue], list[Row]]:
+    """A report's listing rows as text: nothing of the report's data is kept or sent back."""
+    issues, found = result
+    return issues, [row_of(e) for e in found]
 
 
 def finish(outcome: Outcome, manifest: Manifest, options: Options) -> None:

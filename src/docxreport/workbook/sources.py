@@ -6,31 +6,45 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from docxreport.files import write_atomically
 from docxreport.ledger import Entry
 
 HEADERS = ("报告", "表格或段落", "行", "列", "印出的数值", "来源（单元格或汇总规则）")
 WIDTHS = (18, 22, 30, 16, 14, 90)
+Row = tuple[str, str, str, str, str, str]
 
 
-def write_sources(path: Path, entries: Iterable[Entry]) -> int:
-    """Write the listing with filters and frozen headers; return the number of rows."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "数据来源"
-    ws.append(HEADERS)
-    for cell, width in zip(ws[1], WIDTHS, strict=True):
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        ws.column_dimensions[cell.column_letter].width = width
+def row_of(e: Entry) -> Row:
+    """One listing row as plain text (a report's entries travel and wait as these)."""
+    return (e.report, e.place, e.row, e.column, e.printed, e.source)
+
+
+def write_sources(path: Path, entries: Iterable[Entry | Row]) -> int:
+    """Write the listing with filters and frozen headers; return the number of rows.
+
+    Written in openpyxl's streaming mode: a province's listing has rows by the hundred
+    thousand.
+    """
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("数据来源")
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    header = []
+    for text in HEADERS:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font, cell.fill = bold, fill
+        header.append(cell)
+    ws.append(header)
     count = 0
     for e in entries:
-        ws.append((e.report, e.place, e.row, e.column, e.printed, e.source))
-        ws.cell(row=ws.max_row, column=6).alignment = Alignment(wrap_text=False)
+        ws.append(row_of(e) if isinstance(e, Entry) else e)
         count += 1
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:F{max(ws.max_row, 1)}"
+    ws.auto_filter.ref = f"A1:F{count + 1}"
     write_atomically(lambda tmp: wb.save(tmp), path)
     return count
