@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-from docxreport.build import Options
-from docxreport.build import build as run_build
 from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_report
@@ -75,6 +73,9 @@ def build(
     """
     if schools and city_only:
         raise click.UsageError("--school 与 --city-only 不能同时使用。")
+    from docxreport.build import Options  # Word machinery: loaded only to build
+    from docxreport.build import build as run_build
+
     cat = default_catalog()
     loaded = load_year(inputs, year, cat, draft=draft)
     if loaded.data is None:
