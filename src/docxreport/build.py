@@ -22,12 +22,14 @@ from docxreport.outputs import Manifest
 from docxreport.pagenums import fill_page_numbers_many
 from docxreport.pdf import convert, find_soffice
 from docxreport.photos import PhotoShop
+from docxreport.pool import run_ordered
 from docxreport.render.context import Context, identify
 from docxreport.render.document import collect_marks, fill_template, render_report
 from docxreport.render.marks import Marks
 from docxreport.render.state import State
+from docxreport.render.template import CachedTemplate
 from docxreport.view.report import CITY_REPORT, block_rows, make_view
-from docxreport.workbook.sources import read_rows, write_rows
+from docxreport.workbook.sources import Row, read_rows, row_of, write_sources
 
 CITY_TEMPLATE = "city.docx"
 SCHOOL_TEMPLATE = "school.docx"
@@ -126,7 +128,7 @@ def _open(job: Job) -> DocxTemplate:
     if not job.template.is_file():
         raise TemplateError(f"找不到模板 {job.template}")
     try:
-        tpl = DocxTemplate(job.template)
+        tpl = CachedTemplate(job.template)
         tpl.init_docx()
     except Exception as exc:
         raise TemplateError(
@@ -189,6 +191,7 @@ class Options:
     draft: bool = False
     page_numbers: bool = True
     pdf: bool = False
+    jobs: int = 1  # reports rendered at once, each in a process of its own
     notify: Callable[[str], None] = lambda message: None  # progress of the slow stages
 
 
@@ -206,29 +209,43 @@ def build(
     """Write the planned reports; ``progress(i, n, job)`` is called before report ``i`` of ``n``.
 
     A report staff edited since the last build, or one open in Word/WPS, is kept
-    (see :mod:`docxreport.outputs`); the others are written atomically, one by one.
+    (see :mod:`docxreport.outputs`); the others are written atomically, ``options.jobs``
+    at a time, each in a process of its own. A report that fails does not stop the others:
+    once they are written and recorded, the first failure is raised (and the data-source
+    listing is left as it was).
     """
     options = options or Options()
     outcome = Outcome()
     year_dir = out_root / str(data.year)
     manifest = Manifest.load(year_dir)
     jobs = plan(data, templates, out_root, schools, city)
-    listing: list[Entry] = []
+    decisions = [manifest.decide(job.out, options.force) for job in jobs]
     shop = PhotoShop(out_root / PHOTO_CACHE)
-    for i, job in enumerate(jobs, 1):
+    todo = [job for job, decision in zip(jobs, decisions, strict=True) if decision.write]
+    results = run_ordered(
+        lambda job: _plain(run_job(job, data, cat, folder, shop, options.draft)), todo, options.jobs
+    )
+    listing: list[Row] = []
+    failed: list[BaseException] = []
+    for i, (job, decision) in enumerate(zip(jobs, decisions, strict=True), 1):
         progress(i, len(jobs), job)
-        decision = manifest.decide(job.out, options.force)
         if not decision.write:
             outcome.kept.append((job.out, decision.reason))
             continue
         if decision.backup:
             outcome.backups.append((job.out, decision.reason))
-        issues, found = run_job(job, data, cat, folder, shop, options.draft)
+        _, found, exc = next(results)
+        if exc is not None:  # the others go on; the first failure is raised at the end
+            failed.append(exc)
+            continue
+        issues, entries_ = found
         outcome.issues += issues
-        listing += found
+        listing += entries_
         manifest.record(job.out)
         manifest.save()
         outcome.done.append(job)
+    if failed:
+        raise failed[0]
     finish(outcome, manifest, options)
     sources = year_dir / SOURCES_FILE
     decision = manifest.decide(sources, options.force)
@@ -237,13 +254,19 @@ def build(
         built = {job.school or CITY_REPORT for job in outcome.done}
         known = {CITY_REPORT} | {s.short for s in data.city.registry}
         kept = [row for row in read_rows(sources) if row[0] in known - built]
-        write_rows(sources, kept + [entry.row_values() for entry in listing])
+        write_sources(sources, kept + listing)
         manifest.record(sources)
         manifest.save()
         outcome.sources = sources
     elif not decision.write:
         outcome.kept.append((sources, decision.reason))
     return outcome
+
+
+def _plain(result: tuple[list[Issue], list[Entry]]) -> tuple[list[Issue], list[Row]]:
+    """A report's listing rows as text: nothing of the report's data is kept or sent back."""
+    issues, found = result
+    return issues, [row_of(e) for e in found]
 
 
 def finish(outcome: Outcome, manifest: Manifest, options: Options) -> None:

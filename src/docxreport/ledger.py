@@ -28,10 +28,6 @@ class Entry:
     printed: str
     figure: Figure
 
-    def row_values(self) -> tuple[str, str, str, str, str, str]:
-        """The entry as a row of ``数据来源.xlsx``."""
-        return (self.report, self.place, self.row, self.column, self.printed, self.source)
-
     @property
     def source(self) -> str:
         """The cells, in Chinese: one cell, or the rule and every cell it combined."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,7 +237,7 @@ class PhotoShop:
         """Write a cache entry atomically; a cache that can't be written is only slower."""
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp")
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # workers run at once
             tmp.write_bytes(data)
             tmp.replace(target)
         except OSError:

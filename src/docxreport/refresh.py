@@ -26,6 +26,7 @@ from docxreport.outputs import Manifest
 from docxreport.render.marks import Mark, places
 from docxreport.render.patch import Bookmark, ReportFile, TableMaker
 from docxreport.view.report import ReportView, TableView, make_view
+from docxreport.workbook.sources import row_of
 
 BACKUP = "{stem}.备份-{stamp}{suffix}"
 
@@ -230,5 +231,5 @@ def relisted(old_rows: Iterable[tuple], refreshed: list[Refreshed]) -> list[tupl
     labels = {r.label for r in refreshed}
     rows = [row for row in old_rows if row and row[0] not in labels]
     for done in refreshed:
-        rows += [e.row_values() for e in done.listing]
+        rows += [row_of(e) for e in done.listing]
     return rows

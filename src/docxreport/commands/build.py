@@ -7,13 +7,12 @@ from pathlib import Path
 
 import click
 
-from docxreport.build import Options
-from docxreport.build import build as run_build
 from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import BLANK, Report
 from docxreport.load import Loaded, load_year
+from docxreport.pool import default_jobs
 
 
 @click.command("build", options_metavar="[选项]")
@@ -45,6 +44,14 @@ from docxreport.load import Loaded, load_year
     is_flag=True,
     help="不填写目录页码（不调用 LibreOffice，生成更快）。",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="同时生成的报告份数（每份一个进程），默认为本机的处理器核数。",
+)
 @clean_exit
 def build(
     year: int | None,
@@ -57,6 +64,7 @@ def build(
     pdf: bool,
     draft: bool,
     no_page_numbers: bool,
+    jobs: int | None,
 ) -> None:
     """先做与 check 相同的检查，再生成全市报告和各校报告（.docx）。
 
@@ -65,6 +73,9 @@ def build(
     """
     if schools and city_only:
         raise click.UsageError("--school 与 --city-only 不能同时使用。")
+    from docxreport.build import Options  # Word machinery: loaded only to build
+    from docxreport.build import build as run_build
+
     cat = default_catalog()
     loaded = load_year(inputs, year, cat, draft=draft)
     if loaded.data is None:
@@ -89,6 +100,7 @@ def build(
             draft=draft,
             page_numbers=not no_page_numbers,
             pdf=pdf,
+            jobs=jobs or default_jobs(),
             notify=click.echo,
         ),
     )

@@ -17,7 +17,6 @@ from docxreport.errors import InputError
 from docxreport.issues import BLANK, Report
 from docxreport.load import Loaded, load_year
 from docxreport.progress import SchoolProgress, school_progress
-from docxreport.templatecheck import check_templates
 from docxreport.workbook.findings import sections_of, split_name, write_findings
 
 
@@ -68,6 +67,8 @@ def check(
     _write_reports(loaded, progress, report_file, report_dir)
     reports = [loaded.report]
     if templates.is_dir():
+        from docxreport.templatecheck import check_templates  # reads .docx: only when asked
+
         click.echo(f"检查模板 {templates}：")
         reports.append(Report(check_templates(templates, cat)))
         print_report(reports[-1])

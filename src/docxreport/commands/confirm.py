@@ -10,7 +10,6 @@ import click
 from docxreport import layout as L
 from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
-from docxreport.confirm import FORM_DIR, write_forms
 from docxreport.console import clean_exit, print_report
 from docxreport.load import load_year
 
@@ -57,6 +56,8 @@ def confirm(
         sys.exit(1)
     data = loaded.data
     click.echo("正在按模板核对报告印出的数字…")
+    from docxreport.confirm import FORM_DIR, write_forms  # Word machinery: loaded only here
+
     outcome = write_forms(
         data,
         cat,

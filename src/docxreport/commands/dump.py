@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from docxreport.console import clean_exit
-from docxreport.dump import blocks
 
 
 @click.command("dump", options_metavar="[选项]")
@@ -20,5 +19,7 @@ def dump(docx: Path) -> None:
 
     段落前的方括号是样式名；表格每行一行，单元格以“ | ”分隔。
     """
+    from docxreport.dump import blocks  # python-docx: loaded only to dump
+
     for line in blocks(docx):
         click.echo(line)

@@ -17,7 +17,7 @@ from docxreport.load import load_year
 from docxreport.outputs import Manifest, lock_files
 from docxreport.refresh import Refreshed, Refresher, relisted, report_files, save
 from docxreport.render.patch import ReportFile
-from docxreport.workbook.sources import read_rows, write_rows
+from docxreport.workbook.sources import read_rows, write_sources
 
 SOURCES_FILE = "数据来源.xlsx"
 CHANGED = 3  # exit status when some report changed (0: nothing changed, 1: errors)
@@ -142,7 +142,7 @@ def _finish(
     """The data-source listing and the contents' page numbers of the updated reports."""
     if done and year_dir.is_dir():
         sources = year_dir / SOURCES_FILE
-        write_rows(sources, relisted(read_rows(sources), done))
+        write_sources(sources, relisted(read_rows(sources), done))
         manifest = Manifest.load(year_dir)
         manifest.record(sources)
         manifest.save()

@@ -12,25 +12,28 @@ import io
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt
+from docx.table import Table, _Cell
 
 from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
 from docxreport.photos import PhotoError, PhotoShop, Prepared, inspect
 from docxreport.render.tables import (
     SIZE_NORMAL,
+    TABLE_FONT,
+    W_NS,
+    append_xml,
+    borders_xml,
     column_widths,
-    has_style,
     mark_rows,
-    set_cell_borders,
     set_indent_chars,
-    set_run_font,
     set_table_borders,
     set_table_width,
-    shade_cell,
+    style_id,
+    table_xml,
+    text_xml,
 )
 from docxreport.text import clean_text
 from docxreport.view.report import Case, Photo
@@ -42,7 +45,8 @@ PLACEHOLDER_HEIGHT_MM = 30.0
 PLACEHOLDER_TEXT = "【图片待补充】"
 CASE_FILL = "F2F2F2"  # light grey
 CASE_PADDING_MM = 6.0  # room taken by the box's cell margins and borders
-GREY = RGBColor(0x80, 0x80, 0x80)
+GREY = "808080"
+_NO_INDENT = '<w:ind w:leftChars="0" w:left="0" w:firstLineChars="0" w:firstLine="0"/>'
 CELL_MARGINS_MM = 2 * 1.9  # Word's default left and right cell margins
 # Elements that follow w:snapToGrid inside w:pPr (OOXML sequence order).
 _AFTER_SNAP_TO_GRID = (
@@ -64,16 +68,19 @@ _AFTER_SNAP_TO_GRID = (
 )
 
 
-def ensure_paragraph_style(container: Any, name: str, centred: bool = True) -> None:
-    """Add paragraph style ``name`` when the document lacks it, so numbering can find it."""
+def ensure_paragraph_style(container: Any, name: str, centred: bool = True) -> str:
+    """The id of paragraph style ``name``, added when the document lacks it, so that
+    numbering can find it."""
+    found = style_id(container, name)
+    if found is not None:
+        return found
     styles = container.part.styles
-    if name in styles:
-        return
     style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = styles.default(WD_STYLE_TYPE.PARAGRAPH)
     style.quick_style = True
     if centred:
         style.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+    return style_id(container, name) or style.style_id
 
 
 def _prepared(photo: Photo, max_width_mm: float, shop: PhotoShop) -> Prepared | None:
@@ -109,8 +116,9 @@ def _picture_paragraph(container: Any) -> Any:
     line in Word and LibreOffice alike, so the spacing is set on the paragraph itself.
     """
     paragraph = _plain_paragraph(container)
-    if has_style(container, PICTURE_STYLE):
-        paragraph.style = container.part.styles[PICTURE_STYLE]
+    picture = style_id(container, PICTURE_STYLE)
+    if picture is not None:
+        paragraph._p.style = picture
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
     fmt.keep_with_next = True
@@ -123,22 +131,34 @@ def _picture_paragraph(container: Any) -> Any:
 
 def _placeholder(container: Any, photo: Photo, width_mm: float) -> None:
     """A bordered empty frame saying which photo is missing."""
-    table = container.add_table(1, 1)
-    set_table_borders(table)
-    set_table_width(table, column_widths([1.0], width_mm))
-    row = table.rows[0]
-    row.height, row.height_rule = Mm(PLACEHOLDER_HEIGHT_MM), WD_ROW_HEIGHT_RULE.AT_LEAST
-    cell = table.cell(0, 0)
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     expected = photo.path.name if photo.path else "（未指定文件）"
-    lines = [PLACEHOLDER_TEXT, photo.caption, f"文件：{expected}"]
-    for i, line in enumerate(lines):
-        paragraph = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-        paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
-        set_indent_chars(paragraph, 0, 0)
-        run = paragraph.add_run(clean_text(line))
-        run.font.color.rgb = GREY
-        set_run_font(run, SIZE_NORMAL)
+    rpr = (
+        f'<w:rPr><w:rFonts w:eastAsia="{TABLE_FONT}"/><w:color w:val="{GREY}"/>'
+        f'<w:sz w:val="{round(SIZE_NORMAL.pt * 2)}"/></w:rPr>'
+    )
+    lines = "".join(
+        f'<w:p><w:pPr>{_NO_INDENT}<w:jc w:val="center"/></w:pPr>'
+        f"<w:r>{rpr}{text_xml(clean_text(line))}</w:r></w:p>"
+        for line in (PLACEHOLDER_TEXT, photo.caption, f"文件：{expected}")
+    )
+    widths = column_widths([1.0], width_mm)
+    height = Mm(PLACEHOLDER_HEIGHT_MM).twips
+    row = (
+        f'<w:tr><w:trPr><w:trHeight w:val="{height}" w:hRule="atLeast"/></w:trPr>'
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{widths[0]}"/><w:vAlign w:val="center"/>'
+        f"</w:tcPr>{lines}</w:tc></w:tr>"
+    )
+    append_xml(container, table_xml(widths, [row]))
+
+
+def _caption(container: Any, text: str) -> None:
+    """A photo's caption paragraph (style 图题, numbered later)."""
+    style = ensure_paragraph_style(container, FIGURE_CAPTION_STYLE)
+    append_xml(
+        container,
+        f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+        f"<w:r>{text_xml(clean_text(text))}</w:r></w:p>",
+    )
 
 
 def add_photo(
@@ -153,8 +173,7 @@ def add_photo(
         run.add_picture(
             io.BytesIO(prepared.data), width=Mm(prepared.width_mm), height=Mm(prepared.height_mm)
         )
-    ensure_paragraph_style(container, FIGURE_CAPTION_STYLE)
-    container.add_paragraph(clean_text(photo.caption), style=FIGURE_CAPTION_STYLE)
+    _caption(container, photo.caption)
 
 
 def _add_pair(container: Any, pair: list[Photo], width_mm: float, shop: PhotoShop) -> None:
@@ -204,23 +223,28 @@ def add_case(
     spacer.paragraph_format.space_before = spacer.paragraph_format.space_after = Pt(0)
     spacer.paragraph_format.line_spacing = Pt(6)
     spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    table = container.add_table(1, 1)
-    set_table_borders(table)
-    set_table_width(table, column_widths([1.0], width_mm))
-    cell = table.cell(0, 0)
-    shade_cell(cell, CASE_FILL)
-    set_cell_borders(cell)
-    ensure_paragraph_style(container, CASE_TITLE_STYLE)
-    title = cell.paragraphs[0]
-    title.style = CASE_TITLE_STYLE
+    widths = column_widths([1.0], width_mm)
+    title = ensure_paragraph_style(container, CASE_TITLE_STYLE)
     # Inside a table, keep-with-next would hold the whole box together and leave half
     # a page empty before a long case; let the box break across pages instead.
-    title.paragraph_format.keep_with_next = False
-    title.add_run(clean_text(case.title))
-    for text in case.paragraphs:
-        paragraph = cell.add_paragraph(clean_text(text))
-        paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.JUSTIFY
-        set_indent_chars(paragraph, 0, 2)
+    paragraphs = [
+        f'<w:p><w:pPr><w:pStyle w:val="{title}"/><w:keepNext w:val="0"/></w:pPr>'
+        f"<w:r>{text_xml(clean_text(case.title))}</w:r></w:p>"
+    ]
+    paragraphs += [
+        '<w:p><w:pPr><w:ind w:leftChars="0" w:left="0" w:firstLineChars="200" '
+        'w:firstLine="420"/><w:jc w:val="both"/></w:pPr>'
+        f"<w:r>{text_xml(clean_text(text))}</w:r></w:p>"
+        for text in case.paragraphs
+    ]
+    row = (
+        f'<w:tr><w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{widths[0]}"/>'
+        f"<w:tcBorders>{borders_xml(inside=False)}</w:tcBorders>"
+        f'<w:shd w:val="clear" w:color="auto" w:fill="{CASE_FILL}"/></w:tcPr>'
+        f"{''.join(paragraphs)}</w:tc></w:tr>"
+    )
+    tbl = append_xml(container, table_xml(widths, [row]))
+    cell = _Cell(tbl.tr_lst[0].tc_lst[0], Table(tbl, container))
     add_photos(cell, case.photos, width_mm - CASE_PADDING_MM, shop)
 
 

@@ -13,6 +13,7 @@ report also sees ``school``; there every figure, table and block is that school'
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,11 +26,24 @@ from docxreport.photos import PhotoShop
 from docxreport.render.blocks import cases_block, figures_block
 from docxreport.render.marks import Marks
 from docxreport.render.numbering import toc_marker
-from docxreport.render.tables import emit_grid
+from docxreport.render.tables import cell_style_id, grid_xml
 from docxreport.view.report import Moved, Printed, Region, ReportView, SchoolInfo, TableView
 
 # The functions and names every template may use; check --templates reads this list.
 FUNCTIONS = ("v", "has", "known", "change", "table", "figures", "cases", "toc")
+
+
+class Xml:
+    """Word XML a template prints as it is (docxtpl's ``{{p …}}``), like a subdocument."""
+
+    def __init__(self, xml: str) -> None:
+        self.xml = xml
+
+    def __html__(self) -> str:
+        return self.xml
+
+    def __str__(self) -> str:
+        return self.xml
 
 
 @dataclass(frozen=True)
@@ -123,6 +137,8 @@ class Context:
         self.marks = marks or Marks()
         self.shop = shop or PhotoShop()
         self.asked: set[str] = set()  # sections the template asked for photos or cases
+        self._sd: Any = None
+        self._cell_style: str | None = None
 
     def _printed(self, key: str, period: str) -> Printed:
         if period not in PERIODS:
@@ -164,16 +180,19 @@ class Context:
             found = self._school_table(table_id, str(of_school))
         if found is None:
             return ""  # a school list that no school filled in
-        sd = self._subdoc()
         if self.trace:  # the mark alone, in a paragraph of its own
-            sd.add_paragraph(self.marks.wrap(found, ""))
-            return sd
+            return Xml(f"<w:p><w:r><w:t>{self.marks.wrap(found, '')}</w:t></w:r></w:p>")
         width = LANDSCAPE_WIDTH_MM if found.landscape else TEXT_WIDTH_MM
-        table = emit_grid(sd, found.grid, width)
-        first = next(table._tbl.iter("{*}t"), None)
-        if first is not None:
-            first.text = self.marks.wrap(found, first.text or "")
-        return sd
+        return Xml(
+            grid_xml(found.grid, width, self._style_id(), lambda text: self.marks.wrap(found, text))
+        )
+
+    def _style_id(self) -> str | None:
+        if self.tpl is None:
+            raise TemplateError("没有模板文件，无法插入表格或图片")
+        if self._cell_style is None:
+            self._cell_style = cell_style_id(self.tpl.docx) or ""
+        return self._cell_style or None
 
     def _school_table(self, table_id: str, name: str) -> TableView | None:
         """A school's list table named by the template (``table("1-1", school.short)``)."""
@@ -192,28 +211,14 @@ class Context:
         photos = self.view.photos.get(str(section), [])
         if not photos or self.trace:
             return ""
-        sd = self._subdoc()
-        figures_block(sd, photos, self.shop)
-        self._mark_block(sd, BlockItem(str(section), "figures"))
-        return sd
+        return self._block(figures_block, photos, BlockItem(str(section), "figures"))
 
     def cases(self, section: Any) -> Any:
         self.asked.add(str(section))
         found = self.view.cases.get(str(section), [])
         if not found or self.trace:
             return ""
-        sd = self._subdoc()
-        cases_block(sd, found, self.shop)
-        self._mark_block(sd, BlockItem(str(section), "cases"))
-        return sd
-
-    def _mark_block(self, sd: Any, item: BlockItem) -> None:
-        """Mark a block's first and last text, so that its extent can be found again."""
-        texts = [t for t in sd._element.body.iter("{*}t") if t.text]
-        if texts:
-            texts[0].text = self.marks.wrap(item, texts[0].text)
-            if len(texts) > 1:
-                texts[-1].text = self.marks.wrap(item, texts[-1].text)
+        return self._block(cases_block, found, BlockItem(str(section), "cases"))
 
     def _text(self, name: str, value: str) -> MarkedStr:
         return MarkedStr(value, self.marks.wrap(TextItem(name, value), value))
@@ -221,10 +226,33 @@ class Context:
     def _year(self, name: str, value: int) -> MarkedInt:
         return MarkedInt(value, self.marks.wrap(TextItem(name, str(value)), str(value)))
 
-    def _subdoc(self) -> Any:
+    def _block(self, write: Any, items: list[Any], item: BlockItem) -> Xml:
+        """Photos or case boxes written into the scratch subdocument, taken out as XML.
+
+        The block's first and last texts are marked, so that its extent can be found again.
+        """
+        sd = self._scratch()
+        write(sd, items, self.shop)
+        body = sd.subdocx.element.body
+        texts = [t for t in body.iter("{*}t") if t.text]
+        if texts:
+            texts[0].text = self.marks.wrap(item, texts[0].text)
+            if len(texts) > 1:
+                texts[-1].text = self.marks.wrap(item, texts[-1].text)
+        section = deepcopy(body.sectPr)  # python-docx sizes tables from it; _get_xml drops it
+        xml = Xml(sd._get_xml())
+        for child in list(body):
+            body.remove(child)
+        body.append(section)
+        return xml
+
+    def _scratch(self) -> Any:
+        """One subdocument per report, reused: opening one costs a whole default document."""
         if self.tpl is None:
             raise TemplateError("没有模板文件，无法插入表格或图片")
-        return self.tpl.new_subdoc()
+        if self._sd is None:
+            self._sd = self.tpl.new_subdoc()
+        return self._sd
 
     def names(self) -> dict[str, Any]:
         """The Jinja context."""

@@ -8,6 +8,7 @@ that strips XML-illegal control characters from every printed string.
 from __future__ import annotations
 
 import html
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -16,10 +17,8 @@ from typing import Any
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateSyntaxError, UndefinedError
 from lxml import etree
-from markupsafe import Markup
 
 from docxreport.errors import DocxreportError, TemplateError
 from docxreport.files import write_atomically
@@ -29,6 +28,7 @@ from docxreport.render.draft import mark_draft
 from docxreport.render.marks import START, Identify, Marks
 from docxreport.render.numbering import number_document
 from docxreport.render.state import State, attach
+from docxreport.render.template import CachedTemplate, make_env, shared_env, template_bytes
 from docxreport.text import clean_text
 
 __all__ = [
@@ -66,26 +66,10 @@ def make_cases(tpl: DocxTemplate, cases: list[Case], shop: PhotoShop | None = No
 # -- the Jinja environment --------------------------------------------------------------------
 
 
-def _finalize(value: Any) -> Any:
-    """Strip XML-illegal characters from every printed string, keeping safe markup safe."""
-    if hasattr(value, "__html__") and not isinstance(value, Markup):
-        return Markup(clean_text(value.__html__()))  # a marked value prints its mark
-    if isinstance(value, Markup):
-        return Markup(clean_text(value))
-    if isinstance(value, str):
-        return clean_text(value)
-    return value
-
-
-def make_env() -> SandboxedEnvironment:
-    """Sandboxed, strict (undefined names fail) and escaping every value."""
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, finalize=_finalize)
-
-
 def load_template(path: Path) -> DocxTemplate:
     """Open a Word template; :class:`TemplateError` when it is missing or not a .docx."""
-    tpl = DocxTemplate(str(path))
     try:
+        tpl = CachedTemplate(path)
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several types for a bad package
         raise TemplateError(f"无法读取模板 {path}：{exc}") from exc
@@ -175,7 +159,7 @@ def fill_template(tpl: DocxTemplate, template: Path, context: dict[str, Any]) ->
     Failures become a :class:`TemplateError` naming the template and the paragraph.
     """
     try:
-        tpl.render(context, jinja_env=make_env(), autoescape=True)
+        tpl.render(context, jinja_env=shared_env(), autoescape=True)
     except DocxreportError as exc:  # raised by a context function: add where it was called
         where = _context_text(tpl, exc, None)
         raise type(exc)(
@@ -204,20 +188,24 @@ def verify_docx(path: Path, template_name: str = "", tags: set[str] | None = Non
                 _check_leftover_tags(root, where, tags)
 
 
+_P, _T = qn("w:p"), qn("w:t")
 TAG = re.compile(r"\{[{%#].*?[}%#]\}")
 
 
 def template_tags(path: Path) -> set[str]:
     """The Jinja tags written in a template's body, as its paragraphs read."""
-    with zipfile.ZipFile(path) as package:
+    with zipfile.ZipFile(io.BytesIO(template_bytes(Path(path)))) as package:
         root = etree.fromstring(package.read("word/document.xml"), _SAFE_PARSER)
     texts = ("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in root.iter(qn("w:p")))
     return {tag for text in texts for tag in TAG.findall(text)}
 
 
 def _check_leftover_tags(root: Any, where: str, tags: set[str] | None) -> None:
-    for p in root.iter(qn("w:p")):
-        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+    texts = ["".join(t.text or "" for t in p.iter(_T)) for p in root.iter(_P)]
+    whole = "\n".join(texts)
+    if START not in whole and not any(mark in whole for mark in JINJA_MARKS):
+        return  # nothing left over anywhere: no need to look paragraph by paragraph
+    for text in texts:
         if START in text:  # a figure printed where its mark could not be taken out
             raise TemplateError(f"生成的文档中有未处理的数字标记{where}：“{text.strip()[:120]}”")
         left = any(tag in text for tag in tags) if tags is not None else None

@@ -82,8 +82,11 @@ class _State:
 # -- small XML builders ---------------------------------------------------------------------
 
 
+_P, _T, _PPR, _PSTYLE, _VAL = (qn(t) for t in ("w:p", "w:t", "w:pPr", "w:pStyle", "w:val"))
+
+
 def _text(p: Any) -> str:
-    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+    return "".join(t.text or "" for t in p.iter(_T))
 
 
 def _run(text: str = "", rpr: Any = None, child: str = "w:t") -> Any:
@@ -162,10 +165,13 @@ def _style_names(doc: DocumentObject) -> tuple[dict[str, Any], Any]:
     return {s.style_id: s for s in styles}, doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
 
 
-def _toc_style_id(doc: DocumentObject, name: str, level: int) -> str:
-    """The id of contents style ``name``, added (right tab with dot leader) if missing."""
-    if name in doc.styles:
-        return doc.styles[name].style_id
+def _toc_style_id(doc: DocumentObject, name: str, level: int, known: dict[str, str]) -> str:
+    """The id of contents style ``name``, added (right tab with dot leader) if missing.
+
+    ``known`` maps the document's style names to ids (a lookup by name scans every style).
+    """
+    if name in known:
+        return known[name]
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=True)
     style.base_style = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     section = doc.sections[0] if doc.sections else None
@@ -175,6 +181,7 @@ def _toc_style_id(doc: DocumentObject, name: str, level: int) -> str:
     tabs = style.paragraph_format.tab_stops
     tabs.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     set_indent_chars(style, 2 * (level - 1), 0)
+    known[name] = style.style_id
     return style.style_id
 
 
@@ -220,17 +227,42 @@ def _heading_level(style: Any) -> tuple[int, bool] | None:
     return None
 
 
-def _walk(doc: DocumentObject, state: _State) -> None:
-    by_id, default = _style_names(doc)
-    for p in list(doc.element.body.iter(qn("w:p"))):
-        style = by_id.get(p.style, default) if p.style else default
-        if style is None or not _text(p).strip():
-            continue
+def _roles(doc: DocumentObject) -> tuple[dict[str, tuple], tuple | None]:
+    """What each paragraph style numbers, by style id, and what the default style numbers:
+    ``("heading", level, numbered)``, ``("caption", label)`` or None."""
+
+    def role(style: Any) -> tuple | None:
         heading = _heading_level(style)
         if heading and heading[0] <= 3:
-            _heading(p, heading[0], heading[1], state)
-        elif style.name in CAPTION_STYLES:
-            _caption(p, CAPTION_STYLES[style.name], state)
+            return ("heading", *heading)
+        if style.name in CAPTION_STYLES:
+            return ("caption", CAPTION_STYLES[style.name])
+        return None
+
+    by_id, default = _style_names(doc)
+    return {sid: role(style) for sid, style in by_id.items()}, (
+        role(default) if default is not None else None
+    )
+
+
+def _style_of(p: Any) -> str | None:
+    """The style id of paragraph ``p`` (read directly: python-docx's property is slow)."""
+    ppr = p.find(_PPR)
+    found = ppr.find(_PSTYLE) if ppr is not None else None
+    return found.get(_VAL) if found is not None else None
+
+
+def _walk(doc: DocumentObject, state: _State) -> None:
+    roles, default = _roles(doc)
+    for p in list(doc.element.body.iter(_P)):
+        sid = _style_of(p)
+        role = roles.get(sid, default) if sid else default
+        if role is None or not _text(p).strip():
+            continue
+        if role[0] == "heading":
+            _heading(p, role[1], role[2], state)
+        else:
+            _caption(p, role[1], state)
 
 
 # -- contents lists -------------------------------------------------------------------------
@@ -258,15 +290,17 @@ def _entry_paragraph(style_id: str, entry: _Entry | None) -> Any:
     return p
 
 
-def _toc_paragraphs(doc: DocumentObject, kind: str, entries: list[_Entry]) -> list[Any]:
+def _toc_paragraphs(
+    doc: DocumentObject, kind: str, entries: list[_Entry], known: dict[str, str]
+) -> list[Any]:
     """The paragraphs of one contents field, its entries cached as its result."""
     paragraphs = []
     for entry in entries:
         name = f"toc {entry.level}" if kind == "headings" else FIGURES_TOC_STYLE
-        paragraphs.append(_entry_paragraph(_toc_style_id(doc, name, entry.level), entry))
+        paragraphs.append(_entry_paragraph(_toc_style_id(doc, name, entry.level, known), entry))
     if not paragraphs:
         name = "toc 1" if kind == "headings" else FIGURES_TOC_STYLE
-        paragraphs.append(_entry_paragraph(_toc_style_id(doc, name, 1), None))
+        paragraphs.append(_entry_paragraph(_toc_style_id(doc, name, 1, known), None))
     begin = _field(_toc_instr(doc, kind), "")[:3]
     _prepend(paragraphs[0], begin)
     paragraphs[-1].append(_fld_char("end"))
@@ -275,12 +309,13 @@ def _toc_paragraphs(doc: DocumentObject, kind: str, entries: list[_Entry]) -> li
 
 def _fill_contents(doc: DocumentObject, entries: list[_Entry]) -> None:
     markers = {toc_marker(k): k for k in TOC_KINDS}
+    known = {s.name: s.style_id for s in doc.styles}
     for p in list(doc.element.body.iter(qn("w:p"))):
         kind = markers.get(_text(p).strip())
         if kind is None:
             continue
         chosen = [e for e in entries if e.kind == kind]
-        for new in reversed(_toc_paragraphs(doc, kind, chosen)):
+        for new in reversed(_toc_paragraphs(doc, kind, chosen, known)):
             p.addnext(new)
         p.getparent().remove(p)
 

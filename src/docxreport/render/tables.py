@@ -8,11 +8,14 @@ low-level formatting helpers here are shared with :mod:`.blocks`.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
+from xml.sax.saxutils import escape
 
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Length, Pt, Twips
 from docx.table import Table, _Cell
@@ -33,6 +36,7 @@ _AFTER_TBL_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tb
 _AFTER_TC_BORDERS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:vAlign")
 _AFTER_TC_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign")
 _AFTER_CANT_SPLIT = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
+_QUOTE = {'"': "&quot;"}
 _AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del")
 
 
@@ -125,7 +129,23 @@ def set_indent_chars(target: Any, left: int = 0, first_line: int | None = None) 
 
 def has_style(container: Any, name: str) -> bool:
     """Whether the document behind ``container`` defines a style called ``name``."""
-    return name in container.part.styles
+    return style_id(container, name) is not None
+
+
+def style_id(container: Any, name: str) -> str | None:
+    """The id of the style called ``name`` in the document behind ``container``, or None.
+
+    python-docx finds a style by name by scanning every style; the ids are looked up once
+    per document part and kept on it.
+    """
+    part = container.part
+    known = part.__dict__.get("_docxreport_style_ids")
+    if known is None:
+        known = {s.name: s.style_id for s in part.styles}
+        part.__dict__["_docxreport_style_ids"] = known
+    if name not in known and name in part.styles:  # added since
+        known[name] = part.styles[name].style_id
+    return known.get(name)
 
 
 def write_cell(cell: _Cell, spec: Cell, size: Length, style_id: str | None) -> None:
@@ -156,28 +176,156 @@ def column_widths(weights: list[float], width_mm: float = TEXT_WIDTH_MM) -> list
     return [int(total * w / sum(weights)) for w in weights]
 
 
-def emit_grid(container: Any, grid: Grid, width_mm: float = TEXT_WIDTH_MM) -> Table:
-    """Write ``grid`` into ``container`` as a formatted Word table."""
-    ncols = len(grid.weights)
-    table = container.add_table(len(grid.rows), ncols)
-    set_table_borders(table)
-    for r0, c0, r1, c1 in grid.merges:
-        table.cell(r0, c0).merge(table.cell(r1, c1))
-    weights, points = fit_weights(grid, width_mm, (SIZE_NORMAL.pt, SIZE_SMALL.pt))
-    set_table_width(table, column_widths(weights, width_mm))
-    size = Pt(points)
-    style_id = (
-        container.part.styles[CELL_STYLE].style_id if has_style(container, CELL_STYLE) else None
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def borders_xml(val: str = "single", inside: bool = True) -> str:
+    """The sides of ``w:tblBorders`` (with ``inside``) or ``w:tcBorders``, all ``val`` lines."""
+    sides = ("top", "left", "bottom", "right") + (("insideH", "insideV") if inside else ())
+    return "".join(
+        f'<w:{side} w:val="{val}" w:sz="4" w:space="0" w:color="auto"/>' for side in sides
     )
-    cells = table._cells  # computed once: table.cell(r, c) recomputes the whole grid each call
+
+
+_BORDERS = borders_xml()
+_LOOK = (
+    '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+    'w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+)
+_PLAIN_PPR = (  # a cell paragraph's format where the document has no style 表格文字
+    '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+)
+
+
+def _cell_xml(
+    spec: Cell, width: int, span: int, vmerge: str, rpr: str, style: str, text: str | None
+) -> str:
+    """One ``w:tc``; ``text`` None leaves the paragraph without a text node (empty cell)."""
+    props = f'<w:tcW w:type="dxa" w:w="{width}"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if vmerge:
+        props += vmerge
+    props += '<w:vAlign w:val="center"/>'
+    if spec is None:  # covered by a vertical merge
+        return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p/></w:tc>"
+    if style:
+        ppr = style
+        if spec.indent:
+            ppr += f'<w:ind w:leftChars="{100 * spec.indent}" w:left="{210 * spec.indent}"/>'
+    else:
+        ind = 100 * spec.indent
+        ppr = (
+            f'{_PLAIN_PPR}<w:ind w:leftChars="{ind}" w:left="{210 * spec.indent}" '
+            'w:firstLineChars="0" w:firstLine="0"/>'
+        )
+    ppr += f'<w:jc w:val="{spec.align}"/>'
+    run = rpr if text is None else f'{rpr}<w:t xml:space="preserve">{text}</w:t>'
+    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr><w:r>{run}</w:r></w:p></w:tc>"
+
+
+def table_xml(widths: list[int], rows: list[str], borders: str = _BORDERS) -> str:
+    """A fixed-layout, centred ``w:tbl`` with ``widths`` (twips) around ``rows`` (``w:tr``)."""
+    cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    return (
+        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:type="dxa" w:w="{sum(widths)}"/>'
+        f'<w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders>'
+        f'<w:tblLayout w:type="fixed"/>{_LOOK}</w:tblPr><w:tblGrid>{cols}</w:tblGrid>'
+        + "".join(rows)
+        + "</w:tbl>"
+    )
+
+
+def grid_xml(
+    grid: Grid,
+    width_mm: float = TEXT_WIDTH_MM,
+    style_id: str | None = None,
+    first: Callable[[str], str] | None = None,
+) -> str:
+    """The ``w:tbl`` XML of ``grid``: bordered, fixed layout, centred, fitting ``width_mm``.
+
+    Written as text in one pass (the python-docx API walks the tree for every property).
+    The first cell always holds a text node; ``first`` may rewrite its text (a mark).
+    ``style_id`` is the id of style 表格文字 when the document has it.
+    """
+    ncols = len(grid.weights)
+    weights, points = fit_weights(grid, width_mm, (SIZE_NORMAL.pt, SIZE_SMALL.pt))
+    widths = column_widths(weights, width_mm)
+    spans: dict[tuple[int, int], tuple[int, int]] = {}  # top-left → (rows, columns)
+    below: dict[tuple[int, int], int] = {}  # covered first column of a merge → its span
+    for r0, c0, r1, c1 in grid.merges:
+        spans[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
+        for r in range(r0 + 1, r1 + 1):
+            below[(r, c0)] = c1 - c0 + 1
+    style = f'<w:pStyle w:val="{escape(style_id, _QUOTE)}"/>' if style_id else ""
+    rpr = f'<w:rPr><w:rFonts w:eastAsia="{TABLE_FONT}"/><w:sz w:val="{round(points * 2)}"/></w:rPr>'
+    out = []
     for r, row in enumerate(grid.rows):
-        for c, spec in enumerate(row):
-            if spec is not None:
-                write_cell(cells[r * ncols + c], spec, size, style_id)
-    for tc in table._tbl.iter(qn("w:tc")):
-        _Cell(tc, table).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    mark_rows(table, grid.header_rows)
-    return table
+        head = "<w:tblHeader/>" if r < grid.header_rows else ""
+        out.append(f"<w:tr><w:trPr><w:cantSplit/>{head}</w:trPr>")
+        c = 0
+        while c < ncols:
+            spec = row[c]
+            if spec is None and (r, c) not in below:
+                c += 1  # covered by a horizontal merge
+                continue
+            if spec is None:
+                nrows, span, vmerge = 0, below[(r, c)], "<w:vMerge/>"
+            else:
+                nrows, span = spans.get((r, c), (1, 1))
+                vmerge = '<w:vMerge w:val="restart"/>' if nrows > 1 else ""
+            width = sum(widths[c : c + span])
+            text = None
+            if spec is not None and (spec.text or (r, c) == (0, 0)):
+                text = clean_text(spec.text)
+                if (r, c) == (0, 0) and first is not None:
+                    text = first(text)
+                text = escape(text)
+            out.append(_cell_xml(spec, width, span, vmerge, rpr, style, text))
+            c += span
+        out.append("</w:tr>")
+    return table_xml(widths, out)
+
+
+def text_xml(text: str) -> str:
+    """The inside of a run holding ``text`` (already cleaned), as python-docx writes it:
+    a tab becomes ``w:tab``, a line break ``w:br``."""
+    parts = re.split(r"(\t|\r\n|\n|\r)", text)
+    out = []
+    for part in parts:
+        if part == "\t":
+            out.append("<w:tab/>")
+        elif part in ("\n", "\r", "\r\n"):
+            out.append("<w:br/>")
+        elif part:
+            out.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+    return "".join(out)
+
+
+def append_xml(container: Any, xml: str) -> Any:
+    """Parse ``xml`` (one block element, ``w`` declared) and append it to ``container``
+    (a Document, a Subdoc or a cell), before the body's section properties."""
+    element = parse_xml(xml)
+    parent = getattr(container, "_body", container)._element
+    end = parent.find(qn("w:sectPr"))
+    if end is not None:
+        end.addprevious(element)
+    else:
+        parent.append(element)
+        if parent.tag == qn("w:tc") and element.tag == qn("w:tbl"):
+            element.addnext(OxmlElement("w:p"))  # a cell ends with a paragraph (python-docx)
+    return element
+
+
+def cell_style_id(container: Any) -> str | None:
+    """The id of style 表格文字 in the document behind ``container``, if it has one."""
+    return style_id(container, CELL_STYLE)
+
+
+def emit_grid(container: Any, grid: Grid, width_mm: float = TEXT_WIDTH_MM) -> Table:
+    """Append ``grid`` to ``container`` (a Document, a Subdoc or a cell) as a Word table."""
+    tbl = append_xml(container, grid_xml(grid, width_mm, cell_style_id(container)))
+    return Table(tbl, container)
 
 
 def add_table(

@@ -3,7 +3,7 @@
 - :func:`sniff` looks at the bytes before openpyxl does: an empty file, a CSV or an old
   .xls renamed .xlsx, an encrypted workbook, a damaged zip, XML that declares entities
   (an "entity bomb"), a package that unpacks to hundreds of megabytes;
-- :func:`oversized_sheets` reads each sheet's size in read-only mode, before the full load,
+- :func:`oversized_sheets` reads each sheet's recorded size, before the full load,
   so that a 100,000-row sheet is refused in a moment instead of read for minutes;
 - :func:`merged_range_at` and :func:`hidden_data` find merged ranges over the cells the
   reader uses and hidden rows or columns that still hold data.
@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from docxreport.workbook.package import Package
 
 MAX_ROWS, MAX_COLS = 5000, 200  # per sheet; the layout uses a few dozen rows and columns
 MAX_UNPACKED = 200 * 2**20  # bytes of the whole package once unzipped
@@ -114,34 +115,18 @@ def caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
     return False
 
 
-def oversized_sheets(path: Path) -> list[tuple[str, str]]:
+def oversized_sheets(package: Package) -> list[tuple[str, str]]:
     """Sheets with more rows or columns than a data sheet can have: ``(sheet, message)``.
 
-    Uses openpyxl's read-only mode, which reads each sheet's recorded size (its
-    ``dimension``) without loading the cells; a sheet without one is counted row by row,
-    stopping just past the limit.
+    Reads each sheet's recorded size (its ``dimension``) without loading the cells; a
+    sheet without one is counted row by row, stopping just past the limit.
     """
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        found = []
-        for ws in wb.worksheets:
-            rows, cols = _extent(ws)
-            if rows > MAX_ROWS or cols > MAX_COLS:
-                found.append((ws.title, _too_big(rows, cols)))
-        return found
-    finally:
-        wb.close()
-
-
-def _extent(ws) -> tuple[int, int]:
-    if ws.max_row is not None and ws.max_column is not None:
-        return ws.max_row, ws.max_column
-    rows = cols = 0
-    for rows, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        cols = max(cols, len(row))
+    found = []
+    for title in package.sheets:
+        rows, cols = package.extent(title, MAX_ROWS, MAX_COLS)
         if rows > MAX_ROWS or cols > MAX_COLS:
-            break
-    return rows, cols
+            found.append((title, _too_big(rows, cols)))
+    return found
 
 
 def _too_big(rows: int, cols: int) -> str:

@@ -31,6 +31,7 @@ from docxreport.model import (
 from docxreport.normalize import cell_text, parse_date, parse_number, parse_year
 from docxreport.workbook import guard
 from docxreport.workbook.confirmed import confirmed_column, content_digest, read_confirmed
+from docxreport.workbook.package import Package, UnsafeXml
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Book:
 
     rel: str
     values: openpyxl.Workbook
-    formulas: openpyxl.Workbook
+    uncalculated: dict[tuple[str, str], str]  # formulas without a cached result
     issues: list[Issue] = field(default_factory=list)
     expected: frozenset[str] = frozenset()
     bad: set[tuple[str, str]] = field(default_factory=set)
@@ -77,8 +78,8 @@ class Book:
         if isinstance(value, str):
             value = unescape(value)  # Excel writes control characters as _x0007_
         if value is None:
-            formula = self.formulas[ws.title][cell].value
-            if isinstance(formula, str) and formula.startswith("="):
+            formula = self.uncalculated.get((ws.title, cell))
+            if formula is not None:
                 self.bad.add((ws.title, cell))
                 self.issues.append(
                     error(
@@ -102,16 +103,17 @@ def open_book(
     if problem:
         return None, [error(loc, problem)]
     try:
-        oversized = guard.oversized_sheets(path)
+        package = Package.read(path)
+        oversized = guard.oversized_sheets(package)
         if oversized:
             return None, [error(Location(rel, sheet), message) for sheet, message in oversized]
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
+        uncalculated = package.uncalculated()
+        values = package.load()
     except Exception as exc:  # openpyxl raises many kinds on damaged files
-        if guard.caused_by(exc, DefusedXmlException):
+        if guard.caused_by(exc, DefusedXmlException) or guard.caused_by(exc, UnsafeXml):
             return None, [error(loc, guard.UNSAFE_XML)]
         return None, [error(loc, f"文件已损坏，无法作为 .xlsx 读取（{type(exc).__name__}）")]
-    return Book(rel, values, formulas, expected=expected), []
+    return Book(rel, values, uncalculated, expected=expected), []
 
 
 def _check_headers(book: Book, ws: Worksheet, expected: tuple[str, ...]) -> bool:

@@ -1,0 +1,72 @@
+"""Run independent jobs in worker processes and hand back their results in job order.
+
+The workers are forked, so they inherit the loaded data instead of receiving a copy of it
+through a pipe; each job's result (or the exception it raised) comes back pickled. A job
+that fails does not stop the others: its exception is returned in its place, for the
+caller to report once every job is done.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+_WORK: dict[str, Any] = {}  # set before the fork: the function and the jobs
+
+
+def default_jobs() -> int:
+    """The number of processes to use by default: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.dumps(exc)
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+def _run(index: int) -> tuple[Any, BaseException | None]:
+    try:
+        return _WORK["fn"](_WORK["jobs"][index]), None
+    except Exception as exc:
+        return None, _picklable(exc)
+
+
+def run_ordered(
+    fn: Callable[[J], R], jobs: Sequence[J], workers: int = 1
+) -> Iterator[tuple[J, R | None, BaseException | None]]:
+    """``(job, result, None)`` or ``(job, None, exception)`` for each job, in job order.
+
+    With ``workers`` > 1 (and fork available) the jobs run in that many processes;
+    otherwise one by one in this process.
+    """
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if workers <= 1 or len(jobs) <= 1 or not forkable:
+        for job in jobs:
+            try:
+                yield job, fn(job), None
+            except Exception as exc:
+                yield job, None, exc
+        return
+    _WORK.update(fn=fn, jobs=list(jobs))
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:
+            futures = [pool.submit(_run, i) for i in range(len(jobs))]
+            for job, future in zip(jobs, futures, strict=True):
+                result, exc = future.result()
+                yield job, result, exc
+    finally:
+        _WORK.clear()
