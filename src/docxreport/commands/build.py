@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -92,7 +93,7 @@ def build(
         loaded.folder,
         templates,
         out,
-        progress=lambda i, n, job: click.echo(f"[{i}/{n}] 正在生成{job.label}：{job.out}"),
+        progress=Progress(),
         schools=list(schools) if schools else ([] if city_only else None),
         city=not schools,
         options=Options(
@@ -130,6 +131,33 @@ def build(
         _list_pending(loaded)
     if outcome.kept or outcome.pdf_missing:
         sys.exit(1)
+
+
+class Progress:
+    """One line per report; on a terminal, a bar with the time left instead."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.tty = sys.stdout.isatty()
+
+    def __call__(self, i: int, n: int, job: Any) -> None:
+        if not self.tty or n < 3:
+            click.echo(f"[{i}/{n}] 正在生成{job.label}：{job.out}")
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=n,
+                label="正在生成报告",
+                show_eta=True,
+                show_pos=True,
+                item_show_func=lambda label: label or "",
+                info_sep="  ",
+            )
+            self.bar.__enter__()
+        self.bar.update(1, job.label)
+        if i == n:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _list_pending(loaded: Loaded) -> None:
