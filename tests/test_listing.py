@@ -26,7 +26,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from docxreport.cli import main
-from docxreport.render.charts import R, chart_values
+from docxreport.render.chartpatch import chart_values
+from docxreport.render.charts import R
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS, TEMPLATES = ROOT / "inputs", ROOT / "templates"

@@ -15,7 +15,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from docxreport.errors import DocxreportError
-from docxreport.render.charts import R, chart_values, number_text
+from docxreport.render.chartpatch import chart_values
+from docxreport.render.charts import R, number_text
 
 
 def blocks(path: Path) -> Iterator[str]:

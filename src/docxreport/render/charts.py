@@ -14,7 +14,6 @@ series' and the chart's formatting as staff left it.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +24,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from docxreport.view.charts import ChartView
-from docxreport.workbook.chartdata import update_chart_workbook, write_chart_workbook
+from docxreport.workbook.chartdata import write_chart_workbook
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -165,6 +164,30 @@ def _tune(root: Any, view: ChartView, workbook_rid: str) -> None:
     new.addnext(external)
 
 
+def _fill(cache: Any, texts: Sequence[str | None]) -> None:
+    """Replace the points of ``cache`` with ``texts`` (None: no point, a gap)."""
+    for pt in cache.findall(_c("pt")):
+        cache.remove(pt)
+    count = cache.find(_c("ptCount"))
+    if count is None:
+        count = _el("c:ptCount")
+        fmt = cache.find(_c("formatCode"))
+        (fmt.addnext if fmt is not None else lambda e: cache.insert(0, e))(count)
+    count.set("val", str(len(texts)))
+    last = count
+    for idx, text in enumerate(texts):
+        if text is None:
+            continue
+        pt = _el("c:pt", idx=str(idx))
+        _el("c:v", pt).text = text
+        last.addnext(pt)
+        last = pt
+
+
+def _fill_numbers(cache: Any, values: Sequence[float | None]) -> None:
+    _fill(cache, [None if v is None else number_text(v) for v in values])
+
+
 def add_chart(paragraph: Any, view: ChartView, descr: str, shape_id: int) -> Any:
     """Put ``view`` as an inline chart in a new run of ``paragraph`` (python-docx).
 
@@ -218,171 +241,3 @@ def number_drawings(body: Any) -> None:
         doc_pr.set("id", str(n))
         if doc_pr.get("name", "").startswith("图表 "):
             doc_pr.set("name", f"图表 {n}")
-
-
-# -- reading and refreshing a chart in a built report -------------------------------------------
-
-
-def _cache(holder: Any) -> Any:
-    """The cache (or literal) element under c:tx, c:cat or c:val."""
-    for name in ("numCache", "strCache", "numLit", "strLit"):
-        found = holder.find(f".//{_c(name)}")
-        if found is not None:
-            return found
-    return None
-
-
-def _fill(cache: Any, texts: Sequence[str | None]) -> None:
-    """Replace the points of ``cache`` with ``texts`` (None: no point, a gap)."""
-    for pt in cache.findall(_c("pt")):
-        cache.remove(pt)
-    count = cache.find(_c("ptCount"))
-    if count is None:
-        count = _el("c:ptCount")
-        fmt = cache.find(_c("formatCode"))
-        (fmt.addnext if fmt is not None else lambda e: cache.insert(0, e))(count)
-    count.set("val", str(len(texts)))
-    last = count
-    for idx, text in enumerate(texts):
-        if text is None:
-            continue
-        pt = _el("c:pt", idx=str(idx))
-        _el("c:v", pt).text = text
-        last.addnext(pt)
-        last = pt
-
-
-def _fill_numbers(cache: Any, values: Sequence[float | None]) -> None:
-    _fill(cache, [None if v is None else number_text(v) for v in values])
-
-
-def cached(cache: Any) -> list[str | None]:
-    """The texts of a cache, by index (None where a point is missing)."""
-    if cache is None:
-        return []
-    count = cache.find(_c("ptCount"))
-    size = int(count.get("val", "0")) if count is not None else 0
-    out: list[str | None] = [None] * size
-    for pt in cache.findall(_c("pt")):
-        idx = int(pt.get("idx", "0"))
-        if idx >= len(out):
-            out += [None] * (idx + 1 - len(out))
-        v = pt.find(_c("v"))
-        out[idx] = v.text if v is not None else None
-    return out
-
-
-def chart_values(blob: bytes) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
-    """(categories, [(series name, values)…]) as a chart part caches them."""
-    root = etree.fromstring(blob, _SAFE)
-    categories: list[str] = []
-    series = []
-    for ser in root.iter(_c("ser")):
-        tx, cat, val = ser.find(_c("tx")), ser.find(_c("cat")), ser.find(_c("val"))
-        name = (cached(_cache(tx)) or [""])[0] if tx is not None else ""
-        if cat is not None and not categories:
-            categories = [c or "" for c in cached(_cache(cat))]
-        values = [None if v is None else float(v) for v in cached(_cache(val))]
-        series.append((name or "", values))
-    return categories, series
-
-
-def update_chart_xml(blob: bytes, view: ChartView) -> tuple[bytes, list[tuple[str, str, str]]]:
-    """The chart part with its cached names, categories and values set to ``view``'s.
-
-    Only the caches change: colours, labels, fonts and layout staff chose stay. Returns the
-    new XML and (where, old, new) for every value that changed.
-    """
-    root = etree.fromstring(blob, _SAFE)
-    changes: list[tuple[str, str, str]] = []
-    new = _values(view)
-    for ser, (name, values) in zip(root.iter(_c("ser")), new, strict=False):
-        tx, cat, val = ser.find(_c("tx")), ser.find(_c("cat")), ser.find(_c("val"))
-        if tx is not None and _cache(tx) is not None:
-            _fill(_cache(tx), [name])
-        if cat is not None and _cache(cat) is not None:
-            _fill(_cache(cat), list(view.categories))
-        cache = _cache(val) if val is not None else None
-        if cache is None:
-            continue
-        old = cached(cache)
-        for i, value in enumerate(values):
-            before = old[i] if i < len(old) else None
-            after = None if value is None else number_text(value)
-            if _differs(before, after):
-                label = view.categories[i] if i < len(view.categories) else str(i + 1)
-                changes.append((f"{label} {name}", before or "", after or "—"))
-        _fill_numbers(cache, values)
-    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return xml, changes
-
-
-def _differs(before: str | None, after: str | None) -> bool:
-    if before is None or after is None:
-        return before != after
-    try:
-        return float(before) != float(after)
-    except ValueError:
-        return before != after
-
-
-def chart_parts(blobs: dict[str, bytes], rid: str) -> tuple[str, str]:
-    """The chart part and its embedded workbook (names in the zip) of document rel ``rid``."""
-    chart = _target(blobs, "word/document.xml", rid)
-    book = ""
-    rels = _rels_name(chart)
-    if rels in blobs:
-        root = etree.fromstring(blobs[rels], _SAFE)
-        for rel in root:
-            if rel.get("Type") == PACKAGE_RT:
-                book = posixpath.normpath(
-                    posixpath.join(posixpath.dirname(chart), rel.get("Target"))
-                )
-    return chart, book
-
-
-def _rels_name(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", f"{name}.rels")
-
-
-def _target(blobs: dict[str, bytes], source: str, rid: str) -> str:
-    rels = _rels_name(source)
-    if rels not in blobs:
-        return ""
-    for rel in etree.fromstring(blobs[rels], _SAFE):
-        if rel.get("Id") == rid:
-            target = rel.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
-    return ""
-
-
-def refresh_chart(
-    blobs: dict[str, bytes], rid: str, view: ChartView
-) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """Update the chart related as ``rid`` (its cache and its workbook) in ``blobs``.
-
-    Returns the parts changed and (where, old, new) per changed value.
-    """
-    chart, book = chart_parts(blobs, rid)
-    if chart not in blobs:
-        return [], []
-    xml, changes = update_chart_xml(blobs[chart], view)
-    if not changes:
-        return [], []
-    blobs[chart] = xml
-    changed = [chart]
-    if book in blobs:
-        blobs[book] = update_chart_workbook(
-            blobs[book], view.categories, _values(view), view.number_format
-        )
-        changed.append(book)
-    return changed, changes
-
-
-def chart_rid(run_or_drawing: Any) -> str | None:
-    """The relationship id of the chart inside ``run_or_drawing``, if it holds one."""
-    ref = next(run_or_drawing.iter(_c("chart")), None)
-    return None if ref is None else ref.get(f"{{{R}}}id")
