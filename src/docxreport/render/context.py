@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from docx.shared import Pt
 from docxtpl import DocxTemplate
 
 from docxreport.errors import TemplateError
@@ -204,6 +205,7 @@ class Context:
             return sd
         self.charts += 1
         paragraph = _picture_paragraph(sd)
+        paragraph.paragraph_format.space_before = Pt(6)  # apart from a table above it
         add_chart(paragraph, found, self.marks.wrap(found, found.title), self.charts)
         return sd
 
