@@ -8,7 +8,8 @@ the build recorded it, and compared with the listing's rows for that report:
 - every number printed in the prose or a data table is listed, except the numbers the
   template itself spells out, the years and the dates, and a data table's 序号 column.
 
-Case boxes and photo captions are the schools' own words and hold no figures.
+Case boxes and photo captions are the schools' own words and hold no figures. A chart's
+figures are read from its part (the values it draws), in the chart's number format.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from docxreport.cli import main
+from docxreport.render.chartpatch import chart_values
+from docxreport.render.charts import R
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS, TEMPLATES = ROOT / "inputs", ROOT / "templates"
@@ -115,6 +118,19 @@ def printed(report: Path) -> tuple[Counter, list[tuple[str, Counter, Counter]]]:
     return prose, tables
 
 
+def charted(report: Path) -> list[Counter]:
+    """Per chart, in order: the values it draws, as its number format prints them."""
+    doc = Document(str(report))
+    out = []
+    for ref in doc.element.body.iter("{*}chart"):
+        blob = doc.part.related_parts[ref.get(f"{{{R}}}id")].blob
+        code = re.search(rb"<c:formatCode>([^<]*)</c:formatCode>", blob)
+        decimals = len(code.group(1).split(b".")[1]) if code and b"." in code.group(1) else 0
+        _, series = chart_values(blob)
+        out.append(Counter(f"{v:.{decimals}f}" for _, vs in series for v in vs if v is not None))
+    return out
+
+
 @pytest.mark.parametrize(
     ("report", "template", "name"),
     [
@@ -140,6 +156,12 @@ def test_listing_equals_the_printed_figures_both_ways(
 
     # Pair the listed tables with the document's data tables in order; a table the
     # template writes out itself (a course list) prints no figure and has no rows.
+    charts = list(dict.fromkeys(place for place, _ in rows if place.startswith("图：")))
+    drawn = charted(built / name)
+    assert len(charts) == len(drawn), "every chart has its rows, and no other chart"
+    for place, values in zip(charts, drawn, strict=True):
+        assert Counter(text for p, text in rows if p == place) == values, place
+    rows = [(place, text) for place, text in rows if not place.startswith("图：")]
     places = list(dict.fromkeys(place for place, _ in rows if place != "正文"))
     for caption, cells, numbers in tables:
         listed = Counter(text for p, text in rows if places and p == places[0])

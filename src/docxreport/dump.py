@@ -1,7 +1,8 @@
 """Plain text of a .docx, in reading order, for reviewing templates and reports.
 
 Paragraphs are printed with their style in brackets; table rows as cells
-separated by `` | ``. Used by ``docxreport dump`` and as a git textconv.
+separated by `` | ``; a chart as its alt text and the values it caches, one row per
+series. Used by ``docxreport dump`` and as a git textconv.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from docxreport.errors import DocxreportError
+from docxreport.render.chartpatch import chart_values
+from docxreport.render.charts import R, number_text
 
 
 def blocks(path: Path) -> Iterator[str]:
@@ -23,6 +26,7 @@ def blocks(path: Path) -> Iterator[str]:
         raise DocxreportError(f"{path} 不是可读的 Word 文件（{type(exc).__name__}）") from exc
     for item in doc.iter_inner_content():
         if isinstance(item, Paragraph):
+            yield from _charts(doc, item)
             text = item.text.strip()
             if text:
                 yield f"[{item.style.name}] {text}"
@@ -40,3 +44,17 @@ def _table(table: Table) -> Iterator[str]:
             last = cell._tc
             cells.append(" ".join(cell.text.split()))
         yield "  " + " | ".join(cells)
+
+
+def _charts(doc, paragraph: Paragraph) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    for ref in paragraph._p.iter("{*}chart"):
+        part = doc.part.related_parts.get(ref.get(f"{{{R}}}id"))
+        if part is None:
+            continue
+        doc_pr = next(paragraph._p.iter("{*}docPr"), None)
+        yield f"[图表] {doc_pr.get('descr', '') if doc_pr is not None else ''}".rstrip()
+        categories, series = chart_values(part.blob)
+        yield "  " + " | ".join(["", *categories])
+        for name, values in series:
+            texts = ["—" if v is None else number_text(v) for v in values]
+            yield "  " + " | ".join([name, *texts])

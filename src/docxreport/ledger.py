@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from docxreport.model import Figure, is_pending
+from docxreport.view.charts import ChartView
 from docxreport.view.grids import ledger_rows
 from docxreport.view.report import Moved, Printed, TableView
 
@@ -22,7 +23,7 @@ PROSE = "正文"
 @dataclass(frozen=True)
 class Entry:
     report: str  # e.g. 全市报告, or a school's short name
-    place: str  # the table (表1-5 / 附表3) or 正文
+    place: str  # the table (表1-5 / 附表3), the chart (图：…) or 正文
     row: str
     column: str
     printed: str
@@ -58,3 +59,9 @@ def _entries(report: str, printed: Iterable[Any]) -> Iterator[Entry]:
         elif isinstance(item, TableView):
             for row, column, text, figure in ledger_rows(item.grid):
                 yield Entry(report, item.place, row, column, text, figure)
+        elif isinstance(item, ChartView):
+            for series in item.series:
+                for point in series.points:
+                    yield Entry(
+                        report, item.place, point.category, series.name, point.text, point.figure
+                    )

@@ -23,8 +23,10 @@ from docxreport.files import write_atomically
 from docxreport.ledger import Entry, entries
 from docxreport.model import Dataset
 from docxreport.outputs import Manifest
+from docxreport.render.chartpatch import chart_rid, refresh_chart
 from docxreport.render.marks import Mark, places
 from docxreport.render.patch import Bookmark, ReportFile, TableMaker
+from docxreport.view.charts import ChartSpec, ChartView
 from docxreport.view.report import ReportView, TableView, make_view
 from docxreport.workbook.sources import row_of
 
@@ -151,6 +153,12 @@ class Refresher:
             if mark.kind == "block":
                 kept.append(mark)
                 continue
+            if mark.kind == "chart":
+                chart = self._chart(report, found, mark, view, done)
+                if chart is not None:
+                    items.append(chart)
+                    kept.append(mark)
+                continue
             kept.append(self._figure(report, found, mark, view, done, items))
         if self.draft_done and report.remove_draft_mark():
             done.notes.append("!已去掉页眉的“征求意见稿”（各校数据均已齐全）")
@@ -182,6 +190,28 @@ class Refresher:
             report.set_text(found, new, spill)
             done.changes.append(Changed(view.label, mark.where, current, new))
         return replace(mark, printed=new)
+
+    @staticmethod
+    def _chart(
+        report: ReportFile, found: Bookmark, mark: Mark, view: ReportView, done: Refreshed
+    ) -> ChartView | None:
+        """Bring a chart's cached values and embedded workbook up to the data."""
+        spec = ChartSpec.from_key(mark.key)
+        rid = next((r for run in found.runs() if (r := chart_rid(run))), None)
+        if rid is None:
+            done.unlinked.append(Unlinked(view.label, mark, "图表已删除"))
+            return None
+        if spec is None or view.charts is None or not all(map(view.charts.cat.has, spec.keys)):
+            done.unlinked.append(Unlinked(view.label, mark, "图表的指标已不在指标目录中"))
+            return None
+        chart = view.charts(spec)
+        changed, values = refresh_chart(report.blobs, rid, chart)
+        report.changed_parts.update(changed)
+        for where, old, new in values:
+            done.changes.append(
+                Changed(view.label, f"{mark.where}（{chart.place}）{where}", old, new)
+            )
+        return chart
 
     @staticmethod
     def _table(

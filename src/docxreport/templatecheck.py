@@ -15,7 +15,8 @@ the paragraph. Checked:
   :class:`docxreport.render.context.Context` on an empty view, so they cannot go stale), and attributes
   ``region.x`` / ``school.x`` that do not exist;
 - ``v("key")`` / ``change("key")`` with a key not in the catalog, ``table("id")`` not in
-  the catalog, ``toc(kind)`` of an unknown kind;
+  the catalog, ``toc(kind)`` of an unknown kind, ``chart(...)`` with an unknown table,
+  indicator, kind or argument;
 - a tag that Word split over several runs: a **warning**. docxtpl joins the pieces, so the
   report comes out right, but the value takes the first piece's formatting and the tag
   breaks easily when someone edits it; Word users take such a tag as a warning sign.
@@ -38,9 +39,11 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from docxreport.build import CITY_TEMPLATE, SCHOOL_TEMPLATE, SCHOOL_TEMPLATE_DIR
 from docxreport.catalog import Catalog
+from docxreport.errors import TemplateError
 from docxreport.issues import Issue, error, warning
 from docxreport.model import PERIODS, CityData, Dataset, Location, School
 from docxreport.render.numbering import TOC_KINDS
+from docxreport.view.charts import parse_spec
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 _MARK = re.compile(r"\{[{%#]|[}%#]\}")
@@ -52,6 +55,7 @@ _DOCXTPL_CELL_TAGS = (
 )
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 _BLOCKS = ("for", "if", "macro", "call", "filter", "with", "block", "raw", "autoescape")
+_UNKNOWN = object()  # an argument the template computes
 _KEYED = ("v", "has", "known", "change")  # functions whose first argument is an indicator
 _PERIODED = ("v", "has", "known")  # ... and whose second is a period
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -382,6 +386,11 @@ def _calls(check: _Checker, ast: nodes.Template) -> Iterator[Issue]:
         if not isinstance(call.node, nodes.Name) or call.node.name not in check.known:
             continue
         name = call.node.name
+        if name == "chart":
+            problem = _chart_problem(call, cat)
+            if problem:
+                yield check.issue(error, call.lineno, problem, "chart(")
+            continue
         args = [a.value if isinstance(a, nodes.Const) else None for a in call.args]
         first = args[0] if args else None
         if not isinstance(first, str):
@@ -398,6 +407,34 @@ def _calls(check: _Checker, ast: nodes.Template) -> Iterator[Issue]:
             problem = f"未知的目录类型“{first}”（应为 {'、'.join(TOC_KINDS)} 之一）"
         if problem:
             yield check.issue(error, call.lineno, problem, first)
+
+
+def _constant(node: nodes.Node) -> object:
+    """A literal argument's value (a list of literals too); ``_UNKNOWN`` otherwise."""
+    if isinstance(node, nodes.Const):
+        return node.value
+    if isinstance(node, nodes.List | nodes.Tuple):
+        items = [_constant(item) for item in node.items]
+        return _UNKNOWN if _UNKNOWN in items else items
+    return _UNKNOWN
+
+
+def _chart_problem(call: nodes.Call, cat: Catalog) -> str | None:
+    """What is wrong with a ``chart(...)`` call written with literal arguments."""
+    args = [_constant(a) for a in call.args]
+    kwargs = {k.key: _constant(k.value) for k in call.kwargs}
+    allowed = {"kind", "by", "period", "title"}
+    if unknown := sorted(set(kwargs) - allowed):
+        return f"chart() 没有参数“{unknown[0]}”（可用：{'、'.join(sorted(allowed))}）"
+    if not args:
+        return "chart() 需要表号或指标"
+    if _UNKNOWN in args or _UNKNOWN in kwargs.values():
+        return None  # computed in the template: checked when the report is built
+    try:
+        parse_spec(cat, *args, **kwargs)  # type: ignore[arg-type]
+    except TemplateError as exc:
+        return str(exc)
+    return None
 
 
 def _printed_text(node: nodes.Node) -> str | None:

@@ -3,6 +3,7 @@
 Templates call small functions rather than reach into the data:
 ``v("students")`` prints a figure, ``has("x")``/``known("x")`` test one,
 ``change("students")`` compares it with last year, ``table("1-5")`` /
+``chart("1-5", "students")`` /
 ``figures("1.1.1")`` / ``cases("1.14")`` insert blocks, and ``toc("表")`` marks
 where a list at the front goes.
 
@@ -17,20 +18,24 @@ from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
+from docx.shared import Pt
 from docxtpl import DocxTemplate
 
 from docxreport.errors import TemplateError
 from docxreport.model import CURR, PERIODS
 from docxreport.page import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM
 from docxreport.photos import PhotoShop
-from docxreport.render.blocks import cases_block, figures_block
+from docxreport.render.blocks import _picture_paragraph, cases_block, figures_block
+from docxreport.render.charts import add_chart
 from docxreport.render.marks import Marks
 from docxreport.render.numbering import toc_marker
 from docxreport.render.tables import cell_style_id, grid_xml
+from docxreport.view.charts import ChartView, parse_spec
 from docxreport.view.report import Moved, Printed, Region, ReportView, SchoolInfo, TableView
 
 # The functions and names every template may use; check --templates reads this list.
-FUNCTIONS = ("v", "has", "known", "change", "table", "figures", "cases", "toc")
+FUNCTIONS = ("v", "has", "known", "change", "table", "chart", "figures", "cases", "toc")
+CHART_SHAPE_IDS = 90001  # first drawing id of a chart (ids are made unique after rendering)
 
 
 class Xml:
@@ -102,6 +107,8 @@ def identify(item: Any) -> tuple[str, str, str, str]:
         return ("block", item.section, item.kind, "")
     if isinstance(item, TextItem):
         return ("text", item.name, "", "")
+    if isinstance(item, ChartView):
+        return ("chart", item.spec.key(), item.spec.kind, "")
     raise TypeError(f"not a printed item: {item!r}")
 
 
@@ -139,6 +146,7 @@ class Context:
         self.asked: set[str] = set()  # sections the template asked for photos or cases
         self._sd: Any = None
         self._cell_style: str | None = None
+        self.charts = CHART_SHAPE_IDS - 1  # the last chart's drawing id
 
     def _printed(self, key: str, period: str) -> Printed:
         if period not in PERIODS:
@@ -194,6 +202,32 @@ class Context:
             self._cell_style = cell_style_id(self.tpl.docx) or ""
         return self._cell_style or None
 
+    def chart(
+        self,
+        what: Any,
+        *keys: Any,
+        kind: str = "column",
+        by: str | None = None,
+        period: str | None = None,
+        title: str = "",
+    ) -> Any:
+        """A native chart of the view's figures (see :func:`~docxreport.view.charts.parse_spec`);
+        the template writes its 图题 caption under it."""
+        maker = self.view.charts
+        if maker is None:
+            raise TemplateError("没有数据，无法画图表")
+        spec = parse_spec(maker.cat, what, *keys, kind=kind, by=by, period=period, title=title)
+        found = maker(spec)
+        sd = self._subdoc()
+        if self.trace:
+            sd.add_paragraph(self.marks.wrap(found, ""))
+            return sd
+        self.charts += 1
+        paragraph = _picture_paragraph(sd)
+        paragraph.paragraph_format.space_before = Pt(6)  # apart from a table above it
+        add_chart(paragraph, found, self.marks.wrap(found, found.title), self.charts)
+        return sd
+
     def _school_table(self, table_id: str, name: str) -> TableView | None:
         """A school's list table named by the template (``table("1-1", school.short)``)."""
         short = self.view.registry.get(name.strip())
@@ -245,6 +279,12 @@ class Context:
             body.remove(child)
         body.append(section)
         return xml
+
+    def _subdoc(self) -> Any:
+        """A new subdocument of its own (a chart's part is related from the main part)."""
+        if self.tpl is None:
+            raise TemplateError("没有模板文件，无法插入表格或图片")
+        return self.tpl.new_subdoc()
 
     def _scratch(self) -> Any:
         """One subdocument per report, reused: opening one costs a whole default document."""

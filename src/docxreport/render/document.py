@@ -24,6 +24,7 @@ from docxreport.errors import DocxreportError, TemplateError
 from docxreport.files import write_atomically
 from docxreport.photos import PhotoShop
 from docxreport.render.blocks import Case, Photo, cases_block, figures_block
+from docxreport.render.charts import number_drawings
 from docxreport.render.draft import mark_draft
 from docxreport.render.marks import START, Identify, Marks
 from docxreport.render.numbering import number_document
@@ -275,6 +276,7 @@ def render_report(
         attach(tpl.docx, state)
     elif marks is not None:
         found = collect_marks(tpl, marks)
+    number_drawings(tpl.docx.element.body)
     number_document(tpl.docx)
     if draft:
         mark_draft(tpl.docx)

@@ -5,7 +5,8 @@ The template's functions return their text wrapped in private-use characters,
 change, a table, a block, a year or a date). docxtpl copies the wrapped text into
 the document like any other. After rendering, :meth:`Marks.bind` finds every wrapped
 text in the Word XML, gives it a run of its own inside a hidden bookmark
-(``_dr000001``…) and removes the wrapping: one :class:`Mark` per printed occurrence,
+(``_dr000001``…) and removes the wrapping (a chart's mark wraps its alt text, and the
+run holding the chart is bookmarked): one :class:`Mark` per printed occurrence,
 and none for a figure a template only tested in an ``{% if %}``.
 
 Bookmarks were chosen over content controls because LibreOffice keeps a bookmark's
@@ -26,6 +27,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 START, SEP, END = "\ue000", "\ue001", "\ue002"
+DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 PREFIX = "_dr"  # our bookmarks; a leading underscore hides them in Word's bookmark list
 _WRAPPED = re.compile(f"{START}(\\d+){SEP}(.*?){END}", re.S)
 _ANY = re.compile(f"[{START}{SEP}{END}]")
@@ -36,8 +38,8 @@ _HEADING_STYLES = re.compile(r"^(Heading|heading|标题)\s*\d")
 class Mark:
     """One marked piece of a report: which bookmark, what it stands for, what it printed.
 
-    ``kind`` is figure, change, table, block or text; ``key`` the indicator key, table
-    id, block section or text name; ``part`` the period (prev/curr), the change's part
+    ``kind`` is figure, change, table, block, chart or text; ``key`` the indicator key,
+    table id, block section, text name or the chart's spec (JSON); ``part`` the period (prev/curr), the change's part
     (pct/abs) or the block's kind (figures/cases); ``school`` a list table's school.
     """
 
@@ -76,9 +78,9 @@ class Marks:
             found.append(self.items[int(match.group(1))])
             return match.group(2)
 
-        for t in root.iter(qn("w:t")):
-            if t.text and START in t.text:
-                t.text = _ANY.sub("", _WRAPPED.sub(unwrap, t.text))
+        for t in root.iter(qn("w:t"), DOC_PR):
+            if START in _wrapped_text(t):
+                _set_wrapped_text(t, _ANY.sub("", _WRAPPED.sub(unwrap, _wrapped_text(t))))
         return found
 
     def bind(self, body: Any, identify: Identify) -> list[tuple[Any, Mark]]:
@@ -89,8 +91,8 @@ class Marks:
         taken = [int(b.get(qn("w:id"), "0")) for b in body.iter(qn("w:bookmarkStart"))]
         next_id = max(taken, default=0) + 1
         bound: list[tuple[Any, Mark]] = []
-        for t in [t for t in body.iter(qn("w:t")) if t.text and START in t.text]:
-            if not _simple(t):
+        for t in [t for t in body.iter(qn("w:t"), DOC_PR) if START in _wrapped_text(t)]:
+            if t.tag != DOC_PR and not _simple(t):
                 continue  # left wrapped: collect() unwraps it without a bookmark
             for item, start, end in _split_run(t, self.items):
                 name = f"{PREFIX}{len(bound) + 1:06d}"
@@ -124,11 +126,36 @@ def _simple(t: Any) -> bool:
     return text.count(START) == len(_WRAPPED.findall(text)) == text.count(END)
 
 
+def _wrapped_text(el: Any) -> str:
+    """The text a mark may wrap: a w:t's text, or a drawing's alt text (a chart)."""
+    return (el.get("descr") if el.tag == DOC_PR else el.text) or ""
+
+
+def _set_wrapped_text(el: Any, text: str) -> None:
+    if el.tag == DOC_PR:
+        el.set("descr", text)
+    else:
+        el.text = text
+
+
+def _drawing_mark(doc_pr: Any, items: list[Any]) -> list[tuple[Any, Any, Any]]:
+    """A chart: its alt text is unwrapped and the run holding the drawing is marked."""
+    text = doc_pr.get("descr", "")
+    m = _WRAPPED.search(text)
+    doc_pr.set("descr", strip(text))
+    run = next(doc_pr.iterancestors(qn("w:r")), None)
+    if m is None or run is None:
+        return []
+    return [(items[int(m.group(1))], run, run)]
+
+
 def _split_run(t: Any, items: list[Any]) -> list[tuple[Any, Any, Any]]:
     """Split the run holding ``t`` so that each wrapped text is a run of its own.
 
     Returns (item, first run, last run) for each wrapped text, in order.
     """
+    if t.tag == DOC_PR:
+        return _drawing_mark(t, items)
     run = t.getparent()
     rpr = run.find(qn("w:rPr"))
     content = [c for c in run if c is not rpr]
@@ -226,7 +253,9 @@ def places(body: Any) -> dict[str, str]:
         if not names:
             continue
         in_table = any(a.tag == qn("w:tbl") for a in p.iterancestors())
-        words = "表格" if in_table else f"“{first_words(paragraph_text(p))}”"
+        text = paragraph_text(p)
+        drawn = not text.strip() and next(p.iter(DOC_PR), None) is not None
+        words = "表格" if in_table else ("图表" if drawn else f"“{first_words(text)}”")
         for name in names:
             places[name] = f"{heading} › {words}" if heading else words
     return places

@@ -192,7 +192,8 @@ class ReportFile:
             self.blobs[DOCUMENT] = _serialise(self.root)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.infos:
-                out.writestr(info, self.blobs[info.filename])
+                if info.filename in self.blobs:  # a part dropped (adopt's charts) is left out
+                    out.writestr(info, self.blobs[info.filename])
 
     def has_marks_left(self) -> bool:
         return START.encode("utf-8") in _serialise(self.root)

@@ -2,7 +2,7 @@
 
 Every marked piece becomes its template tag again: a figure ``{{ v("students") }}``, a
 change ``{{ change("students").pct }}``, a year ``{{ year }}``, a table
-``{{p table("1-5") }}``, a block of photos or cases ``{{p figures("1.2") }}``, the
+``{{p table("1-5") }}``, a chart ``{{p chart("1-5", "students", …) }}``, a block of photos or cases ``{{p figures("1.2") }}``, the
 compiling group the template's own ``{%p for m in team %}`` loop, a contents list
 ``{{ toc("表") }}``. Heading and caption numbers come out (the build numbers again).
 Everything else stays as staff wrote it. What no mark covers but looks like data (a
@@ -19,10 +19,12 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml import etree
 
+from docxreport.render.chartpatch import chart_rid, drop_chart
 from docxreport.render.marks import PREFIX, Mark, paragraph_text
 from docxreport.render.numbering import BOOKMARK_PREFIX
 from docxreport.render.patch import Bookmark, ReportFile
 from docxreport.render.state import ITEM, NS, PROPS
+from docxreport.view.charts import ChartSpec
 
 _TOC_KIND = re.compile(r'TOC\b.*?(?:\\c\s+"([^"]+)"|(\\o))')
 _HEADING_NUMBER = re.compile(r"^\d+(\.\d+)*\.? $")
@@ -126,6 +128,8 @@ class Unbinder:
                     _replace_span(
                         self.body, top, top, [_paragraph(f'{{{{p table("{mark.key}") }}}}')]
                     )
+            elif mark.kind == "chart":
+                self._chart(found, mark)
             elif mark.kind == "block":
                 blocks.setdefault((mark.key, mark.part), []).append(found)
             elif mark.kind == "text" and mark.key == "team":
@@ -143,6 +147,16 @@ class Unbinder:
         self.report.remove_draft_mark()
         self._drop_state()
         return self._handwritten()
+
+    def _chart(self, found: Bookmark, mark: Mark) -> None:
+        """The chart's paragraph back to its chart() tag; the chart part leaves the package."""
+        spec = ChartSpec.from_key(mark.key)
+        rid = next((r for run in found.runs() if (r := chart_rid(run))), None)
+        if spec is None or rid is None:
+            return
+        top = _top(found.start, self.body)
+        _replace_span(self.body, top, top, [_paragraph(spec.tag())])
+        self.report.changed_parts.update(drop_chart(self.report.blobs, rid))
 
     def _team(self, team: list[Bookmark]) -> None:
         if not team:

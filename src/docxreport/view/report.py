@@ -12,7 +12,8 @@ A view holds
   rule) and where it came from;
 - every change from last year the template may print (:class:`Moved`);
 - every table's grid (:class:`TableView`);
-- the photo and case blocks, by the section they belong to.
+- the photo and case blocks, by the section they belong to;
+- a :class:`~docxreport.view.charts.ChartMaker` for the charts the template asks for.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from docxreport.model import (
     is_pending,
 )
 from docxreport.rollup import plain_number
+from docxreport.view.charts import ChartMaker
 from docxreport.view.fmt import DASH, format_change, format_value
 from docxreport.view.grids import Grid, build_grid, printed_figure
 
@@ -157,6 +159,7 @@ class ReportView:
     registry: dict[str, str] = field(default_factory=dict)  # any name of a school → short name
     photos: dict[str, list[Photo]] = field(default_factory=dict)
     cases: dict[str, list[Case]] = field(default_factory=dict)
+    charts: ChartMaker | None = None  # draws the charts a template asks for
 
     @property
     def prev_year(self) -> int:
@@ -350,6 +353,7 @@ def make_view(
         registry={name: s.short for s in city.registry for name in s.names()},
         photos=photos,
         cases=cases,
+        charts=ChartMaker(data, cat, own),
     )
 
 
