@@ -184,22 +184,55 @@ def test_a_failed_build_leaves_earlier_outputs_as_they_were(sample, tmp_path, mo
         return real(*args, **kwargs)
 
     monkeypatch.setattr(build_module, "render_report", failing)
-    with pytest.raises(TemplateError):
-        build(
-            sample.data,
-            default_catalog(),
-            sample.folder,
-            TEMPLATES,
-            out,
-            schools=["市一职", "市职校"],
-            city=False,
-            options=FAST,
-        )
+    outcome = build(
+        sample.data,
+        default_catalog(),
+        sample.folder,
+        TEMPLATES,
+        out,
+        schools=["市一职", "市职校"],
+        city=False,
+        options=FAST,
+    )
+    assert [(job.school, reason) for job, reason in outcome.failed] == [
+        ("市职校", "模拟的渲染失败")
+    ]
     after = sorted((out / "2024").rglob("*.docx"))
     assert after == files  # no new, half-written or temporary file
     failed = next(p for p in files if "巴彦淖尔职业技术学校" in p.name)  # 市职校, the 2nd report
     assert failed.read_bytes() == before[failed]
     assert not [p for p in (out / "2024").rglob("*") if ".tmp" in p.name]
+
+
+def test_a_broken_report_template_does_not_stop_the_other_reports(real_scenario, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    doc = Document(str(templates / "city.docx"))
+    para = next(p for p in doc.paragraphs if p.text.startswith("法定代表人"))
+    para.add_run("{{ yaer }}")
+    doc.save(str(templates / "city.docx"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--no-page-numbers",
+            "--inputs",
+            str(real_scenario.inputs),
+            "--templates",
+            str(templates),
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert [p.name for p in (out / "2024" / "学校").glob("*.docx")] == [
+        "甲市第一职业学校质量年度报告（2024）.docx"
+    ]
+    assert not list((out / "2024").glob("*.docx"))
+    assert "1 份报告未能生成" in result.output
+    assert "全市报告" in result.output and "yaer" in result.output
+    assert "法定代表人（签名）：{{ yaer }}" in result.output  # the template paragraph
 
 
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -13,7 +13,7 @@ from docxtpl import DocxTemplate
 
 from docxreport import layout as L
 from docxreport.catalog import Catalog
-from docxreport.errors import InputError, OutputError, TemplateError
+from docxreport.errors import DocxreportError, InputError, OutputError, TemplateError
 from docxreport.files import write_atomically
 from docxreport.issues import Issue, warning
 from docxreport.ledger import Entry, entries
@@ -53,6 +53,7 @@ class Outcome:
     done: list[Job] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     kept: list[tuple[Path, str]] = field(default_factory=list)  # not overwritten, and why
+    failed: list[tuple[Job, str]] = field(default_factory=list)  # could not be made, and why
     backups: list[tuple[Path, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
@@ -195,6 +196,8 @@ def build(
 
     A report staff edited since the last build, or one open in Word/WPS, is kept
     (see :mod:`docxreport.outputs`); the others are written atomically, one by one.
+    A report that cannot be made (its template fails) is listed in ``failed`` with the
+    reason; the others are written all the same.
     """
     options = options or Options()
     outcome = Outcome()
@@ -211,7 +214,11 @@ def build(
             continue
         if decision.backup:
             outcome.backups.append((job.out, decision.reason))
-        issues, found = run_job(job, data, cat, folder, shop, options.draft)
+        try:
+            issues, found = run_job(job, data, cat, folder, shop, options.draft)
+        except DocxreportError as exc:  # one report's problem: the others are still written
+            outcome.failed.append((job, str(exc)))
+            continue
         outcome.issues += issues
         listing += found
         manifest.record(job.out)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docxreport.build import Options
+from docxreport.build import Options, Outcome
 from docxreport.build import build as run_build
 from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
@@ -98,6 +98,7 @@ def build(
         click.secho(f"保留 {path}：{reason}", fg="yellow")
     for note in outcome.notes:
         click.secho(note, fg="yellow")
+    _list_failed(outcome)
     if outcome.sources:
         click.echo(f"数据来源清单：{outcome.sources}")
     for path in outcome.pdfs:
@@ -112,12 +113,22 @@ def build(
     kind = "征求意见稿" if draft else ""
     click.echo(
         f"完成：生成{kind}{'、'.join(made) or ' 0 份报告'}，保存在 {out / str(loaded.data.year)}；"
-        f"{warnings} 个警告，详见 docxreport check。"
+        + (f"{len(outcome.failed)} 份未能生成（原因见上）；" if outcome.failed else "")
+        + f"{warnings} 个警告，详见 docxreport check。"
     )
     if draft:
         _list_pending(loaded)
-    if outcome.kept or outcome.pdf_missing:
+    if outcome.kept or outcome.pdf_missing or outcome.failed:
         sys.exit(1)
+
+
+def _list_failed(outcome: Outcome) -> None:
+    """The reports that could not be made, each with its reason (template and paragraph)."""
+    if not outcome.failed:
+        return
+    click.secho(f"以下 {len(outcome.failed)} 份报告未能生成（其余报告已照常生成）：", fg="red")
+    for job, reason in outcome.failed:
+        click.echo(f"  {job.label}（{job.out.name}）：{reason}")
 
 
 def _list_pending(loaded: Loaded) -> None:
