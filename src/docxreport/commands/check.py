@@ -69,7 +69,8 @@ def check(
     reports = [loaded.report]
     if templates.is_dir():
         click.echo(f"检查模板 {templates}：")
-        reports.append(Report(check_templates(templates, cat)))
+        registry = loaded.city.registry if loaded.city is not None else None
+        reports.append(Report(check_templates(templates, cat, registry)))
         print_report(reports[-1])
     else:
         click.echo(f"没有模板文件夹 {templates}，跳过模板检查。")
