@@ -272,3 +272,16 @@ def test_any_text_in_a_case_or_a_school_name_comes_out_as_text(sample, tmp_path,
     assert expected in squash.sub("", body)
     assert squash.sub("", XML_ILLEGAL.sub("", name)) in squash.sub("", body)
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_document_properties_come_from_the_data(city_build):
+    year_dir, _outcome = city_build
+    city = Document(str(year_dir / CITY)).core_properties
+    assert city.title == "巴彦淖尔市中等职业教育质量年度报告（2024）"
+    assert city.author == "巴彦淖尔市教育局"
+    assert city.subject == "2024 年度中等职业教育质量年度报告"
+    assert "巴彦淖尔市" in city.keywords and "2024" in city.keywords
+    [school] = (year_dir / "学校").glob("*.docx")
+    props = Document(str(school)).core_properties
+    assert props.title == "巴彦淖尔市艺术学校质量年度报告（2024）"
+    assert props.author == "巴彦淖尔市艺术学校"

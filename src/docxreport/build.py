@@ -23,7 +23,12 @@ from docxreport.pagenums import fill_page_numbers_many
 from docxreport.pdf import convert, find_soffice
 from docxreport.photos import PhotoShop
 from docxreport.render.context import Context
-from docxreport.render.document import collect_marks, fill_template, render_report
+from docxreport.render.document import (
+    collect_marks,
+    fill_template,
+    render_report,
+    set_properties,
+)
 from docxreport.render.marks import Marks
 from docxreport.view.report import block_rows, make_view
 from docxreport.workbook.sources import write_sources
@@ -156,6 +161,7 @@ def run_job(
     tpl = _open(job)
     view = make_view(data, cat, job.school, folder / L.PHOTO_DIR)
     context = Context(view, tpl, Marks(), shop)
+    set_properties(tpl.docx, view.properties)
     found = render_report(
         job.template, context.names(), job.out, tpl=tpl, marks=context.marks, draft=draft
     )

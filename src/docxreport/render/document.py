@@ -166,6 +166,14 @@ def _render_error(tpl: DocxTemplate, template: Path, exc: Exception) -> Template
 # -- render, verify, write ----------------------------------------------------------------------
 
 
+def set_properties(doc: Any, props: Any) -> None:
+    """Title, author, subject and keywords of ``doc`` from the report's view."""
+    core = doc.core_properties
+    core.title, core.author, core.subject = props.title, props.author, props.subject
+    core.keywords = props.keywords
+    core.last_modified_by = props.author
+
+
 def fill_template(tpl: DocxTemplate, template: Path, context: dict[str, Any]) -> None:
     """Fill ``tpl`` (opened from ``template``) with ``context`` in memory; nothing is written.
 
