@@ -35,7 +35,7 @@ FAST = Options(page_numbers=False)
 
 @pytest.fixture(scope="module")
 def sample():
-    loaded = load_year(INPUTS, 2024, default_catalog())
+    loaded = load_year(INPUTS, 2024, default_catalog("自治区"))
     assert loaded.data is not None
     return loaded
 
@@ -45,7 +45,7 @@ def city_build(sample, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     outcome = build(
         sample.data,
-        default_catalog(),
+        default_catalog("自治区"),
         sample.folder,
         TEMPLATES,
         out,
@@ -164,7 +164,7 @@ def test_a_failed_build_leaves_earlier_outputs_as_they_were(sample, tmp_path, mo
     out = tmp_path / "out"
     build(
         sample.data,
-        default_catalog(),
+        default_catalog("自治区"),
         sample.folder,
         TEMPLATES,
         out,
@@ -186,7 +186,7 @@ def test_a_failed_build_leaves_earlier_outputs_as_they_were(sample, tmp_path, mo
     monkeypatch.setattr(build_module, "render_report", failing)
     outcome = build(
         sample.data,
-        default_catalog(),
+        default_catalog("自治区"),
         sample.folder,
         TEMPLATES,
         out,
@@ -259,7 +259,7 @@ def test_any_text_in_a_case_or_a_school_name_comes_out_as_text(sample, tmp_path,
     run_job(
         Job("学校报告", TEMPLATES / SCHOOL_TEMPLATE, out, "市艺校"),
         data,
-        default_catalog(),
+        default_catalog("自治区"),
         sample.folder,
     )
     with zipfile.ZipFile(out) as z:

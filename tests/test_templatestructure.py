@@ -21,7 +21,7 @@ from docxreport.templatecheck import check_template
 
 ROOT = Path(__file__).resolve().parents[1]
 CITY = ROOT / "templates" / "city.docx"
-CAT = default_catalog()
+CAT = default_catalog("自治区")
 
 
 def edited(tmp_path: Path, change) -> list:

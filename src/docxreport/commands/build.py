@@ -9,11 +9,10 @@ import click
 
 from docxreport.build import Options, Outcome
 from docxreport.build import build as run_build
-from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import BLANK, Report
-from docxreport.load import Loaded, load_year
+from docxreport.load import Loaded, load_year, region_catalog
 
 
 @click.command("build", options_metavar="[选项]")
@@ -65,7 +64,7 @@ def build(
     """
     if schools and city_only:
         raise click.UsageError("--school 与 --city-only 不能同时使用。")
-    cat = default_catalog()
+    cat = region_catalog(inputs, year)
     loaded = load_year(inputs, year, cat, draft=draft)
     if loaded.data is None:
         click.echo(f"检查 {loaded.folder} 发现错误，未生成报告：")

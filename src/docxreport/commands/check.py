@@ -9,13 +9,12 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.confirmation import summary as confirmation_summary
 from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError
 from docxreport.issues import BLANK, Report
-from docxreport.load import Loaded, load_year
+from docxreport.load import Loaded, load_year, region_catalog
 from docxreport.progress import SchoolProgress, school_progress
 from docxreport.templatecheck import check_templates
 from docxreport.workbook.findings import sections_of, split_name, write_findings
@@ -60,7 +59,7 @@ def check(
     explicit = ctx.get_parameter_source("templates") != ParameterSource.DEFAULT
     if explicit and not templates.is_dir():
         raise InputError(f"找不到模板文件夹 {templates}")
-    cat = default_catalog()
+    cat = region_catalog(inputs, year)
     loaded = load_year(inputs, year, cat)
     click.echo(f"检查 {loaded.folder}：")
     print_report(loaded.report.without(BLANK))
