@@ -176,7 +176,8 @@ def emit_grid(container: Any, grid: Grid, width_mm: float = TEXT_WIDTH_MM) -> Ta
                 write_cell(cells[r * ncols + c], spec, size, style_id)
     for tc in table._tbl.iter(qn("w:tc")):
         _Cell(tc, table).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    mark_rows(table, grid.header_rows)
+    # a table in column groups has a header per group: repeating the first would mislabel
+    mark_rows(table, 0 if grid.block else grid.header_rows)
     return table
 
 
