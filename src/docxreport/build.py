@@ -22,6 +22,7 @@ from docxreport.outputs import Manifest
 from docxreport.pagenums import fill_page_numbers_many
 from docxreport.pdf import convert, find_soffice
 from docxreport.photos import PhotoShop
+from docxreport.placeholders import placeholder_issues
 from docxreport.render.context import Context
 from docxreport.render.document import (
     collect_marks,
@@ -173,6 +174,8 @@ def run_job(
         for section, row in block_rows(data, job.school)
         if section not in context.asked
     ]
+    # words still to be written: the starter template's placeholders, by chapter
+    unplaced += placeholder_issues(job.out, job.out.name)
     return unplaced, entries(view.label, found)
 
 
