@@ -67,11 +67,28 @@ def _weights(needs: list[float], figure_cols: list[bool], room: float) -> list[f
     ]
 
 
+CELL_MARGINS_MM = 2 * 1.9  # Word's default left and right cell margins
+SLACK = 3.0  # half-ems added to a column's text in :func:`_needs`
+TOLERANCE_MM = 0.05  # under 3 twips: less than Word rounds a column width to
+
+
+def _fits_at(needs: list[float], figure_cols: list[bool], width_mm: float, size_pt: float) -> bool:
+    """Whether, with the columns scaled to the text block, every figure column still holds
+    its widest figure plus the cell margins."""
+    half_em = size_pt * 0.3528 / 2
+    weights = _weights(needs, figure_cols, width_mm / half_em)
+    scale = min(1.0, width_mm / half_em / sum(weights))
+    return all(
+        n * scale * half_em + TOLERANCE_MM >= (n - SLACK) * half_em + CELL_MARGINS_MM
+        for n, fig in zip(needs, figure_cols, strict=True)
+        if fig
+    )
+
+
 def fits(grid: Grid, width_mm: float, size_pt: float) -> bool:
-    """Whether every figure keeps its width and every label a few characters at ``size_pt``."""
+    """Whether every figure of ``grid`` is printed whole, on one line, at ``size_pt``."""
     needs, figure_cols = _needs(grid)
-    room = _room(width_mm, size_pt)
-    return sum(_weights(needs, figure_cols, room)) <= room + 1e-9
+    return _fits_at(needs, figure_cols, width_mm, size_pt)
 
 
 def fit_weights(
@@ -85,10 +102,8 @@ def fit_weights(
     """
     needs, figure_cols = _needs(grid)
     for size in sizes_pt:
-        room = _room(width_mm, size)
-        weights = _weights(needs, figure_cols, room)
-        if sum(weights) <= room + 1e-9 or size == sizes_pt[-1]:
-            return weights, size
+        if _fits_at(needs, figure_cols, width_mm, size) or size == sizes_pt[-1]:
+            return _weights(needs, figure_cols, _room(width_mm, size)), size
     raise AssertionError("unreachable")
 
 
