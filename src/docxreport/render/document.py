@@ -169,9 +169,10 @@ def _render_error(tpl: DocxTemplate, template: Path, exc: Exception) -> Template
 def set_properties(doc: Any, props: Any) -> None:
     """Title, author, subject and keywords of ``doc`` from the report's view."""
     core = doc.core_properties
-    core.title, core.author, core.subject = props.title, props.author, props.subject
-    core.keywords = props.keywords
-    core.last_modified_by = props.author
+    title, author = clean_text(props.title), clean_text(props.author)
+    core.title, core.author, core.subject = title, author, clean_text(props.subject)
+    core.keywords = clean_text(props.keywords)
+    core.last_modified_by = author
 
 
 def fill_template(tpl: DocxTemplate, template: Path, context: dict[str, Any]) -> None:
