@@ -83,7 +83,9 @@ def test_a_school_report_becomes_that_school_s_own_template(adopted):
     own = root / "templates" / "学校" / "市一职.docx"
     text = "\n".join(blocks(own))
     assert "{{ school.full }}" in text and '{{ v("students") }}' in text
-    issues = check_template(own, "templates/学校/市一职.docx", default_catalog(), "school.docx")
+    issues = check_template(
+        own, "templates/学校/市一职.docx", default_catalog(), kind="school.docx"
+    )
     assert issues == []
 
 

@@ -35,7 +35,7 @@ FAST = Options(page_numbers=False)
 
 @pytest.fixture(scope="module")
 def sample():
-    loaded = load_year(INPUTS, 2024, default_catalog())
+    loaded = load_year(INPUTS, 2024, default_catalog("自治区"))
     assert loaded.data is not None
     return loaded
 
@@ -45,7 +45,7 @@ def city_build(sample, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     outcome = build(
         sample.data,
-        default_catalog(),
+        default_catalog("自治区"),
         sample.folder,
         TEMPLATES,
         out,
@@ -164,7 +164,7 @@ def test_a_failed_build_leaves_earlier_outputs_as_they_were(sample, tmp_path, mo
     out = tmp_path / "out"
     build(
         sample.data,
-        default_catalog(),
+        default_catalog("自治区"),
         sample.folder,
         TEMPLATES,
         out,
@@ -184,22 +184,55 @@ def test_a_failed_build_leaves_earlier_outputs_as_they_were(sample, tmp_path, mo
         return real(*args, **kwargs)
 
     monkeypatch.setattr(build_module, "render_report", failing)
-    with pytest.raises(TemplateError):
-        build(
-            sample.data,
-            default_catalog(),
-            sample.folder,
-            TEMPLATES,
-            out,
-            schools=["市一职", "市职校"],
-            city=False,
-            options=FAST,
-        )
+    outcome = build(
+        sample.data,
+        default_catalog("自治区"),
+        sample.folder,
+        TEMPLATES,
+        out,
+        schools=["市一职", "市职校"],
+        city=False,
+        options=FAST,
+    )
+    assert [(job.school, reason) for job, reason in outcome.failed] == [
+        ("市职校", "模拟的渲染失败")
+    ]
     after = sorted((out / "2024").rglob("*.docx"))
     assert after == files  # no new, half-written or temporary file
     failed = next(p for p in files if "巴彦淖尔职业技术学校" in p.name)  # 市职校, the 2nd report
     assert failed.read_bytes() == before[failed]
     assert not [p for p in (out / "2024").rglob("*") if ".tmp" in p.name]
+
+
+def test_a_broken_report_template_does_not_stop_the_other_reports(real_scenario, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    doc = Document(str(templates / "city.docx"))
+    para = next(p for p in doc.paragraphs if p.text.startswith("法定代表人"))
+    para.add_run("{{ yaer }}")
+    doc.save(str(templates / "city.docx"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--no-page-numbers",
+            "--inputs",
+            str(real_scenario.inputs),
+            "--templates",
+            str(templates),
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert [p.name for p in (out / "2024" / "学校").glob("*.docx")] == [
+        "甲市第一职业学校质量年度报告（2024）.docx"
+    ]
+    assert not list((out / "2024").glob("*.docx"))
+    assert "1 份报告未能生成" in result.output
+    assert "全市报告" in result.output and "yaer" in result.output
+    assert "法定代表人（签名）：{{ yaer }}" in result.output  # the template paragraph
 
 
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -226,7 +259,7 @@ def test_any_text_in_a_case_or_a_school_name_comes_out_as_text(sample, tmp_path,
     run_job(
         Job("学校报告", TEMPLATES / SCHOOL_TEMPLATE, out, "市艺校"),
         data,
-        default_catalog(),
+        default_catalog("自治区"),
         sample.folder,
     )
     with zipfile.ZipFile(out) as z:
@@ -239,3 +272,16 @@ def test_any_text_in_a_case_or_a_school_name_comes_out_as_text(sample, tmp_path,
     assert expected in squash.sub("", body)
     assert squash.sub("", XML_ILLEGAL.sub("", name)) in squash.sub("", body)
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_document_properties_come_from_the_data(city_build):
+    year_dir, _outcome = city_build
+    city = Document(str(year_dir / CITY)).core_properties
+    assert city.title == "巴彦淖尔市中等职业教育质量年度报告（2024）"
+    assert city.author == "巴彦淖尔市教育局"
+    assert city.subject == "2024 年度中等职业教育质量年度报告"
+    assert "巴彦淖尔市" in city.keywords and "2024" in city.keywords
+    [school] = (year_dir / "学校").glob("*.docx")
+    props = Document(str(school)).core_properties
+    assert props.title == "巴彦淖尔市艺术学校质量年度报告（2024）"
+    assert props.author == "巴彦淖尔市艺术学校"

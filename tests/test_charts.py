@@ -165,7 +165,9 @@ def test_check_templates_knows_chart(tmp_path: Path) -> None:
     doc.add_paragraph('{{p chart(["students", "enrolment"], kind="pie3d") }}')
     doc.add_paragraph('{{p chart("students", colour="red") }}')
     doc.save(tmp_path / "city.docx")
-    issues = check_template(tmp_path / "city.docx", "city.docx", default_catalog(), "city.docx")
+    issues = check_template(
+        tmp_path / "city.docx", "city.docx", default_catalog(), kind="city.docx"
+    )
     messages = [i.message for i in issues]
     assert len(messages) == 3, messages
     assert "“1-9”" in messages[0] and "pie3d" in messages[1] and "colour" in messages[2]

@@ -38,7 +38,7 @@ _spec = importlib.util.spec_from_file_location("make_corpus", BAD / "make_corpus
 mc = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(mc)
 
-CAT = default_catalog()
+CAT = default_catalog("自治区")
 S = f"{L.SCHOOL_DIR}/{mc.SCHOOL}.xlsx"  # the school workbook the entries replace
 T = "templates/city.docx"
 STUDENTS_SHEET, STUDENTS = mc.cell(CAT, "students")

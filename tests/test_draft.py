@@ -123,7 +123,7 @@ def test_data_source_listing_holds_no_marker(draft):
 def test_an_erroneous_school_waits_like_a_missing_one(tmp_path):
     inputs = tmp_path / "inputs"
     shutil.copytree(SAMPLE, inputs / "2024")
-    cat = default_catalog()
+    cat = default_catalog("自治区")
     sheet, row = L.indicator_cells(cat)["staff"]
     path = inputs / "2024" / L.SCHOOL_DIR / "市体校.xlsx"
     wb = openpyxl.load_workbook(path)
@@ -143,4 +143,4 @@ def test_a_city_workbook_error_stops_even_a_draft(tmp_path):
     inputs = tmp_path / "inputs"
     shutil.copytree(SAMPLE, inputs / "2024")
     (inputs / "2024" / L.CITY_FILE).unlink()
-    assert load_year(inputs, 2024, default_catalog(), draft=True).data is None
+    assert load_year(inputs, 2024, default_catalog("自治区"), draft=True).data is None

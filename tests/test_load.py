@@ -28,6 +28,8 @@ from docxreport.errors import InputError
 from docxreport.issues import Report
 from docxreport.load import Loaded, load_year, resolve_year, school_files
 
+ROOT_INPUTS = Path(__file__).resolve().parents[1] / "inputs"
+
 
 def write_photo(path: Path, width: int = 2000, height: int = 1500) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -341,3 +343,26 @@ def test_photo_too_small_for_print_is_a_warning_naming_row_and_file(scenario):
     assert str(issue.loc) == "学校/甲校.xlsx › 图片!D3"
     assert has_words(issue.message, "图片/tiny.jpg", "480×360", "133 毫米", "91 ppi", "150")
     assert loaded.data is not None
+
+
+def test_province_word_comes_from_the_city_workbook(real_scenario):
+    from docxreport.load import region_catalog
+
+    name = "skill_award_prov_first"
+    # the sample is an autonomous region; a blank 省级称谓 means 省级
+    assert region_catalog(ROOT_INPUTS, 2024).indicator(name).name == "技能大赛自治区及以上一等奖"
+    assert (
+        region_catalog(real_scenario.inputs, 2024).indicator(name).name
+        == "技能大赛省级及以上一等奖"
+    )
+    real_scenario.set("市级", "基本信息", "B10", "省")
+    assert (
+        region_catalog(real_scenario.inputs, 2024).indicator(name).name == "技能大赛省及以上一等奖"
+    )
+    with real_scenario.edit("市级") as wb:
+        wb["基本信息"].delete_rows(10)  # an older workbook without the row: read as before
+    assert (
+        region_catalog(real_scenario.inputs, 2024).indicator(name).name
+        == "技能大赛省级及以上一等奖"
+    )
+    assert not real_scenario.report().errors

@@ -210,7 +210,7 @@ def test_several_reports_share_each_conversion(
 def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pagenums.PageNumberReport]:
     if not HAS_TOOLS:
         pytest.skip("未安装 LibreOffice（soffice）或 poppler-utils")
-    cat = default_catalog()
+    cat = default_catalog("自治区")
     loaded = load_year(ROOT / "inputs", 2024, cat)
     assert loaded.data is not None, [str(i) for i in loaded.report.errors]
     out = tmp_path_factory.mktemp("out") / "city.docx"

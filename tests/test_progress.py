@@ -16,7 +16,14 @@ from docxreport import layout as L
 from docxreport.cli import main
 from docxreport.issues import BLANK, Report
 from docxreport.pdf import find_soffice
-from docxreport.progress import FILLED, MISSING, check_blank, printed_tables, school_progress
+from docxreport.progress import (
+    FILLED,
+    MISSING,
+    check_blank,
+    printed_tables,
+    school_progress,
+    sheet_fills,
+)
 
 BING = type(JIA)("丙校", "甲市第三职业学校", (), 2)
 
@@ -171,3 +178,14 @@ def test_report_workbook_opens_in_libreoffice_calc(three_schools, tmp_path):
     assert all(r[1].startswith("学校/甲校.xlsx") for r in rows[1:])
     with open(csv_dir / "检查结果-汇总.csv", encoding="utf-8") as f:
         assert "丙校,学校/丙校.xlsx,未交" in f.read()
+
+
+def test_school_without_graduates_is_not_asked_for_graduate_figures(real_catalog):
+    required_graduates = [i for i in real_catalog.indicators if i.required == "graduates"]
+    blank = {i.key: (None, None) for i in real_catalog.indicators if i.about_graduates}
+    sd = school_data(real_catalog, JIA, {**blank, "graduates": (None, 0)})
+    graduate_names = {i.name for i in real_catalog.indicators if i.about_graduates}
+    names = {i.indicator for i in check_blank(sd, real_catalog)}
+    assert required_graduates and not names & graduate_names
+    wanted = sum(f.expected for f in sheet_fills(sd, real_catalog))
+    assert wanted == len([i for i in real_catalog.indicators if not i.about_graduates])

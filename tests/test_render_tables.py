@@ -277,7 +277,7 @@ def test_list_table_needs_a_school():
 
 
 def test_wide_table_uses_small_font():
-    cols = tuple(TableColumn("staff", label=f"列{i}") for i in range(11))
+    cols = tuple(TableColumn("staff", label=f"列{i}") for i in range(14))
     _, table = build(TableSpec("wide", "schools_rows", corner="学校", columns=cols))
     assert table.cell(1, 1).paragraphs[0].runs[0].font.size.pt == 9
     assert sum(grid_widths(table)) <= TEXT_WIDTH_TWIPS

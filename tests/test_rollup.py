@@ -180,3 +180,38 @@ def test_all_figures_lists_city_and_school_figures(test_catalog):
 )
 def test_differs_allows_rounding_to_the_published_precision(published, value, expected):
     assert differs(published, value) is expected
+
+
+# ---- schools without graduates do not count for graduate figures -----------------------------
+
+NO_GRADUATES = {**YI_VALUES, "graduates": (120, 0)}
+
+
+def test_graduate_figure_averages_only_the_schools_with_graduates(test_catalog):
+    # 乙校 has no graduates this year and typed 0 for its placement rate: not averaged in
+    data, issues = rolled_up(test_catalog, yi={**NO_GRADUATES, "placement_rate": (90, 0)})
+    assert data.figure("placement_rate").value == JIA_VALUES["placement_rate"][1]
+    assert data.figure("placement_rate", "prev").value == (95 + 90) / 2
+    assert issues == []
+
+
+def test_graduate_figure_left_blank_by_a_school_without_graduates_is_not_missed(test_catalog):
+    data, issues = rolled_up(test_catalog, yi={**NO_GRADUATES, "placement_rate": (90, None)})
+    assert data.figure("placement_rate").value == JIA_VALUES["placement_rate"][1]
+    assert not [i for i in issues if "未填报" in i.message]
+
+
+def test_zero_typed_without_graduates_is_never_demanded_of_the_others(test_catalog):
+    # 甲校 (graduates) left it blank, 乙校 (none) typed 0: no "甲校 未填报" warning
+    data, issues = rolled_up(
+        test_catalog,
+        jia={**JIA_VALUES, "placement_rate": (95, None)},
+        yi={**NO_GRADUATES, "placement_rate": (90, 0)},
+    )
+    assert data.figure("placement_rate").empty
+    assert issues == []
+
+
+def test_other_figures_still_count_every_school(test_catalog):
+    data, _ = rolled_up(test_catalog, yi=NO_GRADUATES)
+    assert data.figure("staff").value == JIA_VALUES["staff"][1] + YI_VALUES["staff"][1]

@@ -61,7 +61,7 @@ def table_after(text: str, caption: str) -> list[list[str]]:
 
 
 def load(inputs: Path = INPUTS) -> tuple[Dataset, Path]:
-    loaded = load_year(inputs, YEAR, default_catalog())
+    loaded = load_year(inputs, YEAR, default_catalog("自治区"))
     assert loaded.data is not None, [str(i) for i in loaded.report.errors]
     return loaded.data, loaded.folder
 
@@ -80,7 +80,7 @@ def reports(
     out = tmp_path_factory.mktemp("out")
     outcome = build(
         data,
-        default_catalog(),
+        default_catalog("自治区"),
         folder,
         TEMPLATES,
         out,
@@ -99,7 +99,7 @@ def _workbook(school: str) -> openpyxl.Workbook:
 
 def workbook_value(school: str, key: str, period: str = "curr") -> object:
     """A figure read straight from the school's workbook, independently of docxreport."""
-    sheet, row = L.indicator_cells(default_catalog())[key]
+    sheet, row = L.indicator_cells(default_catalog("自治区"))[key]
     return _workbook(school)[sheet][f"{L.PERIOD_COL[period]}{row}"].value
 
 
@@ -202,7 +202,7 @@ def test_a_school_report_can_show_only_its_own_school(sample: tuple[Dataset, Pat
     data, folder = sample
     tpl = DocxTemplate(str(TEMPLATES / SCHOOL_TEMPLATE))
     tpl.init_docx()
-    view = make_view(data, default_catalog(), "杭锦后旗职业教育中心", folder / L.PHOTO_DIR)
+    view = make_view(data, default_catalog("自治区"), "杭锦后旗职业教育中心", folder / L.PHOTO_DIR)
     context = Context(view, tpl).names()
     assert context["school"].full == "杭锦后旗职业教育中心"
     assert {t.school for t in view.tables.values() if t is not None} == {"杭后职教"}
@@ -220,7 +220,7 @@ def no_graduates(tmp_path_factory: pytest.TempPathFactory) -> str:
     tmp = tmp_path_factory.mktemp("no_graduates")
     inputs = tmp / "inputs"
     shutil.copytree(INPUTS / str(YEAR), inputs / str(YEAR))
-    cat = default_catalog()
+    cat = default_catalog("自治区")
     cells = L.indicator_cells(cat)
     path = inputs / str(YEAR) / L.SCHOOL_DIR / "市艺校.xlsx"
     wb = openpyxl.load_workbook(path)
@@ -305,7 +305,7 @@ def test_building_twice_gives_the_same_document(
     data, folder = sample
     first = reports[GOLDEN_SCHOOL]
     again = Job("again", TEMPLATES / SCHOOL_TEMPLATE, tmp_path / "again.docx", GOLDEN_SCHOOL)
-    run_job(again, data, default_catalog(), folder)
+    run_job(again, data, default_catalog("自治区"), folder)
     assert text_of(again.out) == text_of(first)
     with zipfile.ZipFile(first) as a, zipfile.ZipFile(again.out) as b:
         assert a.read("word/document.xml") == b.read("word/document.xml")

@@ -51,7 +51,7 @@ def _lists(texts: dict, majors: list, school: str) -> dict:
 
 
 def main() -> None:
-    cat = default_catalog()
+    cat = default_catalog(_load("city.toml")["info"].get("province", "省级"))
     city_src, values, texts = _load("city.toml"), _load("values.toml"), _load("texts.toml")
     info = city_src["info"]
     registry = [
@@ -65,6 +65,7 @@ def main() -> None:
         code=info["code"],
         bureau=info["bureau"],
         reviewers=info["reviewers"],
+        province=info.get("province", ""),
         declaration_date=parse_date(info["declaration_date"]),
         publish_date=parse_date(info["publish_date"]),
         team=[TeamMember(*m) for m in city_src["team"]],

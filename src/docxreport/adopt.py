@@ -85,6 +85,6 @@ def adopt(report_path: Path, templates: Path, cat: Catalog) -> Adopted:
         else str(target)
     )
     done.issues = check_template(
-        target, rel, cat, SCHOOL_TEMPLATE if state.school else CITY_TEMPLATE
+        target, rel, cat, kind=SCHOOL_TEMPLATE if state.school else CITY_TEMPLATE
     )
     return done

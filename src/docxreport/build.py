@@ -13,7 +13,7 @@ from docxtpl import DocxTemplate
 
 from docxreport import layout as L
 from docxreport.catalog import Catalog
-from docxreport.errors import InputError, OutputError, TemplateError
+from docxreport.errors import DocxreportError, InputError, OutputError, TemplateError
 from docxreport.files import write_atomically
 from docxreport.issues import Issue, warning
 from docxreport.ledger import Entry, entries
@@ -22,9 +22,15 @@ from docxreport.outputs import Manifest
 from docxreport.pagenums import fill_page_numbers_many
 from docxreport.pdf import convert, find_soffice
 from docxreport.photos import PhotoShop
+from docxreport.placeholders import placeholder_issues
 from docxreport.pool import run_ordered
 from docxreport.render.context import Context, identify
-from docxreport.render.document import collect_marks, fill_template, render_report
+from docxreport.render.document import (
+    collect_marks,
+    fill_template,
+    render_report,
+    set_properties,
+)
 from docxreport.render.marks import Marks
 from docxreport.render.state import State
 from docxreport.render.template import CachedTemplate
@@ -57,6 +63,7 @@ class Outcome:
     done: list[Job] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     kept: list[tuple[Path, str]] = field(default_factory=list)  # not overwritten, and why
+    failed: list[tuple[Job, str]] = field(default_factory=list)  # could not be made, and why
     backups: list[tuple[Path, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
@@ -162,6 +169,7 @@ def run_job(
     view = make_view(data, cat, job.school, folder / L.PHOTO_DIR)
     context = Context(view, tpl, Marks(), shop)
     state = State(view.label, job.school or "", data.year, job.template.name)
+    set_properties(tpl.docx, view.properties)
     found = render_report(
         job.template,
         context.names(),
@@ -180,6 +188,8 @@ def run_job(
         for section, row in block_rows(data, job.school)
         if section not in context.asked
     ]
+    # words still to be written: the starter template's placeholders, by chapter
+    unplaced += placeholder_issues(job.out, job.out.name)
     return unplaced, entries(view.label, found)
 
 
@@ -210,9 +220,8 @@ def build(
 
     A report staff edited since the last build, or one open in Word/WPS, is kept
     (see :mod:`docxreport.outputs`); the others are written atomically, ``options.jobs``
-    at a time, each in a process of its own. A report that fails does not stop the others:
-    once they are written and recorded, the first failure is raised (and the data-source
-    listing is left as it was).
+    at a time, each in a process of its own. A report that cannot be made (its template
+    fails) is listed in ``failed`` with the reason; the others are written all the same.
     """
     options = options or Options()
     outcome = Outcome()
@@ -235,7 +244,10 @@ def build(
         if decision.backup:
             outcome.backups.append((job.out, decision.reason))
         _, found, exc = next(results)
-        if exc is not None:  # the others go on; the first failure is raised at the end
+        if isinstance(exc, DocxreportError):  # one report's problem: the others go on
+            outcome.failed.append((job, str(exc)))
+            continue
+        if exc is not None:  # a surprise: the others go on, then it is raised
             failed.append(exc)
             continue
         issues, entries_ = found

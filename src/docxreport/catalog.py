@@ -23,6 +23,8 @@ REQUIRED = ("always", "graduates", "optional")
 TABLE_KINDS = ("schools_rows", "indicators_rows", "years_rows", "annex", "list")
 GROUP_KINDS = ("disjoint", "complete")
 ADDITIVE = ("count", "amount")
+PROVINCE_SLOT = "{省级}"  # in catalog texts: the region's word for the province level
+DEFAULT_PROVINCE = "省级"
 
 
 @dataclass(frozen=True)
@@ -353,13 +355,18 @@ def _check_groups(cat: Catalog, keys: set[str], problems: list[str]) -> None:
                 problems.append(f"{where}: {key} 与总数应为同一单位的人数、个数或金额")
 
 
-def load_catalog(path: Path | None = None) -> Catalog:
-    """Load and check the catalog; raise :class:`CatalogError` listing every problem."""
+def load_catalog(path: Path | None = None, province: str = DEFAULT_PROVINCE) -> Catalog:
+    """Load and check the catalog; raise :class:`CatalogError` listing every problem.
+
+    ``{省级}`` in any text of the catalog becomes ``province``: the word the region uses
+    for its province level (省级, or 自治区 in an autonomous region).
+    """
     if path is None:
         text = resources.files("docxreport").joinpath("catalog.toml").read_text("utf-8")
         name = "catalog.toml"
     else:
         text, name = path.read_text("utf-8"), str(path)
+    text = text.replace(PROVINCE_SLOT, province.strip() or DEFAULT_PROVINCE)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -374,5 +381,6 @@ def load_catalog(path: Path | None = None) -> Catalog:
 
 
 @cache
-def default_catalog() -> Catalog:
-    return load_catalog()
+def default_catalog(province: str = DEFAULT_PROVINCE) -> Catalog:
+    """The shipped catalog, its labels saying ``province`` for the province level."""
+    return load_catalog(province=province)

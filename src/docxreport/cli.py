@@ -11,6 +11,7 @@ from docxreport.commands.check import check
 from docxreport.commands.confirm import confirm
 from docxreport.commands.dump import dump
 from docxreport.commands.init import init
+from docxreport.commands.new import new
 from docxreport.commands.refresh import refresh
 
 i18n.install()
@@ -26,6 +27,7 @@ def main() -> None:
     """docxreport：由各校 Excel 数据表生成职业教育质量年度报告（Word）。"""
 
 
+main.add_command(new)
 main.add_command(init)
 main.add_command(check)
 main.add_command(build)

@@ -79,6 +79,7 @@ def carry_city(prev: Dataset, cat: Catalog, year: int) -> tuple[CityData, Values
         bureau=old.bureau,
         year=year,
         reviewers=old.reviewers,
+        province=old.province,
         team=list(old.team),
         registry=list(old.registry),
     )

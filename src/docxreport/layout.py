@@ -41,7 +41,10 @@ CITY_INFO: tuple[tuple[str, str], ...] = (
     ("declaration_date", "声明日期"),
     ("publish_date", "发布日期"),
     ("reviewers", "审定"),
+    ("province", "省级称谓"),
 )
+# Rows of 基本信息 an older city workbook may lack: read when present.
+OPTIONAL_INFO = frozenset({"province"})
 TEAM_SHEET, TEAM_HEADERS = "编制组", ("角色", "姓名", "职务")
 REGISTRY_SHEET = "学校名册"
 REGISTRY_HEADERS = ("序号", "学校简称", "学校全称", "别名（以、分隔）")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from docxreport import layout as L
 from docxreport import photos
-from docxreport.catalog import Catalog
+from docxreport.catalog import DEFAULT_PROVINCE, Catalog, default_catalog
 from docxreport.confirmation import Confirmation, confirmations
 from docxreport.errors import InputError
 from docxreport.history import carried_city, check_history, compare_city
@@ -187,6 +187,24 @@ def _waiting_for(
 def _draftable(report: Report) -> bool:
     """A draft can be built when every error lies in a school's workbook (or its absence)."""
     return all(i.loc.file.startswith(f"{L.SCHOOL_DIR}/") for i in report.errors)
+
+
+def region_catalog(inputs: Path, year: int | None) -> Catalog:
+    """The catalog in the region's words: its city workbook's 省级称谓 (省级 when unset).
+
+    Reads only the city workbook, once more than :func:`load_year` will; a missing or
+    unreadable one gives the default catalog (its problems are reported by the check).
+    """
+    try:
+        year = resolve_year(inputs, year)
+    except InputError:
+        return default_catalog()
+    path = inputs / str(year) / L.CITY_FILE
+    if not path.is_file():
+        return default_catalog()
+    city, _issues = read_city(path, L.CITY_FILE, default_catalog(), year)
+    word = city.province.strip() if city is not None else ""
+    return default_catalog(word or DEFAULT_PROVINCE)
 
 
 def load_year(

@@ -137,6 +137,7 @@ class CityData:
     declaration_date: date | None = None
     publish_date: date | None = None
     reviewers: str = ""
+    province: str = ""  # the region's word for the province level (省级, 自治区); "" is 省级
     team: list[TeamMember] = field(default_factory=list)
     registry: list[School] = field(default_factory=list)
     values: dict[tuple[str, str], Value] = field(default_factory=dict)

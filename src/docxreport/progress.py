@@ -38,7 +38,7 @@ def printed_tables(cat: Catalog) -> dict[str, list[str]]:
 
 def expected(ind: Indicator, graduates: bool) -> bool:
     """Whether a school is expected to fill ``ind``: graduate figures only with graduates."""
-    return graduates or not ind.graduates_only
+    return graduates or not ind.about_graduates
 
 
 def _required(ind: Indicator, graduates: bool) -> bool:

@@ -15,6 +15,7 @@ from docxreport.issues import Issue, warning
 from docxreport.model import (
     CURR,
     EMPTY,
+    GRADUATES,
     PENDING,
     PERIODS,
     Dataset,
@@ -73,11 +74,37 @@ def printed(value: Scalar, ind: Indicator) -> Scalar:
     return int(rounded) if ind.decimals == 0 else float(rounded)
 
 
-def computed(data: Dataset, cat: Catalog, ind: Indicator, period: str) -> tuple[Figure, list[str]]:
-    """The city figure computed from the schools; also the schools that lack a value."""
+def counted(data: Dataset, graduates: bool, period: str) -> list[str]:
+    """The schools a city figure is computed from: for a figure about graduates,
+    only the schools that had graduates (or that a draft still waits for)."""
+    if not graduates:
+        return [s.school.short for s in data.schools]
+    return [
+        s.school.short
+        for s in data.schools
+        if s.has_graduates(period) or is_pending(s.values.get((GRADUATES, period)))
+    ]
+
+
+def about_graduates(cat: Catalog, ind: Indicator) -> bool:
+    """A figure about graduates, or a ratio with a part about graduates (落实率 = 落实人数 / 毕业生)."""
     rule = ind.city
-    shorts = [s.school.short for s in data.schools]
-    waiting = _waiting(data, cat, ind, period)
+    parts = [rule.numerator, rule.denominator] if rule.rule == "ratio" else []
+    return ind.about_graduates or any(k and cat.indicator(k).about_graduates for k in parts)
+
+
+def computed(
+    data: Dataset, cat: Catalog, ind: Indicator, period: str, graduates: bool = False
+) -> tuple[Figure, list[str]]:
+    """The city figure computed from the schools; also the schools that lack a value.
+
+    A figure about graduates leaves out the schools without graduates: what such a
+    school typed (blank or 0) is neither summed, nor averaged, nor missed.
+    """
+    rule = ind.city
+    graduates = graduates or about_graduates(cat, ind)
+    shorts = counted(data, graduates, period)
+    waiting = [s for s in _waiting(data, cat, ind, period) if s in shorts]
     if waiting:
         return Figure(PENDING, (), f"待补：{'、'.join(waiting)} 的数据尚未收齐"), []
     if rule.rule in ("sum", "mean"):
@@ -94,8 +121,8 @@ def computed(data: Dataset, cat: Catalog, ind: Indicator, period: str) -> tuple[
         return Figure(mean, sources, f"算术平均 = {len(have)} 个单元格之和 ÷ {len(have)}"), []
     if rule.rule == "ratio":
         num_ind, den_ind = cat.indicator(rule.numerator), cat.indicator(rule.denominator)
-        num, miss_n = computed(data, cat, num_ind, period)
-        den, miss_d = computed(data, cat, den_ind, period)
+        num, miss_n = computed(data, cat, num_ind, period, graduates)
+        den, miss_d = computed(data, cat, den_ind, period, graduates)
         if num.empty or den.empty or not den.value:
             return EMPTY, sorted(set(miss_n + miss_d))
         value = num.value / den.value * rule.scale
@@ -164,7 +191,7 @@ def city_figure(
         if not stated.empty and differs(stated.value, calc.value):
             issues.append(_disagree(ind, stated, calc, "市级数据表填报的全市数"))
         return calc, issues
-    if missing and len(missing) < len(data.schools):
+    if missing and len(missing) < len(counted(data, about_graduates(cat, ind), period)):
         where = stated.sources[0] if not stated.empty else Location(data.city.file)
         issues.append(
             warning(

@@ -17,6 +17,9 @@ the paragraph. Checked:
 - ``v("key")`` / ``change("key")`` with a key not in the catalog, ``table("id")`` not in
   the catalog, ``toc(kind)`` of an unknown kind, ``chart(...)`` with an unknown table,
   indicator, kind or argument;
+- school names the registry lacks (:mod:`.templateschools`), the layout, styles and page
+  fields a build relies on (:mod:`.templatestructure`), placeholder paragraphs still to be
+  written (:mod:`.placeholders`);
 - a tag that Word split over several runs: a **warning**. docxtpl joins the pieces, so the
   report comes out right, but the value takes the first piece's formatting and the tag
   breaks easily when someone edits it; Word users take such a tag as a warning sign.
@@ -26,14 +29,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from pathlib import Path
 
-import docx
-from docx.oxml.ns import qn
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -42,7 +42,11 @@ from docxreport.catalog import Catalog
 from docxreport.errors import TemplateError
 from docxreport.issues import Issue, error, warning
 from docxreport.model import PERIODS, CityData, Dataset, Location, School
+from docxreport.placeholders import placeholder_issues
 from docxreport.render.numbering import TOC_KINDS
+from docxreport.templateparts import Paragraph, Part, read_parts
+from docxreport.templateschools import check_school_names, registry_names
+from docxreport.templatestructure import check_structure
 from docxreport.view.charts import parse_spec
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
@@ -58,24 +62,6 @@ _BLOCKS = ("for", "if", "macro", "call", "filter", "with", "block", "raw", "auto
 _UNKNOWN = object()  # an argument the template computes
 _KEYED = ("v", "has", "known", "change")  # functions whose first argument is an indicator
 _PERIODED = ("v", "has", "known")  # ... and whose second is a period
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """One paragraph as Word shows it; ``runs[i]`` is the run holding character ``i``."""
-
-    number: int
-    text: str
-    runs: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Part:
-    """The body, a header or a footer: docxtpl renders each as one Jinja template."""
-
-    name: str
-    paragraphs: tuple[Paragraph, ...]
 
 
 # -- entry points ------------------------------------------------------------------------------
@@ -90,19 +76,31 @@ def template_files(folder: Path) -> list[Path]:
     )
 
 
-def check_templates(folder: Path, cat: Catalog) -> list[Issue]:
-    """Check every template in ``folder``; locations read ``<folder name>/<file>``."""
+def check_templates(
+    folder: Path, cat: Catalog, registry: Sequence[School] | None = None
+) -> list[Issue]:
+    """Check every template in ``folder``; locations read ``<folder name>/<file>``.
+
+    With the ``registry`` (the inputs are at hand), school names are checked against it.
+    """
     issues: list[Issue] = []
+    names = None if registry is None else registry_names(registry)
     for path in template_files(folder):
-        issues += check_template(path, f"{folder.resolve().name}/{path.name}", cat)
+        issues += check_template(path, f"{folder.resolve().name}/{path.name}", cat, names)
     own = folder / SCHOOL_TEMPLATE_DIR  # the schools' own templates (from ``adopt``)
     for path in template_files(own) if own.is_dir() else []:
         rel = f"{folder.resolve().name}/{SCHOOL_TEMPLATE_DIR}/{path.name}"
-        issues += check_template(path, rel, cat, SCHOOL_TEMPLATE)
+        issues += check_template(path, rel, cat, names, SCHOOL_TEMPLATE)
     return issues
 
 
-def check_template(path: Path, rel: str, cat: Catalog, kind: str = "") -> list[Issue]:
+def check_template(
+    path: Path,
+    rel: str,
+    cat: Catalog,
+    registry: frozenset[str] | None = None,
+    kind: str = "",
+) -> list[Issue]:
     """Check one template; ``rel`` is how its location is shown, ``kind`` the template it
     stands for (city.docx or school.docx; by default its own name)."""
     parts, problem = read_parts(path)
@@ -112,57 +110,10 @@ def check_template(path: Path, rel: str, cat: Catalog, kind: str = "") -> list[I
     known = context_names(kind)
     issues: list[Issue] = []
     for part in parts:
-        issues += _check_part(rel, part, cat, known, kind)
+        issues += _check_part(rel, part, cat, known, kind, registry)
+    issues += check_structure(path, rel)
+    issues += placeholder_issues(path, rel)
     return issues
-
-
-# -- reading -------------------------------------------------------------------------------------
-
-
-def read_parts(path: Path) -> tuple[list[Part], str | None]:
-    """The body, headers and footers of ``path``, or a Chinese reason it cannot be read."""
-    head = path.read_bytes()[:8]
-    if not head:
-        return [], "模板文件为空（0 字节）"
-    if head.startswith(_OLE_MAGIC):
-        return [], "模板是旧版 .doc 文件或设置了打开密码，请在 Word/WPS 中另存为 .docx"
-    if not zipfile.is_zipfile(path):
-        return [], "不是 Word .docx 文件（可能已损坏或改了扩展名），请在 Word/WPS 中另存为 .docx"
-    try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several types for a bad package
-        return (
-            [],
-            f"无法作为 Word .docx 文件读取（{type(exc).__name__}），请在 Word/WPS 中另存为 .docx",
-        )
-    parts = [Part("正文", _paragraphs(document.element.body))]
-    others = [p for p in document.part.package.iter_parts() if _side_part(p.partname)]
-    for part in sorted(others, key=lambda p: str(p.partname)):
-        parts.append(Part(_side_part(part.partname), _paragraphs(part.element)))
-    return parts, None
-
-
-def _side_part(partname: str) -> str:
-    """``页眉 1`` for /word/header1.xml, ``页脚 2`` for /word/footer2.xml, else ""."""
-    match = re.fullmatch(r"/word/(header|footer)(\d*)\.xml", str(partname))
-    if not match:
-        return ""
-    return f"{'页眉' if match[1] == 'header' else '页脚'} {match[2] or 1}"
-
-
-def _paragraphs(root) -> tuple[Paragraph, ...]:
-    out = []
-    for number, p in enumerate(root.iter(qn("w:p")), start=1):
-        text, runs, run_ids = [], [], {}
-        for t in p.iter(qn("w:t")):
-            if next(t.iterancestors(qn("w:p")), None) is not p:
-                continue  # a text box's paragraph nested in this one: it has its own number
-            piece = (t.text or "").replace("\n", " ")
-            run = run_ids.setdefault(id(t.getparent()), len(run_ids))
-            text.append(piece)
-            runs += [run] * len(piece)
-        out.append(Paragraph(number, "".join(text), tuple(runs)))
-    return tuple(out)
 
 
 # -- the names a template may use ------------------------------------------------------------------
@@ -201,6 +152,7 @@ class _Checker:
     cat: Catalog
     known: dict
     template: str
+    registry: frozenset[str] | None = None
 
     def issue(
         self, make, line: int, message: str, span: tuple[int, int] | str | None = None
@@ -214,10 +166,17 @@ class _Checker:
         return make(loc, f"{message}。所在段落：“{excerpt(para.text, span)}”")
 
 
-def _check_part(rel: str, part: Part, cat: Catalog, known: dict, template: str) -> list[Issue]:
+def _check_part(
+    rel: str,
+    part: Part,
+    cat: Catalog,
+    known: dict,
+    template: str,
+    registry: frozenset[str] | None = None,
+) -> list[Issue]:
     if not any(_MARK.search(p.text) for p in part.paragraphs):
         return []
-    check = _Checker(rel, part, cat, known, template)
+    check = _Checker(rel, part, cat, known, template, registry)
     issues = list(_split_tags(check)) + list(_unclosed_tags(check))
     if any(i.is_error for i in issues):
         return issues  # Jinja would only repeat the open tag less clearly
@@ -231,6 +190,7 @@ def _check_part(rel: str, part: Part, cat: Catalog, known: dict, template: str) 
         + list(_names(check, ast))
         + list(_calls(check, ast))
         + list(_comparisons(check, ast))
+        + list(check_school_names(ast, check.registry, check.issue))
     )
 
 

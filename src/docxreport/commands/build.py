@@ -8,11 +8,10 @@ from typing import Any
 
 import click
 
-from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import BLANK, Report
-from docxreport.load import Loaded, load_year
+from docxreport.load import Loaded, load_year, region_catalog
 from docxreport.pool import default_jobs
 
 
@@ -77,7 +76,7 @@ def build(
     from docxreport.build import Options  # Word machinery: loaded only to build
     from docxreport.build import build as run_build
 
-    cat = default_catalog()
+    cat = region_catalog(inputs, year)
     loaded = load_year(inputs, year, cat, draft=draft)
     if loaded.data is None:
         click.echo(f"检查 {loaded.folder} 发现错误，未生成报告：")
@@ -111,6 +110,7 @@ def build(
         click.secho(f"保留 {path}：{reason}", fg="yellow")
     for note in outcome.notes:
         click.secho(note, fg="yellow")
+    _list_failed(outcome)
     if outcome.sources:
         click.echo(f"数据来源清单：{outcome.sources}")
     for path in outcome.pdfs:
@@ -125,11 +125,12 @@ def build(
     kind = "征求意见稿" if draft else ""
     click.echo(
         f"完成：生成{kind}{'、'.join(made) or ' 0 份报告'}，保存在 {out / str(loaded.data.year)}；"
-        f"{warnings} 个警告，详见 docxreport check。"
+        + (f"{len(outcome.failed)} 份未能生成（原因见上）；" if outcome.failed else "")
+        + f"{warnings} 个警告，详见 docxreport check。"
     )
     if draft:
         _list_pending(loaded)
-    if outcome.kept or outcome.pdf_missing:
+    if outcome.kept or outcome.pdf_missing or outcome.failed:
         sys.exit(1)
 
 
@@ -158,6 +159,15 @@ class Progress:
         if i == n:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+def _list_failed(outcome: Any) -> None:
+    """The reports that could not be made, each with its reason (template and paragraph)."""
+    if not outcome.failed:
+        return
+    click.secho(f"以下 {len(outcome.failed)} 份报告未能生成（其余报告已照常生成）：", fg="red")
+    for job, reason in outcome.failed:
+        click.echo(f"  {job.label}（{job.out.name}）：{reason}")
 
 
 def _list_pending(loaded: Loaded) -> None:

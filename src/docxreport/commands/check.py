@@ -9,13 +9,12 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.confirmation import summary as confirmation_summary
 from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError
 from docxreport.issues import BLANK, Report
-from docxreport.load import Loaded, load_year
+from docxreport.load import Loaded, load_year, region_catalog
 from docxreport.progress import SchoolProgress, school_progress
 from docxreport.workbook.findings import sections_of, split_name, write_findings
 
@@ -59,7 +58,7 @@ def check(
     explicit = ctx.get_parameter_source("templates") != ParameterSource.DEFAULT
     if explicit and not templates.is_dir():
         raise InputError(f"找不到模板文件夹 {templates}")
-    cat = default_catalog()
+    cat = region_catalog(inputs, year)
     loaded = load_year(inputs, year, cat)
     click.echo(f"检查 {loaded.folder}：")
     print_report(loaded.report.without(BLANK))
@@ -70,7 +69,8 @@ def check(
         from docxreport.templatecheck import check_templates  # reads .docx: only when asked
 
         click.echo(f"检查模板 {templates}：")
-        reports.append(Report(check_templates(templates, cat)))
+        registry = loaded.city.registry if loaded.city is not None else None
+        reports.append(Report(check_templates(templates, cat, registry)))
         print_report(reports[-1])
     else:
         click.echo(f"没有模板文件夹 {templates}，跳过模板检查。")

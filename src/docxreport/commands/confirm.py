@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from docxreport import layout as L
-from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_report
-from docxreport.load import load_year
+from docxreport.load import load_year, region_catalog
 
 
 @click.command("confirm", options_metavar="[选项]")
@@ -48,7 +47,7 @@ def confirm(
     docxreport check 即可列出各校数据是否已确认、确认后是否又有改动。
     先做与 check 相同的检查，有错误时只列出错误，不写任何文件。
     """
-    cat = default_catalog()
+    cat = region_catalog(inputs, year)
     loaded = load_year(inputs, year, cat)
     if loaded.data is None:
         click.echo(f"检查 {loaded.folder} 发现错误，未生成数据确认表：")

@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from docxreport import layout as L
-from docxreport.catalog import Catalog, default_catalog
+from docxreport.catalog import Catalog
 from docxreport.commands.options import inputs_option
 from docxreport.console import clean_exit
 from docxreport.errors import InputError
 from docxreport.init import Outcome, missing, plan, previous_year, write_missing
-from docxreport.load import load_year, year_folders
+from docxreport.load import load_year, region_catalog, year_folders
 from docxreport.model import CityData, Dataset
 from docxreport.workbook import read_city
 
@@ -34,9 +34,11 @@ def init(year: int, source: int | None, inputs: Path) -> None:
     各校上年的“本年”数结转为新表的“上年”数，市级数据表的上年列为上年报告中的全市数；
     地区信息、编制组和学校名册照抄。已有的文件一律保留，只写入缺少的文件。
     """
-    cat = default_catalog()
     folder = inputs / str(year)
     source = previous_year(year_folders(inputs), year, source)
+    # the region's words: from the new year's city workbook when it exists, else last year's
+    known = (folder / L.CITY_FILE).is_file() or source is None
+    cat = region_catalog(inputs, year if known else source)
     registry = _existing_registry(folder, cat, year)
     prev = None
     if source is None and registry is None:

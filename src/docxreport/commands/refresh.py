@@ -8,12 +8,11 @@ from pathlib import Path
 
 import click
 
-from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError, OutputError
 from docxreport.issues import Report
-from docxreport.load import load_year
+from docxreport.load import load_year, region_catalog
 from docxreport.outputs import Manifest, lock_files
 from docxreport.refresh import Refreshed, Refresher, relisted, report_files, save
 from docxreport.render.patch import ReportFile
@@ -51,14 +50,15 @@ def refresh(
     被删除或改写的数字不会放回，列为“不再关联”。改动前先备份（<原名>.备份-<日期时间>.docx）。
     没有报告变化时退出状态为 0，有报告被更新时为 3，有错误时为 1（不写任何文件）。
     """
-    cat = default_catalog()
     opened = _open(reports, out, year, inputs)
     years = {r.state.year for r in opened if r.state is not None}
     if len(years) > 1:
         raise InputError(
             f"所给报告分属不同年度（{'、'.join(map(str, sorted(years)))}），请分别刷新"
         )
-    loaded = load_year(inputs, years.pop() if years else year, cat, draft=draft)
+    year = years.pop() if years else year
+    cat = region_catalog(inputs, year)
+    loaded = load_year(inputs, year, cat, draft=draft)
     if loaded.data is None:
         click.echo(f"检查 {loaded.folder} 发现错误，未刷新任何报告：")
         print_report(Report(loaded.report.errors))

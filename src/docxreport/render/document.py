@@ -154,6 +154,15 @@ def _render_error(tpl: DocxTemplate, template: Path, exc: Exception) -> Template
 # -- render, verify, write ----------------------------------------------------------------------
 
 
+def set_properties(doc: Any, props: Any) -> None:
+    """Title, author, subject and keywords of ``doc`` from the report's view."""
+    core = doc.core_properties
+    title, author = clean_text(props.title), clean_text(props.author)
+    core.title, core.author, core.subject = title, author, clean_text(props.subject)
+    core.keywords = clean_text(props.keywords)
+    core.last_modified_by = author
+
+
 def fill_template(tpl: DocxTemplate, template: Path, context: dict[str, Any]) -> None:
     """Fill ``tpl`` (opened from ``template``) with ``context`` in memory; nothing is written.
 

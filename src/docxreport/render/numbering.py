@@ -315,7 +315,11 @@ def _fill_contents(doc: DocumentObject, entries: list[_Entry]) -> None:
         if kind is None:
             continue
         chosen = [e for e in entries if e.kind == kind]
-        for new in reversed(_toc_paragraphs(doc, kind, chosen, known)):
+        paragraphs = _toc_paragraphs(doc, kind, chosen, known)
+        sect = p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if sect is not None:  # the marker ends a section (LibreOffice saves it so): keep the break
+            paragraphs[-1].get_or_add_pPr().append(sect)
+        for new in reversed(paragraphs):
             p.addnext(new)
         p.getparent().remove(p)
 

@@ -261,7 +261,8 @@ def grid_xml(
     rpr = f'<w:rPr><w:rFonts w:eastAsia="{TABLE_FONT}"/><w:sz w:val="{round(points * 2)}"/></w:rPr>'
     out = []
     for r, row in enumerate(grid.rows):
-        head = "<w:tblHeader/>" if r < grid.header_rows else ""
+        # a table in column groups has a header per group: repeating the first would mislabel
+        head = "<w:tblHeader/>" if r < grid.header_rows and not grid.block else ""
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{head}</w:trPr>")
         c = 0
         while c < ncols:

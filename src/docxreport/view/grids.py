@@ -26,7 +26,8 @@ from docxreport.model import (
     Value,
     is_pending,
 )
-from docxreport.text import display_width
+from docxreport.page import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM
+from docxreport.view.fit import fit_weights, in_column_groups  # noqa: F401 (fit_weights: re-exported for render.tables)
 from docxreport.view.fmt import DASH, format_plain, format_value
 
 TEXT_COLUMN_WEIGHT = 3.0  # a text column (备注) of a row-per-school table is wider
@@ -50,6 +51,8 @@ class Grid:
     weights: list[float]
     header_rows: int = 1
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    lead: int = 0  # row-header columns (序号, 指标, 单位) before one column per school
+    block: int = 0  # rows per column group, each with its own header row (0: one block)
 
     def merge(self, r0: int, c0: int, r1: int, c1: int) -> None:
         """Merge the rectangle (r0, c0)–(r1, c1); the top-left cell keeps its text."""
@@ -201,6 +204,7 @@ def _indicators_rows(spec: TableSpec, data: Dataset, catalog: Catalog, school: s
         rows.append(cells)
     weights = [0.6] * spec.show_seq + [2.4] + [0.8] * spec.show_unit
     grid = Grid(rows, weights + [1.0] * len(columns) + [1.2] * totals)
+    grid.lead = len(weights) if school is None else 0
     if spec.show_seq:
         grid.merge_equal_down(0, _seq_keys(seqs), 1)
     grid.merge_equal_down(int(spec.show_seq), labels, 1)
@@ -220,7 +224,7 @@ def _years_rows(spec: TableSpec, data: Dataset, catalog: Catalog, school: str | 
         cells += [_figure_cell(data, ind, period, s) for s in schools]
         cells += [_total(data, ind, period)] if totals else []
         rows.append(cells)
-    return Grid(rows, [1.2] + [1.0] * (len(schools) + len(totals)))
+    return Grid(rows, [1.2] + [1.0] * (len(schools) + len(totals)), lead=int(school is None))
 
 
 def _annex(spec: TableSpec, data: Dataset, catalog: Catalog, school: str | None) -> Grid:
@@ -281,9 +285,9 @@ def ledger_rows(grid: Grid) -> list[tuple[str, str, str, Figure]]:
             r -= 1
         return grid.rows[r][c] if r >= 0 else None
 
-    def header(c: int) -> str:
+    def header(c: int, base: int) -> str:
         parts = []
-        for r in range(grid.header_rows):
+        for r in range(base, base + grid.header_rows):
             cc = c
             while cc > 0 and grid.rows[r][cc] is None and above(r, cc) is None:
                 cc -= 1
@@ -294,57 +298,16 @@ def ledger_rows(grid: Grid) -> list[tuple[str, str, str, Figure]]:
 
     out = []
     for r in range(grid.header_rows, len(grid.rows)):
+        base = r // grid.block * grid.block if grid.block else 0
+        if r < base + grid.header_rows:
+            continue  # the header row of a column group
         labels = [above(r, c) for c in range(len(grid.rows[r]))]
         label = " ".join(x.text for x in labels if x and x.figure is None and x.text)
         label = label or (labels[0].text if labels and labels[0] else "")
         for c, cell in enumerate(grid.rows[r]):
             if cell is not None and cell.figure is not None and not cell.figure.empty:
-                out.append((label, header(c), cell.text, cell.figure))
+                out.append((label, header(c, base), cell.text, cell.figure))
     return out
-
-
-SHORT_LABEL = 12.0  # half-em units: a label this short is never squeezed
-MIN_LABEL = 16.0  # a long label or note column keeps at least eight characters
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def fit_weights(
-    grid: Grid, width_mm: float, sizes_pt: tuple[float, ...]
-) -> tuple[list[float], float]:
-    """Column weights and font size from the content.
-
-    Figure columns get the width of their longest figure so that numbers never wrap;
-    label and note columns share what is left (at least a few characters) and wrap.
-    The first font size in ``sizes_pt`` with room for every figure is chosen.
-    """
-    figure_cols, needs = [], []
-    for c in range(len(grid.weights)):
-        body = [row[c] for row in grid.rows[grid.header_rows :] if row[c] is not None]
-        head = [row[c] for row in grid.rows[: grid.header_rows] if row[c] is not None]
-        numbers = [c for c in body if c.figure is not None and _is_number(c.figure.value)]
-        figure_cols.append(bool(body) and len(numbers) * 2 >= len(body))
-        widest = max([min(display_width(cell.text), 28) for cell in body] + [4])
-        words = max([min(display_width(cell.text), 6) for cell in head] + [4])
-        needs.append(max(widest, words) + 3.0)  # + cell margins (2 × 1.9 mm) and slack
-    for size in sizes_pt:
-        room = width_mm / (size * 0.3528 / 2)  # half-em units across the text block
-        fixed = sum(n for n, fig in zip(needs, figure_cols, strict=True) if fig)
-        free = [n for n, fig in zip(needs, figure_cols, strict=True) if not fig]
-        if fixed + 8 * len(free) <= room or size == sizes_pt[-1]:
-            # Short labels (a school's name) keep their width; long ones share the rest.
-            short = sum(n for n in free if n <= SHORT_LABEL)
-            long_ = [n for n in free if n > SHORT_LABEL]
-            left = max(room - fixed - short, MIN_LABEL * len(long_))
-            scale = min(1.0, left / sum(long_)) if long_ else 1.0
-            weights = [
-                n if fig or n <= SHORT_LABEL else max(MIN_LABEL, n * scale)
-                for n, fig in zip(needs, figure_cols, strict=True)
-            ]
-            return weights, size
-    raise AssertionError("unreachable")
 
 
 _BUILDERS = {
@@ -357,7 +320,9 @@ _BUILDERS = {
 
 
 def build_grid(spec: TableSpec, data: Dataset, catalog: Catalog, school: str | None = None) -> Grid:
-    """The cell texts and merges of table ``spec``, for the city or for ``school`` only."""
+    """The cell texts and merges of table ``spec``, for the city or for ``school`` only;
+    a table with a column per school too many to fit comes in column groups."""
     if spec.kind not in _BUILDERS:
         raise TemplateError(f"表格 {spec.id} 的类型 {spec.kind} 无法生成")
-    return _BUILDERS[spec.kind](spec, data, catalog, school)
+    grid = _BUILDERS[spec.kind](spec, data, catalog, school)
+    return in_column_groups(grid, LANDSCAPE_WIDTH_MM if spec.landscape else TEXT_WIDTH_MM)

@@ -165,6 +165,30 @@ class ReportView:
     def prev_year(self) -> int:
         return self.year - 1
 
+    @property
+    def properties(self) -> DocumentProperties:
+        """The document's title, author, subject and keywords (a published PDF shows them)."""
+        region = self.region.name
+        if self.school is None:
+            title = f"{region}中等职业教育质量年度报告（{self.year}）"
+            author, who = self.region.bureau or region, [region]
+        else:
+            title = f"{self.school.full}质量年度报告（{self.year}）"
+            author, who = self.school.full, [self.school.full, region]
+        subject = f"{self.year} 年度中等职业教育质量年度报告"
+        keywords = ["中等职业教育", "质量年度报告", f"{self.year}", *who]
+        return DocumentProperties(title, author, subject, "、".join(k for k in keywords if k))
+
+
+@dataclass(frozen=True)
+class DocumentProperties:
+    """What a .docx (and the PDF made from it) says about itself."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: str
+
 
 # -- building a view -------------------------------------------------------------------------------
 

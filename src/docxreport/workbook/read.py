@@ -214,6 +214,8 @@ def _read_info(book: Book, fields: tuple[tuple[str, str], ...]) -> dict[str, Val
     info = {}
     for key, label in fields:
         r = by_label.get(label)
+        if r is None and key in L.OPTIONAL_INFO:
+            continue
         if r is None:
             book.issues.append(error(Location(book.rel, ws.title), f"缺少“{label}”一行"))
             continue
@@ -300,6 +302,7 @@ def _fill_city_info(book: Book, city: CityData, info: dict[str, Value], year: in
     city.region, city.region_full = text.get("region", ""), text.get("region_full", "")
     city.code, city.bureau = text.get("code", ""), text.get("bureau", "")
     city.reviewers = text.get("reviewers", "")
+    city.province = text.get("province", "")
     for key in ("region", "region_full", "bureau"):
         if key in info and not text[key]:
             book.issues.append(error(info[key].loc, "此项必填"))

@@ -309,6 +309,7 @@ def write_city(
         "reviewers": city.reviewers,
         "declaration_date": _date_text(city.declaration_date, day=True),
         "publish_date": _date_text(city.publish_date, day=False),
+        "province": city.province,
     }
     _info_sheet(ws, L.CITY_INFO, info, {"year"})
     _rows_sheet(

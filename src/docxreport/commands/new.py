@@ -1,0 +1,44 @@
+"""``docxreport new``: start a region from nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from docxreport import layout as L
+from docxreport.catalog import default_catalog
+from docxreport.commands.options import folder_option, inputs_option
+from docxreport.console import clean_exit
+from docxreport.newregion import start_region
+
+
+@click.command("new", options_metavar="[选项]")
+@click.argument("year", metavar="年度", type=click.IntRange(2000, 2100))
+@inputs_option
+@folder_option("--templates", "templates", "写入起步模板的文件夹。")
+@clean_exit
+def new(year: int, inputs: Path, templates: Path) -> None:
+    """为新的地区第一次准备：空白的市级数据表和通用的报告模板。
+
+    写入 inputs/年度/市级.xlsx（基本信息、编制组、学校名册待填写）和 templates/ 下的
+    city.docx、school.docx（按全国年报提纲的起步模板，本地文字处是【请撰写：…】占位段落）。
+    已有的文件一律保留。填好学校名册后运行 docxreport init 年度，为每所学校生成数据表。
+    """
+    written = start_region(inputs, templates, year, default_catalog())
+    click.echo(f"为新地区准备 {year} 年度：")
+    for item in written:
+        click.echo(
+            f"  {'写入' if item.written else '保留'}  {item.path}"
+            + ("" if item.written else "（已存在，未改动）")
+        )
+    city = inputs / str(year) / L.CITY_FILE
+    option = "" if inputs == Path("inputs") else f" --inputs {inputs}"
+    click.echo(
+        "下一步：\n"
+        f"  1. 在 {city} 中填写“基本信息”（地区名称、地区全称、行政区划代码、编制单位、"
+        "省级称谓等）、“编制组”和“学校名册”（每校一行：简称、全称、别名）。\n"
+        f"  2. 运行 docxreport init {year}{option}，按名册为每所学校生成数据表，发给各校填写。\n"
+        f"  3. 在 Word/WPS 中把 {templates} 里模板的【请撰写：…】段落改写为本地的文字；"
+        "docxreport check 会列出尚未改写的段落。"
+    )
