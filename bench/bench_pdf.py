@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from docxreport import pdf
+from docxreport.finish import pdf as pdf
 
 DEFAULT = Path("out/2024/巴彦淖尔市中等职业教育质量年度报告（2024）.docx")
 

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from docxreport.catalog import default_catalog
+from docxreport.checks.templates import check_template
 from docxreport.cli import main
 from docxreport.dump import blocks
-from docxreport.templatecheck import check_template
 from test_init import fill
 
 ROOT = Path(__file__).resolve().parents[1]

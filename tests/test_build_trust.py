@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -22,9 +22,9 @@ from docxreport.build import SCHOOL_TEMPLATE, Job, Options, build, run_job
 from docxreport.catalog import default_catalog
 from docxreport.cli import main
 from docxreport.errors import TemplateError
+from docxreport.finish.manifest import MANIFEST
 from docxreport.load import load_year
 from docxreport.model import Value
-from docxreport.outputs import MANIFEST
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = ROOT / "inputs"
@@ -247,6 +247,8 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]"
         alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=20
     ).filter(lambda t: XML_ILLEGAL.sub("", t).strip()),
 )
+@example(text="<b>&amp;", name="甲&乙<校>")  # markup in a marked name (school.full) too
+@example(text="0", name="0\n")  # a line break splits the run a mark stands in
 def test_any_text_in_a_case_or_a_school_name_comes_out_as_text(sample, tmp_path, text, name):
     data = copy.deepcopy(sample.data)
     sd = data.school_data("市艺校")

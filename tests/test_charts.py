@@ -22,8 +22,8 @@ from conftest import REGISTRY, city_data
 from docxreport.catalog import default_catalog
 from docxreport.cli import main
 from docxreport.errors import TemplateError
+from docxreport.finish.pdf import find_soffice
 from docxreport.model import Dataset
-from docxreport.pdf import find_soffice
 from docxreport.render.chartpatch import chart_values
 from docxreport.view.charts import ChartSpec, parse_spec
 from docxreport.view.report import make_view
@@ -157,7 +157,7 @@ def test_chart_arguments_are_checked_in_chinese() -> None:
 
 
 def test_check_templates_knows_chart(tmp_path: Path) -> None:
-    from docxreport.templatecheck import check_template
+    from docxreport.checks.templates import check_template
 
     doc = docx.Document()
     doc.add_paragraph('{{p chart("1-5", "students", kind="column") }}')

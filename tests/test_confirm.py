@@ -17,8 +17,8 @@ from docx.oxml.ns import qn
 from docxreport import layout as L
 from docxreport.cli import main
 from docxreport.confirm import FORM_DIR, form_name
+from docxreport.finish.pdf import find_soffice
 from docxreport.model import School
-from docxreport.pdf import find_soffice
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "inputs" / "2024"

@@ -10,8 +10,7 @@ from click.testing import CliRunner
 
 from conftest import JIA, YEAR, YI, Scenario
 from docxreport import layout as L
-from docxreport.cli import main
-from docxreport.confirmation import (
+from docxreport.checks.confirmation import (
     CONFIRMED,
     NO_WORKBOOK,
     OUTDATED,
@@ -19,6 +18,7 @@ from docxreport.confirmation import (
     UNREADABLE,
     parse_recorded,
 )
+from docxreport.cli import main
 from docxreport.model import Value
 from docxreport.workbook import read_city
 from docxreport.workbook.confirmed import content_digest

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from conftest import JIA, YEAR, Scenario, city_values, dataset, required_values, school_data
 from docxreport import layout as L
 from docxreport.catalog import PartGroup, load_catalog
+from docxreport.checks.consistency import check_derived, group_issues
+from docxreport.checks.history import carried_city
 from docxreport.cli import main
-from docxreport.consistency import check_derived, group_issues
 from docxreport.errors import CatalogError
-from docxreport.history import carried_city
 from docxreport.load import load_year
 from docxreport.model import CURR, PREV, Location, Published
 

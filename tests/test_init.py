@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from conftest import find
 from docxreport import layout as L
 from docxreport.catalog import Catalog, default_catalog
+from docxreport.checks.history import compare
 from docxreport.cli import main
 from docxreport.dump import blocks
 from docxreport.errors import InputError
-from docxreport.history import compare
 from docxreport.init import contact, previous_year
 from docxreport.load import load_year
 from docxreport.model import CityData, Location, School, SchoolData, TeamMember, Value

@@ -215,7 +215,7 @@ def test_the_new_school_prints_dashes_and_says_it_has_no_graduates(region):
 
 
 def test_starter_templates_pass_the_check_with_placeholders_only():
-    from docxreport.templatecheck import check_templates
+    from docxreport.checks.templates import check_templates
 
     issues = check_templates(
         ROOT / "src" / "docxreport" / "starter", region_catalog(SAMPLE.parent, YEAR)

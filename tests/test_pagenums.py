@@ -13,9 +13,9 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from lxml import etree
 
-from docxreport import pagenums
 from docxreport.build import CITY_TEMPLATE, Job, run_job
 from docxreport.catalog import default_catalog
+from docxreport.finish import pagenums as pagenums
 from docxreport.load import load_year
 from docxreport.render.numbering import number_document, toc_marker
 

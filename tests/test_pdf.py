@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from docxreport import pdf
 from docxreport.errors import OutputError
+from docxreport.finish import pdf
 
 HAS_SOFFICE = shutil.which("soffice") is not None and shutil.which("pdftotext") is not None
 needs_soffice = pytest.mark.skipif(

@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw
 
 from docxreport import photos
 from docxreport.cli import main
-from docxreport.pdf import find_soffice
+from docxreport.finish.pdf import find_soffice
 from docxreport.photos import PhotoError, PhotoShop
 from docxreport.render import Photo, load_template, make_figures, render_report
 from fake_photos import MAKE, attach_photos, write_image, write_phone_jpeg

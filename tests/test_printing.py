@@ -13,7 +13,7 @@ import pytest
 from conftest import JIA, YEAR
 from docxreport import layout as L
 from docxreport.catalog import default_catalog
-from docxreport.pdf import find_soffice
+from docxreport.finish.pdf import find_soffice
 from docxreport.workbook.printing import PORTRAIT_UNITS, sheet_width
 
 ROOT = Path(__file__).resolve().parents[1]

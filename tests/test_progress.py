@@ -13,10 +13,7 @@ from click.testing import CliRunner
 
 from conftest import JIA, YI, Scenario, required_values, school_data
 from docxreport import layout as L
-from docxreport.cli import main
-from docxreport.issues import BLANK, Report
-from docxreport.pdf import find_soffice
-from docxreport.progress import (
+from docxreport.checks.progress import (
     FILLED,
     MISSING,
     check_blank,
@@ -24,6 +21,9 @@ from docxreport.progress import (
     school_progress,
     sheet_fills,
 )
+from docxreport.cli import main
+from docxreport.finish.pdf import find_soffice
+from docxreport.issues import BLANK, Report
 
 BING = type(JIA)("丙校", "甲市第三职业学校", (), 2)
 

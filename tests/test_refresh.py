@@ -21,7 +21,7 @@ from lxml import etree
 
 from docxreport.catalog import default_catalog
 from docxreport.cli import main
-from docxreport.pdf import find_soffice
+from docxreport.finish.pdf import find_soffice
 from docxreport.render.marks import PREFIX
 
 ROOT = Path(__file__).resolve().parents[1]

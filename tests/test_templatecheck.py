@@ -13,9 +13,7 @@ from click.testing import CliRunner
 
 from conftest import find
 from docxreport.catalog import default_catalog
-from docxreport.cli import main
-from docxreport.render.document import render_report
-from docxreport.templatecheck import (
+from docxreport.checks.templates import (
     check_template,
     check_templates,
     context_names,
@@ -23,6 +21,8 @@ from docxreport.templatecheck import (
     jinja_line,
     template_files,
 )
+from docxreport.cli import main
+from docxreport.render.document import render_report
 
 ROOT = Path(__file__).resolve().parents[1]
 CAT = default_catalog()

@@ -14,10 +14,10 @@ from docx.oxml.ns import qn
 
 from docxreport.build import Job, run_job
 from docxreport.catalog import default_catalog
+from docxreport.checks.templates import check_template
 from docxreport.cli import main
+from docxreport.finish.pdf import find_soffice
 from docxreport.load import load_year
-from docxreport.pdf import find_soffice
-from docxreport.templatecheck import check_template
 
 ROOT = Path(__file__).resolve().parents[1]
 CITY = ROOT / "templates" / "city.docx"

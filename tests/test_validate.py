@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import JIA, JIA_VALUES, dataset, find, has_words, school_data
-from docxreport.model import Location, Published, Value
-from docxreport.validate import (
+from docxreport.checks.values import (
     check_jumps,
     check_list_counts,
     check_lists,
@@ -18,6 +17,7 @@ from docxreport.validate import (
     check_required,
     check_school,
 )
+from docxreport.model import Location, Published, Value
 
 
 def majors(cat, rel: str, adjusts: list[str | None]) -> list[dict[str, Value]]:

@@ -8,7 +8,7 @@ templates) and writes ``src/docxreport/starter/city.docx`` and ``school.docx``, 
 编制组, 前言, the contents lists, the seven parts and their headings, the six annex
 tables), every data-driven paragraph, table, photo and case block. Replaced: narrative
 that only a region (or a school) can write, by one placeholder paragraph per section
-(see :mod:`docxreport.placeholders`). Static tables of the sample are left out.
+(see :mod:`docxreport.checks.placeholders`). Static tables of the sample are left out.
 
 The starter templates are source files: after running this, review them with
 ``docxreport dump`` and ``docxreport check --templates src/docxreport/starter``.
@@ -23,7 +23,7 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
-from docxreport.placeholders import placeholder
+from docxreport.checks.placeholders import placeholder
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "docxreport" / "starter"

@@ -14,15 +14,15 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docxreport.atomic import write_atomically
 from docxreport.build import CITY_TEMPLATE, SCHOOL_TEMPLATE, SCHOOL_TEMPLATE_DIR
 from docxreport.catalog import Catalog
+from docxreport.checks.templates import check_template
 from docxreport.errors import InputError, OutputError
-from docxreport.files import write_atomically
 from docxreport.issues import Issue
 from docxreport.refresh import backup_name
 from docxreport.render.patch import ReportFile
 from docxreport.render.unbind import Handwritten, Unbinder, team_loop
-from docxreport.templatecheck import check_template
 
 
 @dataclass

@@ -12,17 +12,17 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 
 from docxreport import layout as L
+from docxreport.atomic import write_atomically
 from docxreport.catalog import Catalog
+from docxreport.checks.placeholders import placeholder_issues
 from docxreport.errors import DocxreportError, InputError, OutputError, TemplateError
-from docxreport.files import write_atomically
+from docxreport.finish.manifest import Manifest
+from docxreport.finish.pagenums import fill_page_numbers_many
+from docxreport.finish.pdf import convert, find_soffice
 from docxreport.issues import Issue, warning
 from docxreport.ledger import Entry, entries
 from docxreport.model import Dataset, School
-from docxreport.outputs import Manifest
-from docxreport.pagenums import fill_page_numbers_many
-from docxreport.pdf import convert, find_soffice
 from docxreport.photos import PhotoShop
-from docxreport.placeholders import placeholder_issues
 from docxreport.pool import run_ordered
 from docxreport.render.context import Context, identify
 from docxreport.render.document import (
@@ -219,7 +219,7 @@ def build(
     """Write the planned reports; ``progress(i, n, job)`` is called before report ``i`` of ``n``.
 
     A report staff edited since the last build, or one open in Word/WPS, is kept
-    (see :mod:`docxreport.outputs`); the others are written atomically, ``options.jobs``
+    (see :mod:`docxreport.finish.manifest`); the others are written atomically, ``options.jobs``
     at a time, each in a process of its own. A report that cannot be made (its template
     fails) is listed in ``failed`` with the reason; the others are written all the same.
     """

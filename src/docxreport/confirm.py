@@ -7,7 +7,7 @@ form lists exactly the school's cells that the reports print or compute a
 printed figure from, each formatted as the reports format it.
 
 The form carries the version fingerprint of the workbook (see
-:mod:`docxreport.confirmation`); ``check`` compares it with the one the bureau
+:mod:`docxreport.checks.confirmation`); ``check`` compares it with the one the bureau
 records in the registry.
 """
 
@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docxreport import layout as L
+from docxreport.atomic import write_atomically
 from docxreport.build import plan, safe_filename, select_schools, trace_job
 from docxreport.catalog import Catalog, Indicator
-from docxreport.confirmation import short_form
+from docxreport.checks.confirmation import short_form
 from docxreport.errors import OutputError
-from docxreport.files import write_atomically
+from docxreport.finish.manifest import Manifest
+from docxreport.finish.pdf import INSTALL_HINT, convert, find_soffice
 from docxreport.model import PERIODS, PREV, Dataset, Figure, Location, School, SchoolData, Value
-from docxreport.outputs import Manifest
 from docxreport.page import TEXT_WIDTH_MM
-from docxreport.pdf import INSTALL_HINT, convert, find_soffice
 from docxreport.render.confirmation import write_form
 from docxreport.view.fmt import format_plain, format_value
 from docxreport.view.grids import Cell, Grid
@@ -217,7 +217,7 @@ def write_forms(
     """Write the 数据确认表 of the schools called ``names`` (None: every school).
 
     A form edited since it was written, or open in Word/WPS, is kept unless ``force``
-    (see :mod:`docxreport.outputs`).
+    (see :mod:`docxreport.finish.manifest`).
     """
     schools = select_schools(data, names)
     cells = printed_cells(data, cat, folder, templates, schools)

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from docxreport import layout as L
 from docxreport.catalog import Catalog
+from docxreport.checks.history import carried_city
 from docxreport.errors import InputError
-from docxreport.history import carried_city
 from docxreport.load import school_files
 from docxreport.model import CURR, PREV, CityData, Dataset, Scalar, School, SchoolData
 from docxreport.workbook import write_city, write_school

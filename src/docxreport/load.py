@@ -12,9 +12,10 @@ from pathlib import Path
 from docxreport import layout as L
 from docxreport import photos
 from docxreport.catalog import DEFAULT_PROVINCE, Catalog, default_catalog
-from docxreport.confirmation import Confirmation, confirmations
+from docxreport.checks.confirmation import Confirmation, confirmations
+from docxreport.checks.history import carried_city, check_history, compare_city
+from docxreport.checks.values import check_dataset, check_school
 from docxreport.errors import InputError
-from docxreport.history import carried_city, check_history, compare_city
 from docxreport.issues import Issue, Report, error, warning
 from docxreport.model import (
     PENDING,
@@ -28,7 +29,6 @@ from docxreport.model import (
 )
 from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
 from docxreport.rollup import roll_up
-from docxreport.validate import check_dataset, check_school
 from docxreport.workbook import read_city, read_school
 
 

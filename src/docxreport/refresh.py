@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from docxreport import layout as L
+from docxreport.atomic import write_atomically
 from docxreport.catalog import Catalog
-from docxreport.files import write_atomically
+from docxreport.finish.manifest import Manifest
 from docxreport.ledger import Entry, entries
 from docxreport.model import Dataset
-from docxreport.outputs import Manifest
 from docxreport.render.chartpatch import chart_rid, refresh_chart
 from docxreport.render.marks import Mark, places
 from docxreport.render.patch import Bookmark, ReportFile, TableMaker

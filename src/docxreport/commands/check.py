@@ -9,13 +9,13 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from docxreport.checks.confirmation import summary as confirmation_summary
+from docxreport.checks.progress import SchoolProgress, school_progress
 from docxreport.commands.options import folder_option, inputs_option, year_option
-from docxreport.confirmation import summary as confirmation_summary
 from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError
 from docxreport.issues import BLANK, Report
 from docxreport.load import Loaded, load_year, region_catalog
-from docxreport.progress import SchoolProgress, school_progress
 from docxreport.workbook.findings import sections_of, split_name, write_findings
 
 
@@ -66,7 +66,7 @@ def check(
     _write_reports(loaded, progress, report_file, report_dir)
     reports = [loaded.report]
     if templates.is_dir():
-        from docxreport.templatecheck import check_templates  # reads .docx: only when asked
+        from docxreport.checks.templates import check_templates  # reads .docx: only when asked
 
         click.echo(f"检查模板 {templates}：")
         registry = loaded.city.registry if loaded.city is not None else None

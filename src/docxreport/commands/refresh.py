@@ -11,9 +11,9 @@ import click
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError, OutputError
+from docxreport.finish.manifest import Manifest, lock_files
 from docxreport.issues import Report
 from docxreport.load import load_year, region_catalog
-from docxreport.outputs import Manifest, lock_files
 from docxreport.refresh import Refreshed, Refresher, relisted, report_files, save
 from docxreport.render.patch import ReportFile
 from docxreport.workbook.sources import read_rows, write_sources
@@ -149,8 +149,8 @@ def _finish(
         click.echo(f"数据来源清单：{sources}")
     if not changed or no_pages:
         return
-    from docxreport.pagenums import fill_page_numbers_many
-    from docxreport.pdf import find_soffice
+    from docxreport.finish.pagenums import fill_page_numbers_many
+    from docxreport.finish.pdf import find_soffice
 
     if find_soffice() is None:
         click.secho("未安装 LibreOffice，目录页码未重新填写。", fg="yellow")

@@ -19,8 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from docxreport.confirmation import grouped, short_form
-from docxreport.files import write_atomically
+from docxreport.atomic import write_atomically
+from docxreport.checks.confirmation import grouped, short_form
 from docxreport.render.tables import (
     SIZE_NORMAL,
     column_widths,

@@ -20,6 +20,7 @@ from typing import Any
 
 from docx.shared import Pt
 from docxtpl import DocxTemplate
+from markupsafe import escape
 
 from docxreport.errors import TemplateError
 from docxreport.model import CURR, PERIODS
@@ -255,7 +256,8 @@ class Context:
         return self._block(cases_block, found, BlockItem(str(section), "cases"))
 
     def _text(self, name: str, value: str) -> MarkedStr:
-        return MarkedStr(value, self.marks.wrap(TextItem(name, value), value))
+        """``value`` printed marked; its markup is escaped, as Jinja escapes any other text."""
+        return MarkedStr(value, self.marks.wrap(TextItem(name, value), str(escape(value))))
 
     def _year(self, name: str, value: int) -> MarkedInt:
         return MarkedInt(value, self.marks.wrap(TextItem(name, str(value)), str(value)))

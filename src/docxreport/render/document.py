@@ -20,8 +20,8 @@ from docxtpl.subdoc import Subdoc
 from jinja2 import TemplateSyntaxError, UndefinedError
 from lxml import etree
 
+from docxreport.atomic import write_atomically
 from docxreport.errors import DocxreportError, TemplateError
-from docxreport.files import write_atomically
 from docxreport.photos import PhotoShop
 from docxreport.render.blocks import Case, Photo, cases_block, figures_block
 from docxreport.render.charts import number_drawings

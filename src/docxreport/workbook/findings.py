@@ -19,10 +19,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from docxreport.files import write_atomically
+from docxreport.atomic import write_atomically
+from docxreport.checks.progress import SchoolProgress
 from docxreport.issues import Issue
 from docxreport.model import Location, Scalar
-from docxreport.progress import SchoolProgress
 
 SUMMARY_SHEET = "汇总"
 OTHER_SHEET = "市级及其他"

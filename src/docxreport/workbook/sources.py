@@ -10,7 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from docxreport.files import write_atomically
+from docxreport.atomic import write_atomically
 from docxreport.ledger import Entry
 
 HEADERS = ("报告", "表格或段落", "行", "列", "印出的数值", "来源（单元格或汇总规则）")

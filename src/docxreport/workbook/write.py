@@ -18,8 +18,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docxreport import layout as L
+from docxreport.atomic import write_atomically
 from docxreport.catalog import Catalog, Indicator, ListColumn, ListSpec
-from docxreport.files import write_atomically
 from docxreport.model import CityData, Scalar, School
 from docxreport.workbook.printing import fit_row_heights, set_up_printing
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from docxreport.files import write_atomically
+from docxreport.atomic import write_atomically
 
 MANIFEST = ".docxreport-manifest.json"
 

@@ -30,9 +30,9 @@ from typing import Any
 
 from lxml import etree
 
-from docxreport import pdf as pdfconv
+from docxreport.atomic import write_atomically
 from docxreport.errors import OutputError
-from docxreport.files import write_atomically
+from docxreport.finish import pdf as pdfconv
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

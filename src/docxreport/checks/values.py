@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from docxreport.catalog import Catalog
-from docxreport.consistency import check_city_groups, check_derived, check_groups
+from docxreport.checks.consistency import check_city_groups, check_derived, check_groups
+from docxreport.checks.progress import check_blank
 from docxreport.issues import Issue, error, warning
 from docxreport.model import CURR, PERIODS, PREV, Dataset, Location, SchoolData, is_pending
-from docxreport.progress import check_blank
 from docxreport.rollup import differs, plain_number, rounded
 
 YOY_RATIO, YOY_MIN = 0.5, 20

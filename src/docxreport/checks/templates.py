@@ -39,14 +39,14 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from docxreport.build import CITY_TEMPLATE, SCHOOL_TEMPLATE, SCHOOL_TEMPLATE_DIR
 from docxreport.catalog import Catalog
+from docxreport.checks.placeholders import placeholder_issues
+from docxreport.checks.templateparts import Paragraph, Part, read_parts
+from docxreport.checks.templateschools import check_school_names, registry_names
+from docxreport.checks.templatestructure import check_structure
 from docxreport.errors import TemplateError
 from docxreport.issues import Issue, error, warning
 from docxreport.model import PERIODS, CityData, Dataset, Location, School
-from docxreport.placeholders import placeholder_issues
 from docxreport.render.numbering import TOC_KINDS
-from docxreport.templateparts import Paragraph, Part, read_parts
-from docxreport.templateschools import check_school_names, registry_names
-from docxreport.templatestructure import check_structure
 from docxreport.view.charts import parse_spec
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from itertools import product
 
 from docxreport.catalog import Catalog, PartGroup
+from docxreport.checks.progress import table_name
 from docxreport.issues import Issue, warning
 from docxreport.model import PERIODS, PREV, Dataset, Location, SchoolData, Value
-from docxreport.progress import table_name
 from docxreport.rollup import differs, plain_number, rounded
 
 

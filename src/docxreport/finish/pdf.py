@@ -4,7 +4,7 @@ Many reports go through one ``soffice`` process: a cold start costs seconds, a
 document only about as long as its layout takes. Each run gets its own private
 LibreOffice profile, so a LibreOffice the user has open is neither used nor
 disturbed. The profile also asks the PDF export to write Word bookmarks as named
-destinations, which :mod:`docxreport.pagenums` reads to find where headings fall.
+destinations, which :mod:`docxreport.finish.pagenums` reads to find where headings fall.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from docxreport.atomic import write_atomically
 from docxreport.errors import OutputError
-from docxreport.files import write_atomically
 
 INSTALL_HINT = (
     "请先安装 LibreOffice 与中文字体，例如在 Debian/Ubuntu 上运行："
