@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from docxreport.commands.options import folder_option, inputs_option, year_option
+from docxreport.commands.options import (
+    folder_option,
+    force_option,
+    inputs_option,
+    school_option,
+    year_option,
+)
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import BLANK, Report
 from docxreport.load import Loaded, load_year, region_catalog
@@ -20,19 +26,9 @@ from docxreport.pool import default_jobs
 @inputs_option
 @folder_option("--templates", "templates", "Word 模板所在的文件夹。")
 @folder_option("--out", "out", "输出文件夹，报告写入其中的年度子文件夹。")
-@click.option(
-    "--school",
-    "schools",
-    multiple=True,
-    metavar="学校",
-    help="只生成这所学校的报告（简称、全称或别名均可；可重复）。",
-)
+@school_option("报告")
 @click.option("--city-only", is_flag=True, help="只生成全市报告，不生成各校报告。")
-@click.option(
-    "--force",
-    is_flag=True,
-    help="覆盖生成后被修改过的报告（先把修改过的文件另存为带时间的备份）。",
-)
+@force_option("报告")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 在每份 .docx 旁生成 PDF。")
 @click.option(
     "--draft",

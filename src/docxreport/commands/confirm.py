@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 from docxreport import layout as L
-from docxreport.commands.options import folder_option, inputs_option, year_option
+from docxreport.commands.options import (
+    folder_option,
+    force_option,
+    inputs_option,
+    school_option,
+    year_option,
+)
 from docxreport.console import clean_exit, print_report
 from docxreport.load import load_year, region_catalog
 
@@ -18,18 +24,8 @@ from docxreport.load import load_year, region_catalog
 @inputs_option
 @folder_option("--templates", "templates", "Word 模板所在的文件夹（据此确定报告印出哪些数字）。")
 @folder_option("--out", "out", "输出文件夹，确认表写入其中的“年度/数据确认表”文件夹。")
-@click.option(
-    "--school",
-    "schools",
-    multiple=True,
-    metavar="学校",
-    help="只生成这所学校的确认表（简称、全称或别名均可；可重复）。",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="覆盖生成后被修改过的确认表（先把修改过的文件另存为带时间的备份）。",
-)
+@school_option("确认表")
+@force_option("确认表")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 在每份 .docx 旁生成 PDF。")
 @clean_exit
 def confirm(

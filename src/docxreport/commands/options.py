@@ -22,3 +22,23 @@ year_option = click.option(
     "--year", type=int, metavar="年度", help="报告年度，默认为输入文件夹中最新的年度。"
 )
 inputs_option = folder_option("--inputs", "inputs", "存放各年度文件夹的输入文件夹。")
+
+
+def school_option(what: str):
+    """``--school``, repeatable: only the named schools' ``what`` (报告, 确认表…)."""
+    return click.option(
+        "--school",
+        "schools",
+        multiple=True,
+        metavar="学校",
+        help=f"只生成这所学校的{what}（简称、全称或别名均可；可重复）。",
+    )
+
+
+def force_option(what: str):
+    """``--force``: overwrite an edited ``what`` after backing it up."""
+    return click.option(
+        "--force",
+        is_flag=True,
+        help=f"覆盖生成后被修改过的{what}（先把修改过的文件另存为带时间的备份）。",
+    )
