@@ -37,10 +37,12 @@ from docxreport.render.template import CachedTemplate
 from docxreport.view.report import CITY_REPORT, block_rows, make_view
 from docxreport.workbook.sources import Row, read_rows, row_of, write_sources
 
-CITY_TEMPLATE = "city.docx"
-SCHOOL_TEMPLATE = "school.docx"
+CITY_TEMPLATE, SCHOOL_TEMPLATE, SCHOOL_TEMPLATE_DIR = (
+    L.CITY_TEMPLATE,
+    L.SCHOOL_TEMPLATE,
+    L.SCHOOL_TEMPLATE_DIR,
+)
 SCHOOL_OUT_DIR = "学校"  # school reports go to out/<year>/学校/
-SCHOOL_TEMPLATE_DIR = "学校"  # a school's own template: templates/学校/<简称>.docx
 SOURCES_FILE = "数据来源.xlsx"
 PHOTO_CACHE = ".docxreport-cache/photos"  # prepared photos, by content hash (out/ is disposable)
 _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docxreport import layout as L
 from docxreport.catalog import Catalog
@@ -26,8 +27,9 @@ from docxreport.checks.history import carried_city
 from docxreport.errors import InputError
 from docxreport.load import school_files
 from docxreport.model import CURR, PREV, CityData, Dataset, Scalar, School, SchoolData
-from docxreport.workbook import write_city, write_school
-from docxreport.workbook.write import Lists, Values
+
+if TYPE_CHECKING:
+    from docxreport.workbook.write import Lists, Values
 
 DATA_ROLE = "数据采集"
 MAJOR_KEPT = ("code", "name", "since")
@@ -195,6 +197,8 @@ def missing(folder: Path, registry: Sequence[School]) -> bool:
 def write_missing(folder: Path, cat: Catalog, new: NewYear) -> list[Outcome]:
     """Write every workbook of ``new`` that is not in ``folder`` yet; keep the others."""
     out = []
+    from docxreport.workbook.write import write_city, write_school  # openpyxl: only to write
+
     city_path = folder / L.CITY_FILE
     if city_path.exists():
         out.append(Outcome(L.CITY_FILE, False))

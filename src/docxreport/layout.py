@@ -14,6 +14,9 @@ from docxreport.catalog import Catalog, Indicator, ListSpec
 CITY_FILE = "市级.xlsx"
 SCHOOL_DIR = "学校"
 PHOTO_DIR = "图片"
+CITY_TEMPLATE = "city.docx"  # in the templates folder
+SCHOOL_TEMPLATE = "school.docx"
+SCHOOL_TEMPLATE_DIR = "学校"  # a school's own template: templates/学校/<简称>.docx
 
 # School workbook: the 基本信息 sheet, one field a row, label in A and value in B.
 INFO_SHEET = "基本信息"

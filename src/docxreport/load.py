@@ -29,7 +29,7 @@ from docxreport.model import (
 )
 from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
 from docxreport.rollup import roll_up
-from docxreport.workbook import read_city, read_school
+from docxreport.workbook import read_city, read_province, read_school
 
 
 def year_folders(inputs: Path) -> list[int]:
@@ -192,8 +192,8 @@ def _draftable(report: Report) -> bool:
 def region_catalog(inputs: Path, year: int | None) -> Catalog:
     """The catalog in the region's words: its city workbook's 省级称谓 (省级 when unset).
 
-    Reads only the city workbook, once more than :func:`load_year` will; a missing or
-    unreadable one gives the default catalog (its problems are reported by the check).
+    Reads only that cell of the city workbook (parsed once for this and :func:`load_year`);
+    a missing or unreadable one gives the default catalog (the check reports its problems).
     """
     try:
         year = resolve_year(inputs, year)
@@ -202,9 +202,7 @@ def region_catalog(inputs: Path, year: int | None) -> Catalog:
     path = inputs / str(year) / L.CITY_FILE
     if not path.is_file():
         return default_catalog()
-    city, _issues = read_city(path, L.CITY_FILE, default_catalog(), year)
-    word = city.province.strip() if city is not None else ""
-    return default_catalog(word or DEFAULT_PROVINCE)
+    return default_catalog(read_province(path).strip() or DEFAULT_PROVINCE)
 
 
 def load_year(

@@ -12,12 +12,10 @@ from importlib import resources
 from pathlib import Path
 
 from docxreport import layout as L
-from docxreport.build import CITY_TEMPLATE, SCHOOL_TEMPLATE
 from docxreport.catalog import Catalog
 from docxreport.model import CityData
-from docxreport.workbook import write_city
 
-STARTER = (CITY_TEMPLATE, SCHOOL_TEMPLATE)
+STARTER = (L.CITY_TEMPLATE, L.SCHOOL_TEMPLATE)
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,8 @@ def starter_template(name: str) -> bytes:
 def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list[Written]:
     """Write ``inputs/<year>/市级.xlsx`` (blank: 基本信息, 编制组, 学校名册 to fill) and the
     starter templates into ``templates``; keep whatever is there already."""
+    from docxreport.workbook.write import write_city  # openpyxl: loaded only to write
+
     out = []
     city = inputs / str(year) / L.CITY_FILE
     if city.exists():

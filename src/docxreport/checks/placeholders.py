@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import docx
+from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
 from docxreport.issues import Issue, warning
@@ -36,10 +37,11 @@ def _level(style_name: str) -> int:
     return 1 if style_name in _FRONT else 0
 
 
-def placeholders(path: Path) -> Iterator[tuple[int, str, str]]:
+def placeholders(source: Path | DocumentObject) -> Iterator[tuple[int, str, str]]:
     """(paragraph number, chapter, placeholder text) for each placeholder in the body of
-    ``path``; paragraphs are numbered as the template check numbers them."""
-    document = docx.Document(str(path))
+    a .docx (a path, or a document already open); paragraphs are numbered as the template
+    check numbers them."""
+    document = docx.Document(str(source)) if isinstance(source, Path) else source
     styles = {s.style_id: s.name for s in document.styles}
     trail: list[str] = []
     for number, p in enumerate(document.element.body.iter(qn("w:p")), start=1):
@@ -53,12 +55,12 @@ def placeholders(path: Path) -> Iterator[tuple[int, str, str]]:
             yield number, " › ".join(trail) or "封面", found.group(0)
 
 
-def placeholder_issues(path: Path, rel: str, part: str = "正文") -> list[Issue]:
-    """A warning for every placeholder paragraph left in the .docx at ``path``."""
+def placeholder_issues(source: Path | DocumentObject, rel: str, part: str = "正文") -> list[Issue]:
+    """A warning for every placeholder paragraph left in a .docx (a path, or opened)."""
     return [
         warning(
             Location(rel, part, f"段落 {number}"),
             f"待撰写的占位段落仍在（章节：{chapter}）：“{text}”。请改写为本地的文字或删除",
         )
-        for number, chapter, text in placeholders(path)
+        for number, chapter, text in placeholders(source)
     ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
+from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -37,27 +38,30 @@ class Part:
 # -- reading -------------------------------------------------------------------------------------
 
 
-def read_parts(path: Path) -> tuple[list[Part], str | None]:
-    """The body, headers and footers of ``path``, or a Chinese reason it cannot be read."""
+def open_template(path: Path) -> tuple[DocumentObject | None, str | None]:
+    """The template at ``path`` opened by python-docx, or a Chinese reason it cannot be."""
     head = path.read_bytes()[:8]
     if not head:
-        return [], "模板文件为空（0 字节）"
+        return None, "模板文件为空（0 字节）"
     if head.startswith(_OLE_MAGIC):
-        return [], "模板是旧版 .doc 文件或设置了打开密码，请在 Word/WPS 中另存为 .docx"
+        return None, "模板是旧版 .doc 文件或设置了打开密码，请在 Word/WPS 中另存为 .docx"
     if not zipfile.is_zipfile(path):
-        return [], "不是 Word .docx 文件（可能已损坏或改了扩展名），请在 Word/WPS 中另存为 .docx"
+        return None, "不是 Word .docx 文件（可能已损坏或改了扩展名），请在 Word/WPS 中另存为 .docx"
     try:
-        document = docx.Document(str(path))
+        return docx.Document(str(path)), None
     except Exception as exc:  # python-docx raises several types for a bad package
-        return (
-            [],
-            f"无法作为 Word .docx 文件读取（{type(exc).__name__}），请在 Word/WPS 中另存为 .docx",
+        return None, (
+            f"无法作为 Word .docx 文件读取（{type(exc).__name__}），请在 Word/WPS 中另存为 .docx"
         )
+
+
+def read_parts(document: DocumentObject) -> list[Part]:
+    """The body, headers and footers of a template, paragraph by paragraph."""
     parts = [Part("正文", _paragraphs(document.element.body))]
     others = [p for p in document.part.package.iter_parts() if _side_part(p.partname)]
     for part in sorted(others, key=lambda p: str(p.partname)):
         parts.append(Part(_side_part(part.partname), _paragraphs(part.element)))
-    return parts, None
+    return parts
 
 
 def _side_part(partname: str) -> str:

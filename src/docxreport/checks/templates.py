@@ -37,14 +37,14 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from docxreport.build import CITY_TEMPLATE, SCHOOL_TEMPLATE, SCHOOL_TEMPLATE_DIR
 from docxreport.catalog import Catalog
 from docxreport.checks.placeholders import placeholder_issues
-from docxreport.checks.templateparts import Paragraph, Part, read_parts
+from docxreport.checks.templateparts import Paragraph, Part, open_template, read_parts
 from docxreport.checks.templateschools import check_school_names, registry_names
 from docxreport.checks.templatestructure import check_structure
 from docxreport.errors import TemplateError
 from docxreport.issues import Issue, error, warning
+from docxreport.layout import CITY_TEMPLATE, SCHOOL_TEMPLATE, SCHOOL_TEMPLATE_DIR
 from docxreport.model import PERIODS, CityData, Dataset, Location, School
 from docxreport.render.numbering import TOC_KINDS
 from docxreport.view.charts import parse_spec
@@ -103,16 +103,16 @@ def check_template(
 ) -> list[Issue]:
     """Check one template; ``rel`` is how its location is shown, ``kind`` the template it
     stands for (city.docx or school.docx; by default its own name)."""
-    parts, problem = read_parts(path)
-    if problem:
-        return [error(Location(rel), problem)]
+    document, problem = open_template(path)
+    if document is None:
+        return [error(Location(rel), problem or "")]
     kind = kind or path.name
     known = context_names(kind)
     issues: list[Issue] = []
-    for part in parts:
+    for part in read_parts(document):
         issues += _check_part(rel, part, cat, known, kind, registry)
-    issues += check_structure(path, rel)
-    issues += placeholder_issues(path, rel)
+    issues += check_structure(document, rel)
+    issues += placeholder_issues(document, rel)
     return issues
 
 

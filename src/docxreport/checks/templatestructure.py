@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-import docx
+from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
 from docxreport.issues import Issue, error, warning
@@ -105,12 +104,8 @@ def _page_parts(doc, sections: list[_Section]) -> dict[int, list]:
     return out
 
 
-def check_structure(path: Path, rel: str) -> list[Issue]:
-    """Structure problems of the template at ``path`` (already known to be a readable .docx)."""
-    try:
-        doc = docx.Document(str(path))
-    except Exception:  # reported by the reading step
-        return []
+def check_structure(doc: DocumentObject, rel: str) -> list[Issue]:
+    """Structure problems of a template (opened by python-docx)."""
     if not any("toc(" in _text(p) for p in _paragraphs(doc.element.body)):
         return []  # not a whole report (no contents lists): a fragment has no layout to keep
     return [*_check_sections(doc, rel), *_check_styles(doc, rel)]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from docxreport.adopt import adopt as run_adopt
 from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option
 from docxreport.console import clean_exit, print_report
@@ -31,6 +30,8 @@ def adopt(report: Path, templates: Path) -> None:
     全市报告替换 city.docx；学校报告成为该校自己的模板（学校/<简称>.docx，生成时优先使用）。
     已有的模板先备份。手写在正文中的年份和数字列为警告：下一年度它们不会自动更新。
     """
+    from docxreport.adopt import adopt as run_adopt  # loads the Word machinery
+
     done = run_adopt(report, templates, default_catalog())
     click.echo(f"已把 {report} 转为模板 {done.target}")
     if done.backup:

@@ -16,7 +16,6 @@ from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError
 from docxreport.issues import BLANK, Report
 from docxreport.load import Loaded, load_year, region_catalog
-from docxreport.workbook.findings import sections_of, split_name, write_findings
 
 
 @click.command("check", options_metavar="[选项]")
@@ -107,6 +106,10 @@ def _progress(loaded: Loaded, cat) -> list[SchoolProgress]:
 def _write_reports(
     loaded: Loaded, progress: list[SchoolProgress], file: Path | None, folder: Path | None
 ) -> None:
+    if file is None and folder is None:
+        return
+    from docxreport.workbook.findings import sections_of, split_name, write_findings
+
     sections = sections_of(progress, list(loaded.report))
     values = {
         v.loc: v.value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,9 +15,10 @@ from docxreport.errors import InputError, OutputError
 from docxreport.finish.manifest import Manifest, lock_files
 from docxreport.issues import Report
 from docxreport.load import load_year, region_catalog
-from docxreport.refresh import Refreshed, Refresher, relisted, report_files, save
-from docxreport.render.patch import ReportFile
-from docxreport.workbook.sources import read_rows, write_sources
+
+if TYPE_CHECKING:
+    from docxreport.refresh import Refreshed
+    from docxreport.render.patch import ReportFile
 
 SOURCES_FILE = "数据来源.xlsx"
 CHANGED = 3  # exit status when some report changed (0: nothing changed, 1: errors)
@@ -50,6 +52,8 @@ def refresh(
     被删除或改写的数字不会放回，列为“不再关联”。改动前先备份（<原名>.备份-<日期时间>.docx）。
     没有报告变化时退出状态为 0，有报告被更新时为 3，有错误时为 1（不写任何文件）。
     """
+    from docxreport.refresh import Refresher, save  # loads the Word machinery
+
     opened = _open(reports, out, year, inputs)
     years = {r.state.year for r in opened if r.state is not None}
     if len(years) > 1:
@@ -91,6 +95,9 @@ def refresh(
 
 def _open(reports: tuple[Path, ...], out: Path, year: int | None, inputs: Path) -> list[ReportFile]:
     """The reports to refresh: those named, or every report of the year folder."""
+    from docxreport.refresh import report_files
+    from docxreport.render.patch import ReportFile
+
     if not reports:
         if year is None:
             from docxreport.load import resolve_year
@@ -141,6 +148,9 @@ def _finish(
 ) -> None:
     """The data-source listing and the contents' page numbers of the updated reports."""
     if done and year_dir.is_dir():
+        from docxreport.refresh import relisted
+        from docxreport.workbook.sources import read_rows, write_sources
+
         sources = year_dir / SOURCES_FILE
         write_sources(sources, relisted(read_rows(sources), done))
         manifest = Manifest.load(year_dir)

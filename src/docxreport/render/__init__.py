@@ -10,32 +10,33 @@ It turns a report's view (:mod:`docxreport.view`) into a Word document:
 - :mod:`.document` renders a template, verifies the result and writes it.
 """
 
-from docxreport.render.blocks import cases_block, figures_block
-from docxreport.render.document import (
-    load_template,
-    make_cases,
-    make_env,
-    make_figures,
-    render_report,
-    verify_docx,
-)
-from docxreport.render.numbering import NumberingSummary, number_document, toc_marker
-from docxreport.render.tables import add_table
-from docxreport.view.report import Case, Photo
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "Case",
-    "NumberingSummary",
-    "Photo",
-    "add_table",
-    "cases_block",
-    "figures_block",
-    "load_template",
-    "make_cases",
-    "make_env",
-    "make_figures",
-    "number_document",
-    "render_report",
-    "toc_marker",
-    "verify_docx",
-]
+_HOME = {
+    "cases_block": "blocks",
+    "figures_block": "blocks",
+    "load_template": "document",
+    "make_cases": "document",
+    "make_env": "document",
+    "make_figures": "document",
+    "render_report": "document",
+    "verify_docx": "document",
+    "NumberingSummary": "numbering",
+    "number_document": "numbering",
+    "toc_marker": "numbering",
+    "add_table": "tables",
+}
+_VIEW = {"Case", "Photo"}
+
+__all__ = sorted([*_HOME, *_VIEW])
+
+
+def __getattr__(name: str) -> Any:
+    """The names above, each imported from its module when first asked for: importing one
+    module of the package (``render.numbering`` for the template check) loads only that."""
+    if name in _HOME:
+        return getattr(import_module(f"docxreport.render.{_HOME[name]}"), name)
+    if name in _VIEW:
+        return getattr(import_module("docxreport.view.report"), name)
+    raise AttributeError(name)

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from copy import deepcopy
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx.shared import Pt
-from docxtpl import DocxTemplate
 from markupsafe import escape
 
 from docxreport.errors import TemplateError
@@ -27,12 +26,14 @@ from docxreport.model import CURR, PERIODS
 from docxreport.page import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM
 from docxreport.photos import PhotoShop
 from docxreport.render.blocks import _picture_paragraph, cases_block, figures_block
-from docxreport.render.charts import add_chart
 from docxreport.render.marks import Marks
 from docxreport.render.numbering import toc_marker
 from docxreport.render.tables import cell_style_id, grid_xml
 from docxreport.view.charts import ChartView, parse_spec
 from docxreport.view.report import Moved, Printed, Region, ReportView, SchoolInfo, TableView
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 # The functions and names every template may use; check --templates reads this list.
 FUNCTIONS = ("v", "has", "known", "change", "table", "chart", "figures", "cases", "toc")
@@ -226,6 +227,8 @@ class Context:
         self.charts += 1
         paragraph = _picture_paragraph(sd)
         paragraph.paragraph_format.space_before = Pt(6)  # apart from a table above it
+        from docxreport.render.charts import add_chart  # openpyxl too: only with a chart
+
         add_chart(paragraph, found, self.marks.wrap(found, found.title), self.charts)
         return sd
 

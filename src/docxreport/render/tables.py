@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
@@ -36,7 +36,6 @@ _AFTER_TBL_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tb
 _AFTER_TC_BORDERS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:vAlign")
 _AFTER_TC_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign")
 _AFTER_CANT_SPLIT = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden")
-_QUOTE = {'"': "&quot;"}
 _AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del")
 
 
@@ -257,7 +256,7 @@ def grid_xml(
         spans[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
         for r in range(r0 + 1, r1 + 1):
             below[(r, c0)] = c1 - c0 + 1
-    style = f'<w:pStyle w:val="{escape(style_id, _QUOTE)}"/>' if style_id else ""
+    style = f'<w:pStyle w:val="{escape(style_id)}"/>' if style_id else ""
     rpr = f'<w:rPr><w:rFonts w:eastAsia="{TABLE_FONT}"/><w:sz w:val="{round(points * 2)}"/></w:rPr>'
     out = []
     for r, row in enumerate(grid.rows):
@@ -281,7 +280,7 @@ def grid_xml(
                 text = clean_text(spec.text)
                 if (r, c) == (0, 0) and first is not None:
                     text = first(text)
-                text = escape(text)
+                text = escape(text, quote=False)
             out.append(_cell_xml(spec, width, span, vmerge, rpr, style, text))
             c += span
         out.append("</w:tr>")
@@ -299,7 +298,7 @@ def text_xml(text: str) -> str:
         elif part in ("\n", "\r", "\r\n"):
             out.append("<w:br/>")
         elif part:
-            out.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+            out.append(f'<w:t xml:space="preserve">{escape(part, quote=False)}</w:t>')
     return "".join(out)
 
 

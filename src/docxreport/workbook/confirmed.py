@@ -12,13 +12,11 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime, time
 
-import openpyxl
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from docxreport import layout as L
 from docxreport.model import Location, Value
 from docxreport.normalize import cell_text
+from docxreport.workbook.cells import Cells, Sheet
+from docxreport.workbook.cells import column_letter as get_column_letter
 
 
 def _canonical(value: object) -> str | None:
@@ -35,10 +33,11 @@ def _canonical(value: object) -> str | None:
     return f"s:{value}"
 
 
-def content_digest(wb: openpyxl.Workbook) -> str:
+def content_digest(wb: Cells) -> str:
     """SHA-256 (hex) of every sheet's name and every non-empty cell's place and value.
 
     Sheets are taken in name order, so that moving a sheet does not count as a change.
+    ``wb`` may also be a workbook openpyxl loaded with ``data_only=True``: both give the same.
     """
     digest = hashlib.sha256()
     for ws in sorted(wb.worksheets, key=lambda w: w.title):
@@ -51,7 +50,7 @@ def content_digest(wb: openpyxl.Workbook) -> str:
     return digest.hexdigest()
 
 
-def confirmed_column(ws: Worksheet) -> str:
+def confirmed_column(ws: Sheet) -> str:
     """The letter of the registry's 已确认版本 column, or "" when the sheet has none."""
     for cell in ws[1]:
         if cell_text(cell.value) == L.CONFIRMED_HEADER:
@@ -59,7 +58,7 @@ def confirmed_column(ws: Worksheet) -> str:
     return ""
 
 
-def read_confirmed(rel: str, ws: Worksheet, column: str, row: int) -> Value:
+def read_confirmed(rel: str, ws: Sheet, column: str, row: int) -> Value:
     """The 已确认版本 cell of one registry row, as typed (text, or a number Excel made of it)."""
     raw = ws[f"{column}{row}"].value
     value = cell_text(raw) if isinstance(raw, str) else raw

@@ -1,6 +1,6 @@
 """Guards around reading a workbook: refuse what cannot be read safely, flag what hides data.
 
-- :func:`sniff` looks at the bytes before openpyxl does: an empty file, a CSV or an old
+- :func:`sniff` looks at the bytes before they are read as a workbook: an empty file, a CSV or an old
   .xls renamed .xlsx, an encrypted workbook, a damaged zip, XML that declares entities
   (an "entity bomb"), a package that unpacks to hundreds of megabytes;
 - :func:`oversized_sheets` reads each sheet's recorded size, before the full load,
@@ -13,15 +13,14 @@ Every message is Chinese and written for the school that sent the file.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO
 
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
+from docxreport.workbook.cells import Sheet as Worksheet
+from docxreport.workbook.cells import column_letter as get_column_letter
 from docxreport.workbook.package import Package
 
 MAX_ROWS, MAX_COLS = 5000, 200  # per sheet; the layout uses a few dozen rows and columns
@@ -43,30 +42,26 @@ UNSAFE_XML = (
 )
 
 
-def sniff(path: Path) -> str | None:
-    """What is wrong with the file at ``path`` before openpyxl reads it, or ``None``."""
-    try:
-        with path.open("rb") as f:
-            head = f.read(8)
-    except OSError as exc:
-        return f"无法读取文件：{exc.strerror}"
+def sniff(data: bytes) -> str | None:
+    """What is wrong with a workbook file's bytes before they are read as one, or ``None``."""
+    head = data[:8]
     if not head:
         return "文件为空（0 字节）"
     if head.startswith(_OLE_MAGIC):
-        if _ENCRYPTED in path.read_bytes():
+        if _ENCRYPTED in data:
             return "工作簿设置了打开密码（已加密），请取消密码后另存为 .xlsx"
         return "这是旧版 .xls 文件改了扩展名，请在 Excel/WPS 中另存为 .xlsx"
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         if head.startswith(b"PK\x03\x04"):
             return DAMAGED
         return "不是 .xlsx 文件（可能是 CSV 或其他文件改了扩展名），请另存为 Excel 工作簿"
-    return _inspect_package(path)
+    return _inspect_package(data)
 
 
-def _inspect_package(path: Path) -> str | None:
+def _inspect_package(data: bytes) -> str | None:
     """Refuse a zip bomb or XML with a DTD, unpacking no more than each part's prolog."""
     try:
-        with zipfile.ZipFile(path) as package:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
             parts = package.infolist()
             if sum(p.file_size for p in parts) > MAX_UNPACKED:
                 return f"文件解压后超过 {MAX_UNPACKED // 2**20} MB，不像是正常的数据表，已拒绝读取"

@@ -10,11 +10,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-from defusedxml import DefusedXmlException
-from openpyxl.utils.escape import unescape
-from openpyxl.worksheet.worksheet import Worksheet
-
 from docxreport import layout as L
 from docxreport.catalog import Catalog, Indicator, ListSpec
 from docxreport.issues import Issue, error, warning
@@ -30,21 +25,22 @@ from docxreport.model import (
 )
 from docxreport.normalize import cell_text, parse_date, parse_number, parse_year
 from docxreport.workbook import guard
+from docxreport.workbook.cells import Cells, unescape
+from docxreport.workbook.cells import Sheet as Worksheet
 from docxreport.workbook.confirmed import confirmed_column, content_digest, read_confirmed
 from docxreport.workbook.package import Package, UnsafeXml
 
 
 @dataclass
 class Book:
-    """An opened workbook: cached values, formulas, and the file's label.
+    """An opened workbook: its cells (cached values, formulas without one) and its label.
 
     ``expected`` names the sheets the reader looks for (for a hint when one was renamed);
     ``bad`` holds the cells whose value cannot be trusted, already reported.
     """
 
     rel: str
-    values: openpyxl.Workbook
-    uncalculated: dict[tuple[str, str], str]  # formulas without a cached result
+    values: Cells
     issues: list[Issue] = field(default_factory=list)
     expected: frozenset[str] = frozenset()
     bad: set[tuple[str, str]] = field(default_factory=set)
@@ -78,7 +74,7 @@ class Book:
         if isinstance(value, str):
             value = unescape(value)  # Excel writes control characters as _x0007_
         if value is None:
-            formula = self.uncalculated.get((ws.title, cell))
+            formula = ws.uncalculated.get(cell)
             if formula is not None:
                 self.bad.add((ws.title, cell))
                 self.issues.append(
@@ -99,21 +95,49 @@ def open_book(
 ) -> tuple[Book | None, list[Issue]]:
     """Open ``path``; on failure return a located error instead of raising."""
     loc = Location(rel)
-    problem = guard.sniff(path)
-    if problem:
-        return None, [error(loc, problem)]
     try:
-        package = Package.read(path)
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(loc, f"无法读取文件：{exc.strerror}")]
+    found = _parsed(data)
+    if isinstance(found, list):
+        return None, [error(Location(rel, sheet) if sheet else loc, text) for sheet, text in found]
+    return Book(rel, found, expected=expected), []
+
+
+_Parsed = Cells | list[tuple[str, str]]
+_recent: dict[bytes, _Parsed] = {}  # the last workbooks parsed, by content
+
+
+def _parsed(data: bytes) -> _Parsed:
+    """A workbook's cells, or its problems as (sheet, message).
+
+    The last two are kept by content: the region's wording is read from the city workbook
+    just before the whole year is, and a workbook is parsed once for both.
+    """
+    if data in _recent:
+        return _recent[data]
+    found = _parse_workbook(data)
+    if len(_recent) >= 2:
+        _recent.pop(next(iter(_recent)))
+    _recent[data] = found
+    return found
+
+
+def _parse_workbook(data: bytes) -> _Parsed:
+    problem = guard.sniff(data)
+    if problem:
+        return [("", problem)]
+    try:
+        package = Package(data)
         oversized = guard.oversized_sheets(package)
         if oversized:
-            return None, [error(Location(rel, sheet), message) for sheet, message in oversized]
-        uncalculated = package.uncalculated()
-        values = package.load()
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        if guard.caused_by(exc, DefusedXmlException) or guard.caused_by(exc, UnsafeXml):
-            return None, [error(loc, guard.UNSAFE_XML)]
-        return None, [error(loc, f"文件已损坏，无法作为 .xlsx 读取（{type(exc).__name__}）")]
-    return Book(rel, values, uncalculated, expected=expected), []
+            return oversized
+        return package.load()
+    except Exception as exc:  # zipfile, lxml and number parsing raise many kinds on damaged files
+        if guard.caused_by(exc, UnsafeXml):
+            return [("", guard.UNSAFE_XML)]
+        return [("", f"文件已损坏，无法作为 .xlsx 读取（{type(exc).__name__}）")]
 
 
 def _check_headers(book: Book, ws: Worksheet, expected: tuple[str, ...]) -> bool:
@@ -295,6 +319,18 @@ def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData |
     for list_id in L.LIST_SHEETS.city:
         city.lists[list_id] = _read_list(book, cat.list(list_id), year)
     return city, book.issues
+
+
+def read_province(path: Path) -> str:
+    """The city workbook's 省级称谓 (its region's word for the province level), or "".
+
+    Problems are left to :func:`read_city`, which reports them when the year is read.
+    """
+    book, _issues = open_book(path, L.CITY_FILE)
+    if book is None or L.INFO_SHEET not in book.values.sheetnames:
+        return ""
+    info = _read_info(book, tuple(f for f in L.CITY_INFO if f[0] == "province"))
+    return cell_text(info["province"].value) or "" if "province" in info else ""
 
 
 def _fill_city_info(book: Book, city: CityData, info: dict[str, Value], year: int) -> None:
