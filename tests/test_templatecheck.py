@@ -59,11 +59,11 @@ def test_shipped_templates_have_no_problem(name):
 
 
 def test_names_come_from_the_report_context():
-    city, school = context_names("city.docx"), context_names("school.docx")
+    city, school = context_names("city.docx", CAT), context_names("school.docx", CAT)
     for name in ("region", "year", "prev_year", "team", "v", "change", "table", "toc"):
         assert name in city and name in school
     assert "school" in school and "school" not in city
-    assert "school" in context_names("other.docx")  # a template of unknown use gets both
+    assert "school" in context_names("other.docx", CAT)  # a template of unknown use gets both
 
 
 # -- what passes ---------------------------------------------------------------------------------

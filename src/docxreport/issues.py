@@ -56,15 +56,28 @@ class Report:
     """All issues of a run, sorted by file, sheet and cell."""
 
     issues: list[Issue] = field(default_factory=list)
+    _sorted: tuple[int, list[Issue]] = field(
+        default=(-1, []), init=False, repr=False, compare=False
+    )
+    _files: tuple[int, dict] = field(default=(-1, {}), init=False, repr=False, compare=False)
 
     def extend(self, issues: Iterable[Issue]) -> None:
         self.issues.extend(issues)
 
+    def _distinct(self) -> list[Issue]:
+        """The issues without repeats, sorted."""
+        if self._sorted[0] != self._version():
+            self._sorted = (self._version(), sorted(set(self.issues), key=Issue.sort_key))
+        return self._sorted[1]
+
+    def _version(self) -> tuple[int, int]:
+        return id(self.issues), len(self.issues)
+
     def __iter__(self) -> Iterator[Issue]:
-        return iter(sorted(set(self.issues), key=Issue.sort_key))
+        return iter(self._distinct())
 
     def __len__(self) -> int:
-        return len(set(self.issues))
+        return len(self._distinct())
 
     @property
     def errors(self) -> list[Issue]:
@@ -84,4 +97,13 @@ class Report:
 
     def of_file(self, file: str) -> list[Issue]:
         """The issues located in ``file`` (relative to the year folder), sorted."""
-        return [i for i in self if i.loc.file == file]
+        return self.by_file().get(file, [])
+
+    def by_file(self) -> dict[str, list[Issue]]:
+        """The issues by the file they are located in, each list sorted."""
+        if self._files[0] != self._version():
+            files: dict[str, list[Issue]] = {}
+            for issue in self:
+                files.setdefault(issue.loc.file, []).append(issue)
+            self._files = (self._version(), files)
+        return self._files[1]

@@ -146,11 +146,19 @@ class CityData:
     # The registry's 已确认版本 cells by school short name; "" column: the sheet has none.
     confirmed: dict[str, Value] = field(default_factory=dict)
     confirmed_column: str = ""
+    _by_name: tuple[tuple[int, int], dict[str, School]] = field(
+        default=((0, -1), {}), init=False, repr=False, compare=False
+    )
 
     def school(self, name: str) -> School | None:
         """Find a registered school by its short name, full name or an alias."""
-        name = name.strip()
-        return next((s for s in self.registry if name in s.names()), None)
+        if self._by_name[0] != (id(self.registry), len(self.registry)):  # a new or longer list
+            index: dict[str, School] = {}
+            for s in self.registry:
+                for known in s.names():
+                    index.setdefault(known, s)  # the first school of the registry wins
+            self._by_name = ((id(self.registry), len(self.registry)), index)
+        return self._by_name[1].get(name.strip())
 
 
 @dataclass(frozen=True)
@@ -187,6 +195,9 @@ class Dataset:
     city_figures: dict[tuple[str, str], Figure] = field(default_factory=dict)
     city_totals: dict[tuple[str, str], Figure] = field(default_factory=dict)
     school_figures: dict[str, dict[tuple[str, str], Figure]] = field(default_factory=dict)
+    _by_short: tuple[tuple[int, int], dict[str, SchoolData]] = field(
+        default=((0, -1), {}), init=False, repr=False, compare=False
+    )
 
     @property
     def prev_year(self) -> int:
@@ -196,7 +207,12 @@ class Dataset:
         """The data of the registered school called ``name``; None when it sent no workbook."""
         school = self.city.school(name)
         short = school.short if school else name
-        return next((s for s in self.schools if s.school.short == short), None)
+        if self._by_short[0] != (id(self.schools), len(self.schools)):  # a new or longer list
+            index: dict[str, SchoolData] = {}
+            for sd in self.schools:
+                index.setdefault(sd.school.short, sd)
+            self._by_short = ((id(self.schools), len(self.schools)), index)
+        return self._by_short[1].get(short)
 
     def has_graduates(self, school: str, period: str = CURR) -> bool:
         sd = self.school_data(school)

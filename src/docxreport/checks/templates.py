@@ -107,7 +107,7 @@ def check_template(
     if document is None:
         return [error(Location(rel), problem or "")]
     kind = kind or path.name
-    known = context_names(kind)
+    known = context_names(kind, cat)
     issues: list[Issue] = []
     for part in read_parts(document):
         issues += _check_part(rel, part, cat, known, kind, registry)
@@ -120,23 +120,21 @@ def check_template(
 
 
 @cache
-def _contexts() -> dict[str, dict]:
+def _contexts(cat: Catalog) -> dict[str, dict]:
     """The city and the school context a report template sees, built on an empty dataset."""
-    from docxreport.catalog import default_catalog
     from docxreport.render.context import Context
     from docxreport.view.report import make_view
 
     school = School("学校", "学校")
     data = Dataset(year=2000, city=CityData(file="", registry=[school]), schools=[])
-    cat = default_catalog()
     city = Context(make_view(data, cat), None).names()
     own = Context(make_view(data, cat, school.short), None).names()
     return {CITY_TEMPLATE: city, SCHOOL_TEMPLATE: own}
 
 
-def context_names(template: str) -> dict:
+def context_names(template: str, cat: Catalog) -> dict:
     """Name → sample value a template may use: the school names only in school templates."""
-    contexts = _contexts()
+    contexts = _contexts(cat)
     if template in contexts:
         return contexts[template]
     return {**contexts[CITY_TEMPLATE], **contexts[SCHOOL_TEMPLATE]}
@@ -326,7 +324,8 @@ def _names(check: _Checker, ast: nodes.Template) -> Iterator[Issue]:
 
 
 def _unknown_name(name: str, check: _Checker) -> str:
-    school_only = set(_contexts()[SCHOOL_TEMPLATE]) - set(_contexts()[CITY_TEMPLATE])
+    contexts = _contexts(check.cat)
+    school_only = set(contexts[SCHOOL_TEMPLATE]) - set(contexts[CITY_TEMPLATE])
     if name in school_only and check.template == CITY_TEMPLATE:
         return f"占位符中的“{name}”只能用在学校报告模板（{SCHOOL_TEMPLATE}）中"
     return f"占位符中的“{name}”不是可用的数据名称{_guess(name, check.known)}" + (

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import date, datetime, time
 
 from docxreport import layout as L
@@ -42,12 +43,22 @@ def content_digest(wb: Cells) -> str:
     digest = hashlib.sha256()
     for ws in sorted(wb.worksheets, key=lambda w: w.title):
         digest.update(f"\x1e{ws.title}\n".encode())
-        for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            for c, value in enumerate(row, start=1):
-                text = _canonical(value)
-                if text is not None:
-                    digest.update(f"{get_column_letter(c)}{r}\x1f{text}\n".encode())
+        for (r, c), value in _values(ws):
+            text = _canonical(value)
+            if text is not None:
+                digest.update(f"{get_column_letter(c)}{r}\x1f{text}\n".encode())
     return digest.hexdigest()
+
+
+def _values(ws: Sheet) -> Iterator[tuple[tuple[int, int], object]]:
+    """A sheet's cell values by (row, column), row by row: only the cells the file has."""
+    if isinstance(ws, Sheet):
+        for place in sorted(ws.cells):
+            yield place, ws.cells[place].value
+        return
+    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):  # an openpyxl sheet
+        for c, value in enumerate(row, start=1):
+            yield (r, c), value
 
 
 def confirmed_column(ws: Sheet) -> str:
