@@ -252,3 +252,16 @@ def test_indicators_declared_to_agree_warn_when_city_figures_differ(test_catalog
 
 def test_indicators_declared_to_agree_are_fine_when_equal(test_catalog):
     assert list(check_pairs(dataset(test_catalog), test_catalog)) == []
+
+
+def test_a_photo_of_a_case_the_workbook_does_not_have_is_named(test_catalog):
+    loc = Location("学校/甲校.xlsx", "图片", "B3")
+    case = {"section": Value("3", loc), "title": Value("实训基地", loc), "text": Value("正文", loc)}
+    photos = [
+        {"section": Value("3", loc), "caption": Value("甲", loc), "case": Value("实训基地", loc)},
+        {"section": Value("3", loc), "caption": Value("乙", loc), "case": Value("实训基", loc)},
+        {"section": Value("3", loc), "caption": Value("丙", loc)},
+    ]
+    [issue] = check_lists({"cases": [case], "photos": photos}, test_catalog)
+    assert not issue.is_error and issue.loc == loc
+    assert "所属案例“实训基”" in issue.message and "不会印出" in issue.message

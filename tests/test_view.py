@@ -121,3 +121,25 @@ def test_photos_and_cases_are_grouped_by_section(test_catalog: Catalog, tmp_path
     assert case.paragraphs == ["第一段", "第二段"]
     assert [p.caption for p in case.photos] == ["案例配图"]
     assert make_view(data, test_catalog, "乙校", tmp_path).photos == {}
+
+
+def test_a_case_gets_only_the_photos_of_its_own_workbook(test_catalog: Catalog, tmp_path):
+    """Two schools may tell cases of the same title: each case shows its own school's photos."""
+    from docxreport.model import Value
+
+    data = dataset(test_catalog)
+    for sd in data.schools:
+        loc = Location(f"学校/{sd.school.short}.xlsx", "图片", "A2")
+        sd.lists["photos"] = [
+            {
+                k: Value(v, loc)
+                for k, v in dict(section="3", caption=sd.school.short, case="实训").items()
+            }
+        ]
+        sd.lists["cases"] = [
+            {k: Value(v, loc) for k, v in dict(section="3", title="实训", text="正文").items()}
+        ]
+    cases = make_view(data, test_catalog, None, tmp_path).cases["3"]
+    assert [[p.caption for p in c.photos] for c in cases] == [
+        [sd.school.short] for sd in data.schools
+    ]

@@ -146,6 +146,25 @@ def check_lists(sd_lists: dict, cat: Catalog) -> Iterator[Issue]:
             )
             if list_id == "cases" and too_long:
                 yield warning(text.loc, f"案例正文 {len(text.value)} 字，超过 {CASE_MAX_CHARS} 字")
+    yield from check_photo_cases(sd_lists, cat)
+
+
+def check_photo_cases(lists: dict, cat: Catalog) -> Iterator[Issue]:
+    """A photo's 所属案例 must be the title of a case in the same workbook, or it prints nowhere."""
+    titles = {_plain(row.get("title")) for row in lists.get("cases", [])}
+    sheet = cat.list("cases").sheet
+    for row in lists.get("photos", []):
+        case = _plain(row.get("case"))
+        if case and case not in titles:
+            yield warning(
+                row["case"].loc,
+                f"所属案例“{case}”不是本工作簿“{sheet}”表中任何案例的标题，这张图片不会印出；"
+                "请改为案例的标题，或留空作为章节插图",
+            )
+
+
+def _plain(v) -> str:
+    return "" if v is None or v.value is None else str(v.value)
 
 
 SCHOOL_CHECKS = (

@@ -249,7 +249,7 @@ def _blocks(
         if school is None or sd.school.short == school
     ]
     photo_rows = [(owner, row) for owner, lists in owners for row in lists.get("photos", [])]
-    case_rows = [row for _, lists in owners for row in lists.get("cases", [])]
+    case_rows = [(owner, row) for owner, lists in owners for row in lists.get("cases", [])]
 
     def photo(owner: str, row: Row) -> Photo:
         name = _text(row, "file")
@@ -259,11 +259,15 @@ def _blocks(
     for owner, row in photo_rows:
         if not _text(row, "case"):
             photos.setdefault(_text(row, "section"), []).append(photo(owner, row))
+    in_case: dict[tuple[str, str], list[Photo]] = {}  # (owner, case title) → its photos
+    for owner, row in photo_rows:
+        if _text(row, "case"):
+            in_case.setdefault((owner, _text(row, "case")), []).append(photo(owner, row))
     cases: dict[str, list[Case]] = {}
-    for row in case_rows:
+    for owner, row in case_rows:
         title = _text(row, "title")
         paragraphs = [p.strip() for p in _text(row, "text").split("\n") if p.strip()]
-        own = [photo(o, r) for o, r in photo_rows if _text(r, "case") == title]
+        own = in_case.get((owner, title), [])
         cases.setdefault(_text(row, "section"), []).append(Case(title, paragraphs, own))
     return photos, cases
 
