@@ -205,6 +205,17 @@ def region_catalog(inputs: Path, year: int | None) -> Catalog:
     return default_catalog(read_province(path).strip() or DEFAULT_PROVINCE)
 
 
+def city_registry(inputs: Path, year: int | None, cat: Catalog) -> list[School] | None:
+    """The city workbook's 学校名册, or None when it cannot be read (the check says why)."""
+    try:
+        year = resolve_year(inputs, year)
+    except InputError:
+        return None
+    path = inputs / str(year) / L.CITY_FILE
+    city = read_city(path, L.CITY_FILE, cat, year)[0] if path.is_file() else None
+    return city.registry if city is not None else None
+
+
 def load_year(
     inputs: Path, year: int | None, cat: Catalog, history: bool = True, draft: bool = False
 ) -> Loaded:

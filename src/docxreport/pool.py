@@ -13,7 +13,8 @@ import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Generic, TypeVar
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -27,6 +28,36 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _forkable() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class Background(Generic[R]):
+    """``fn(*args)`` worked out in a forked process while this one goes on.
+
+    With one CPU, or where processes cannot be forked, it is worked out here when
+    :meth:`result` is first asked for. ``fn`` and ``args`` must pickle; an exception
+    ``fn`` raises is raised again by :meth:`result`.
+    """
+
+    def __init__(self, fn: Callable[..., R], *args: Any) -> None:
+        self._fn, self._args = fn, args
+        self._pool: ProcessPoolExecutor | None = None
+        if default_jobs() > 1 and _forkable():
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._future = self._pool.submit(fn, *args)
+
+    def result(self) -> R:
+        if self._pool is None:
+            return self._fn(*self._args)
+        try:
+            return self._future.result()
+        except BrokenProcessPool:  # the worker died (killed, out of memory): do it here
+            return self._fn(*self._args)
+        finally:
+            self._pool.shutdown()
 
 
 def _picklable(exc: BaseException) -> BaseException:
@@ -52,8 +83,7 @@ def run_ordered(
     With ``workers`` > 1 (and fork available) the jobs run in that many processes;
     otherwise one by one in this process.
     """
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    if workers <= 1 or len(jobs) <= 1 or not forkable:
+    if workers <= 1 or len(jobs) <= 1 or not _forkable():
         for job in jobs:
             try:
                 yield job, fn(job), None

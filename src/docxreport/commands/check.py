@@ -9,13 +9,15 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from docxreport.catalog import Catalog
 from docxreport.checks.confirmation import summary as confirmation_summary
 from docxreport.checks.progress import SchoolProgress, school_progress
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError
-from docxreport.issues import BLANK, Report
-from docxreport.load import Loaded, load_year, region_catalog
+from docxreport.issues import BLANK, Issue, Report
+from docxreport.load import Loaded, city_registry, load_year, region_catalog
+from docxreport.pool import Background
 
 
 @click.command("check", options_metavar="[选项]")
@@ -58,23 +60,31 @@ def check(
     if explicit and not templates.is_dir():
         raise InputError(f"找不到模板文件夹 {templates}")
     cat = region_catalog(inputs, year)
+    # The templates are checked in a second process while this one reads the workbooks.
+    template_check = (
+        Background(_check_templates, templates, cat, inputs, year) if templates.is_dir() else None
+    )
     loaded = load_year(inputs, year, cat)
     click.echo(f"检查 {loaded.folder}：")
     print_report(loaded.report.without(BLANK))
     progress = _progress(loaded, cat)
     _write_reports(loaded, progress, report_file, report_dir)
     reports = [loaded.report]
-    if templates.is_dir():
-        from docxreport.checks.templates import check_templates  # reads .docx: only when asked
-
+    if template_check is not None:
         click.echo(f"检查模板 {templates}：")
-        registry = loaded.city.registry if loaded.city is not None else None
-        reports.append(Report(check_templates(templates, cat, registry)))
+        reports.append(Report(template_check.result()))
         print_report(reports[-1])
     else:
         click.echo(f"没有模板文件夹 {templates}，跳过模板检查。")
     failed = any(not r.valid or (strict and r.warnings) for r in reports)
     sys.exit(1 if failed else 0)
+
+
+def _check_templates(templates: Path, cat: Catalog, inputs: Path, year: int | None) -> list[Issue]:
+    """The template check, with school names checked against the registry when it reads."""
+    from docxreport.checks.templates import check_templates  # reads .docx: only when asked
+
+    return check_templates(templates, cat, city_registry(inputs, year, cat))
 
 
 def _progress(loaded: Loaded, cat) -> list[SchoolProgress]:
