@@ -267,7 +267,8 @@ def build(
         # the rows of reports not built this time stay: the listing covers the whole year
         built = {job.school or CITY_REPORT for job in outcome.done}
         known = {CITY_REPORT} | {s.short for s in data.city.registry}
-        kept = [row for row in read_rows(sources) if row[0] in known - built]
+        others = known - built
+        kept = [row for row in read_rows(sources) if row[0] in others] if others else []
         write_sources(sources, kept + listing)
         manifest.record(sources)
         manifest.save()

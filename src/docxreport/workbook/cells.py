@@ -39,6 +39,7 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _C, _V, _T, _R, _IS, _ROW, _F = (f"{{{_MAIN}}}{t}" for t in ("c", "v", "t", "r", "is", "row", "f"))
 _SI, _XF, _NUMFMT, _COL = (f"{{{_MAIN}}}{t}" for t in ("si", "xf", "numFmt", "col"))
 _SHEET_DATA, _MERGE, _CELLXFS = (f"{{{_MAIN}}}{t}" for t in ("sheetData", "mergeCell", "cellXfs"))
+_DIGITS = "0123456789"
 _ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
 _COORD = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
@@ -86,6 +87,13 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+@lru_cache(maxsize=1024)
+def _column(letters: str) -> int:
+    if not letters.isalpha() or not letters.isascii():
+        raise ValueError(f"not a cell reference: {letters!r}")
+    return column_index(letters)
 
 
 def column_index(letters: str) -> int:
@@ -291,8 +299,9 @@ def read_sheet(
 ) -> Sheet:
     ws = Sheet(title)
     epoch = _MAC_EPOCH if date1904 else _WINDOWS_EPOCH
-    cells = ws.cells
+    cells, formats = ws.cells, styles.formats
     data = root.find(_SHEET_DATA)
+    formulas = data is not None and data.find(f".//{_F}") is not None
     row_no = 0
     shared: dict[str, tuple[str, str]] = {}  # shared formula index → (cell, formula)
     for row in data.iter(_ROW) if data is not None else ():
@@ -304,13 +313,15 @@ def read_sheet(
         for c in row.iter(_C):
             coord = c.get("r")
             if coord:
-                row_at, col_no = split_coordinate(coord)
+                letters = coord.rstrip(_DIGITS)
+                row_at, col_no = int(coord[len(letters) :]), _column(letters)
             else:
                 row_at, col_no = row_no, col_no + 1
             style = int(c.get("s") or 0)
             value = _value(c, c.get("t", "n"), style, strings, styles, epoch)
-            cells[(row_at, col_no)] = Cell(row_at, col_no, value, styles.format(style))
-            formula = c.find(_F)
+            fmt = formats[style] if style < len(formats) else "General"
+            cells[(row_at, col_no)] = Cell(row_at, col_no, value, fmt)
+            formula = c.find(_F) if formulas else None
             if formula is not None:
                 text = _formula(formula, coord or "", shared)
                 cached = c.find(_V)

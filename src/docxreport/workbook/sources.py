@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from docxreport.atomic import write_atomically
 from docxreport.ledger import Entry
+from docxreport.workbook.package import Package
 
 HEADERS = ("报告", "表格或段落", "行", "列", "印出的数值", "来源（单元格或汇总规则）")
 WIDTHS = (18, 22, 30, 16, 14, 90)
@@ -23,7 +24,7 @@ def read_rows(path: Path) -> list[Row]:
     if not path.is_file():
         return []
     try:
-        ws = load_workbook(path, read_only=True).active
+        ws = Package.read(path).load().worksheets[0]
         return [tuple(row) for row in ws.iter_rows(min_row=2, values_only=True) if any(row)]
     except Exception:  # an unreadable listing is rebuilt from the reports at hand
         return []
