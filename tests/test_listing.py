@@ -14,7 +14,10 @@ figures are read from its part (the values it draws), in the chart's number form
 
 from __future__ import annotations
 
+import csv
 import re
+import shutil
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -183,3 +186,24 @@ def test_a_zero_the_template_only_tests_is_not_listed(built: Path) -> None:
     ]
     assert prose and "专业群数" not in " ".join(prose)
     assert not any(name.startswith("教材") or "出版教材" in name for name in prose)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="未安装 LibreOffice（soffice）")
+def test_libreoffice_reads_the_listing_as_openpyxl_does(built: Path, tmp_path: Path) -> None:
+    """The listing's XML is written by hand: a real spreadsheet application must read it."""
+    path = built / "city" / str(YEAR) / "数据来源.xlsx"
+    done = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",
+         "--outdir", str(tmp_path), str(path)],
+        capture_output=True,
+        timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with (tmp_path / "数据来源.csv").open(encoding="utf-8", newline="") as f:
+        theirs = [tuple(row) for row in csv.reader(f)]
+    ws = openpyxl.load_workbook(path).active
+    ours = [
+        tuple("" if v is None else str(v) for v in row) for row in ws.iter_rows(values_only=True)
+    ]
+    assert len(theirs) > 100 and theirs == ours
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:F{len(ours)}"
