@@ -53,6 +53,7 @@ def test_without_libreoffice_the_reports_are_written_and_the_pdfs_are_said_missi
 def test_pdf_is_written_beside_the_report_with_page_numbers_that_agree(tmp_path: Path) -> None:
     result = run_build(tmp_path, "--school", "市艺校", "--pdf")
     assert result.exit_code == 0, result.output
+    assert "目录页码已填写：1 份报告共排版 2 次（其中 1 份为首次生成" in result.output
     docx = next((tmp_path / "2024" / "学校").glob("*.docx"))
     pdf = docx.with_suffix(".pdf")
     assert pdf.is_file()

@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_BREAK
 from lxml import etree
 
-from docxreport.build import CITY_TEMPLATE, Job, run_job
+from docxreport import build as build_module
+from docxreport.build import CITY_TEMPLATE, SCHOOL_TEMPLATE, Job, Options, build, run_job
 from docxreport.catalog import default_catalog
+from docxreport.errors import OutputError
 from docxreport.finish import pagenums as pagenums
 from docxreport.load import load_year
 from docxreport.render.numbering import number_document, toc_marker
@@ -203,6 +206,120 @@ def test_several_reports_share_each_conversion(
     assert all(r.stable for r in reports)
 
 
+def test_expected_numbers_are_written_first_and_confirmed_by_one_layout(
+    numbered: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refs = pagenums._Report.open(numbered).refs
+    pages = [str(n) for n in range(1, len(refs) + 1)]
+    expected = {ref.entry.bookmark: page for ref, page in zip(refs, pages, strict=True)}
+    calls = fake_layout(monkeypatch, [pages])
+    report = pagenums.fill_page_numbers(numbered, expected=expected)
+    assert len(calls) == 1 and report.conversions == 1 and report.stable
+    assert [number for _, number in listed(numbered)] == pages
+
+
+def test_a_wrong_expected_number_costs_a_second_layout(
+    numbered: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refs = pagenums._Report.open(numbered).refs
+    pages = [str(n) for n in range(1, len(refs) + 1)]
+    expected = {ref.entry.bookmark: page for ref, page in zip(refs, pages, strict=True)}
+    expected[refs[-1].entry.bookmark] = "99"  # a page added before the annex
+    calls = fake_layout(monkeypatch, [pages])
+    report = pagenums.fill_page_numbers(numbered, expected=expected)
+    assert len(calls) == 2 and report.conversions == 2 and report.stable
+    assert [number for _, number in listed(numbered)] == pages
+
+
+def test_printed_pages_are_read_by_bookmark(
+    numbered: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert pagenums.printed_pages(numbered) == {}  # not numbered yet
+    refs = pagenums._Report.open(numbered).refs
+    fake_layout(monkeypatch, [[None] + ["7"] * (len(refs) - 1)])
+    pagenums.fill_page_numbers(numbered)
+    assert pagenums.printed_pages(numbered) == {r.entry.bookmark: "7" for r in refs[1:]}
+    assert pagenums.printed_pages(numbered.with_name("无此文件.docx")) == {}
+
+
+# -- rebuilding: the previous build's numbers, confirmed by one layout ---------------------------
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple:
+    cat = default_catalog("自治区")
+    loaded = load_year(ROOT / "inputs", 2024, cat)
+    assert loaded.data is not None, [str(i) for i in loaded.report.errors]
+    return loaded, cat
+
+
+def build_school(sample: tuple, templates: Path, out: Path, **options) -> build_module.Outcome:
+    loaded, cat = sample
+    outcome = build(
+        loaded.data,
+        cat,
+        loaded.folder,
+        templates,
+        out,
+        schools=["市艺校"],
+        city=False,
+        options=Options(jobs=1, **options),
+    )
+    assert len(outcome.done) == 1, (outcome.kept, outcome.failed, outcome.notes)
+    return outcome
+
+
+def fake_pages(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Replace LibreOffice with a layout that puts entry n on page n, whatever is written."""
+    calls = fake_layout(monkeypatch, [[]])
+    monkeypatch.setattr(
+        pagenums, "locate", lambda entries, pdf: [str(i + 1) for i in range(len(entries))]
+    )
+    monkeypatch.setattr(build_module, "find_soffice", lambda: "soffice")
+    return calls
+
+
+def test_a_rebuild_starts_from_the_numbers_of_the_previous_build(
+    sample: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = fake_pages(monkeypatch)
+    first = build_school(sample, ROOT / "templates", tmp_path)
+    assert first.layouts == [2] and len(calls) == 2
+    again = build_school(sample, ROOT / "templates", tmp_path)
+    assert again.layouts == [1] and len(calls) == 3
+    numbers = [number for _, number in listed(again.written[0])]
+    assert numbers == [str(i + 1) for i in range(len(numbers))]
+
+
+def test_a_forced_rebuild_of_an_edited_report_starts_from_its_numbers(
+    sample: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_pages(monkeypatch)
+    docx = build_school(sample, ROOT / "templates", tmp_path).written[0]
+    edited = Document(str(docx))
+    edited.add_paragraph("学校补充的一段话。")
+    edited.save(str(docx))
+    forced = build_school(sample, ROOT / "templates", tmp_path, force=True)
+    assert forced.backups and forced.layouts == [1]
+
+
+def test_a_layout_that_fails_after_the_numbers_were_written_leaves_the_report_ours(
+    sample: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_pages(monkeypatch)
+    build_school(sample, ROOT / "templates", tmp_path)
+
+    def fail(docs: list[Path], outdir: Path, timeout: int = 600, jobs: int = 1) -> list[Path]:
+        raise OutputError("LibreOffice 未能转换")
+
+    monkeypatch.setattr(pagenums.pdfconv, "convert", fail)
+    failed = build_school(sample, ROOT / "templates", tmp_path)
+    assert any("目录页码或 PDF 未完成" in note for note in failed.notes)
+    fake_pages(monkeypatch)
+    again = build_school(sample, ROOT / "templates", tmp_path)  # not kept as if staff edited it
+    assert again.layouts == [1] and not again.kept
+
+
 # -- the sample city report, laid out by LibreOffice and read back with pdftotext --------------
 
 
@@ -296,3 +413,79 @@ def test_the_pdf_contents_pages_show_the_same_numbers(
     for text, number in listed(docx):
         wrapped = "\n?".join(re.escape(ch) for ch in squash(text))  # long entries wrap
         assert re.search(rf"^{wrapped}\n?\.+{number}$", contents, re.M), text
+
+
+# -- the sample school report built, rebuilt, and rebuilt with a page added ----------------------
+
+
+def add_page_before(template: Path, heading: str) -> None:
+    """Put a page of text before the chapter ``heading`` of ``template``: later pages move on."""
+    doc = Document(str(template))
+    chapter = next(p for p in doc.paragraphs if p.text == heading)
+    run = chapter.insert_paragraph_before().add_run()
+    run.add_break(WD_BREAK.PAGE)
+    run.add_text("本页为补充材料。")
+    doc.save(str(template))
+
+
+@pytest.fixture(scope="module")
+def rebuilds(sample: tuple, tmp_path_factory: pytest.TempPathFactory) -> list:
+    """(layouts, contents entries, PDF pages) of a first build, an unchanged rebuild, and a
+    rebuild after a page was added before the chapter 服务贡献."""
+    if not HAS_TOOLS:
+        pytest.skip("未安装 LibreOffice（soffice）或 poppler-utils")
+    root = tmp_path_factory.mktemp("rebuilds")
+    templates = root / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    found = []
+    for step in ("first", "unchanged", "moved"):
+        if step == "moved":
+            add_page_before(templates / SCHOOL_TEMPLATE, "服务贡献")
+        outcome = build_school(sample, templates, root / "out", pdf=True)
+        docx = outcome.written[0]
+        found.append((outcome.layouts, listed(docx), pdf_pages(docx.with_suffix(".pdf"))))
+    return found
+
+
+def contents_shown(pages: list[str]) -> str:
+    """The contents pages of a PDF as squashed lines."""
+    lines = [squash(line) for p in pages if "......" in p for line in p.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def assert_numbers_agree(entries: list[tuple[str, str]], pages: list[str]) -> None:
+    """Every heading entry's number is where it stands, and the PDF's contents show it."""
+    headings = [e for e in entries if not re.match(r"(表|图|案例) \d+-\d+ ", e[0])]
+    assert len(headings) >= 5 and all(number.isdigit() for _, number in headings), headings
+    assert where_printed(headings, pages) == headings
+    contents = contents_shown(pages)
+    for text, number in entries:
+        wrapped = "\n?".join(re.escape(ch) for ch in squash(text))
+        assert re.search(rf"^{wrapped}\n?\.+{number}$", contents, re.M), text
+
+
+@needs_soffice
+def test_a_first_build_is_laid_out_twice_and_ends_correct(rebuilds: list) -> None:
+    layouts, entries, pages = rebuilds[0]
+    assert layouts == [2]
+    assert_numbers_agree(entries, pages)
+
+
+@needs_soffice
+def test_an_unchanged_rebuild_is_laid_out_once_and_ends_correct(rebuilds: list) -> None:
+    layouts, entries, pages = rebuilds[1]
+    assert layouts == [1]
+    assert entries == rebuilds[0][1]
+    assert_numbers_agree(entries, pages)  # the PDF of that one layout shows the numbers
+
+
+@needs_soffice
+def test_a_page_added_before_a_chapter_is_laid_out_again_and_ends_correct(
+    rebuilds: list,
+) -> None:
+    layouts, entries, pages = rebuilds[2]
+    assert layouts == [2]
+    before = dict(rebuilds[1][1])
+    moved = [text for text, number in entries if number != before[text]]
+    assert moved and moved[0].startswith("2. 服务贡献"), moved[:3]
+    assert_numbers_agree(entries, pages)

@@ -17,7 +17,7 @@ from docxreport.catalog import Catalog
 from docxreport.checks.placeholders import placeholder_issues
 from docxreport.errors import DocxreportError, InputError, OutputError, TemplateError
 from docxreport.finish.manifest import Manifest
-from docxreport.finish.pagenums import fill_page_numbers_many
+from docxreport.finish.pagenums import fill_page_numbers_many, printed_pages
 from docxreport.finish.pdf import convert, find_soffice
 from docxreport.issues import Issue, warning
 from docxreport.ledger import Entry, entries
@@ -70,6 +70,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
     pdf_missing: bool = False
+    layouts: list[int] = field(default_factory=list)  # LibreOffice layouts per written report
     sources: Path | None = None
 
     @property
@@ -233,6 +234,12 @@ def build(
     decisions = [manifest.decide(job.out, options.force) for job in jobs]
     shop = PhotoShop(out_root / PHOTO_CACHE)
     todo = [job for job, decision in zip(jobs, decisions, strict=True) if decision.write]
+    # read before the reports are replaced: where their contents entries fell last time
+    previous = {
+        job.out: printed_pages(decision.backup or job.out)
+        for job, decision in zip(jobs, decisions, strict=True)
+        if decision.write and options.page_numbers
+    }
     results = run_ordered(
         lambda job: _plain(run_job(job, data, cat, folder, shop, options.draft)), todo, options.jobs
     )
@@ -260,7 +267,7 @@ def build(
         outcome.done.append(job)
     if failed:
         raise failed[0]
-    finish(outcome, manifest, options)
+    finish(outcome, manifest, options, previous)
     sources = year_dir / SOURCES_FILE
     decision = manifest.decide(sources, options.force)
     if decision.write and outcome.done:
@@ -284,8 +291,18 @@ def _plain(result: tuple[list[Issue], list[Entry]]) -> tuple[list[Issue], list[R
     return issues, [row_of(e) for e in found]
 
 
-def finish(outcome: Outcome, manifest: Manifest, options: Options) -> None:
-    """Fill the contents' page numbers and write PDFs, with one LibreOffice run per round."""
+def finish(
+    outcome: Outcome,
+    manifest: Manifest,
+    options: Options,
+    previous: dict[Path, dict[str, str]] | None = None,
+) -> None:
+    """Fill the contents' page numbers and write PDFs, with one LibreOffice run per round.
+
+    ``previous`` holds the page numbers each report printed when last built (see
+    :func:`~docxreport.finish.pagenums.printed_pages`): a report whose pages did not
+    move is then laid out once.
+    """
     written = outcome.written
     if not written or not (options.page_numbers or options.pdf):
         return
@@ -302,17 +319,21 @@ def finish(outcome: Outcome, manifest: Manifest, options: Options) -> None:
     with tempfile.TemporaryDirectory(prefix="docxreport-") as tmp:
         try:
             if options.page_numbers:
-                results = fill_page_numbers_many(written, Path(tmp), jobs=2)
+                expected = [(previous or {}).get(path, {}) for path in written]
+                results = fill_page_numbers_many(written, Path(tmp), expected=expected, jobs=2)
                 pdfs = [r.pdf for r in results]
-                for path in written:
-                    manifest.record(path)
-                manifest.save()
+                outcome.layouts = [r.conversions for r in results]
             else:
                 pdfs = convert(written, Path(tmp) / "pdf", jobs=2)
         except OutputError as exc:
             outcome.notes.append(f"目录页码或 PDF 未完成：{exc}")
             outcome.pdf_missing = options.pdf
             return
+        finally:
+            if options.page_numbers:  # numbers were written, even if a later layout failed
+                for path in written:
+                    manifest.record(path)
+                manifest.save()
         if options.pdf:
             for docx, pdf in zip(written, pdfs, strict=True):
                 target = docx.with_suffix(".pdf")

@@ -109,6 +109,8 @@ def build(
     _list_failed(outcome)
     if outcome.sources:
         click.echo(f"数据来源清单：{outcome.sources}")
+    if outcome.layouts:
+        click.echo(_layouts_line(outcome.layouts))
     for path in outcome.pdfs:
         click.echo(f"PDF：{path}")
     extra = Report(outcome.issues)
@@ -155,6 +157,17 @@ class Progress:
         if i == n:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+def _layouts_line(layouts: list[int]) -> str:
+    """How many LibreOffice layouts the page numbers took: one per report whose pages held."""
+    moved = sum(n > 1 for n in layouts)
+    why = (
+        f"其中 {moved} 份为首次生成或页码有变动，填入新页码后再排版核对"
+        if moved
+        else "页码均与上次生成时相同，各排版 1 次即核对完毕"
+    )
+    return f"目录页码已填写：{len(layouts)} 份报告共排版 {sum(layouts)} 次（{why}）"
 
 
 def _list_failed(outcome: Any) -> None:

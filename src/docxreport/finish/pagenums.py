@@ -9,9 +9,13 @@ printed footer number (“— 5 —”, or “— ii —” in the front matter)
 is written into the cached result.
 
 Only ``word/document.xml`` is changed, with lxml; every other part of the
-package is copied byte for byte, so no converter rewrites our styles. The report
-is converted again to check that the numbers did not move the layout, and that
-PDF, whose own contents pages now show the numbers, is kept.
+package is copied byte for byte, so no converter rewrites our styles. A layout
+only confirms the numbers it was made with: when every entry stands on the page
+its cached result already shows, the report is done and that PDF, whose own
+contents pages show the numbers, is kept; otherwise the numbers found are
+written and the report is laid out again. A rebuild starts from the numbers the
+previous build printed (:func:`printed_pages`), so a report whose pages did not
+move needs one layout, not two.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -198,6 +202,13 @@ class _Report:
     def written(self) -> list[str]:
         return ["".join(t.text or "" for t in r.results).strip() for r in self.refs]
 
+    def expect(self, pages: Mapping[str, str]) -> None:
+        """Write the page each entry is expected on (by bookmark, where known), and save."""
+        guesses = [pages.get(r.entry.bookmark) or r.entry.page for r in self.refs]
+        if [g or "" for g in guesses] != self.written():
+            self.fill(guesses)
+            self.save()
+
     def fill(self, pages: list[str | None]) -> None:
         for ref, page in zip(self.refs, pages, strict=True):
             _set_result(ref, page or "")
@@ -336,19 +347,41 @@ def _workdir(workdir: Path | None) -> Iterator[Path]:
         yield Path(tmp)
 
 
+def printed_pages(docx: Path) -> dict[str, str]:
+    """The page number each contents entry of ``docx`` shows, by bookmark name.
+
+    Read from a report before a rebuild replaces it, this is the best guess of
+    where the new report's entries fall (the ``_TocDR…`` names are given in
+    document order, so they stay the same while the headings do). Empty when
+    ``docx`` is missing or unreadable.
+    """
+    try:
+        report = _Report.open(docx)
+    except OutputError:
+        return {}
+    shown = zip(report.refs, report.written(), strict=True)
+    return {ref.entry.bookmark: page for ref, page in shown if page}
+
+
 def fill_page_numbers_many(
     docx_paths: list[Path],
     workdir: Path | None = None,
     *,
+    expected: Sequence[Mapping[str, str]] | None = None,
     max_rounds: int = 3,
     timeout: int = 600,
     jobs: int = 1,
 ) -> list[PageNumberReport]:
     """:func:`fill_page_numbers` for several reports, each round one soffice run for all.
 
-    ``jobs`` shares the reports of a round out among that many parallel soffice runs.
+    ``expected`` gives, for each report, the page its entries are expected on, by
+    bookmark (see :func:`printed_pages`); they are written before the first
+    layout, which then confirms them if the pages did not move. ``jobs`` shares
+    the reports of a round out among that many parallel soffice runs.
     """
     reports = [_Report.open(Path(p)) for p in docx_paths]
+    for report, pages in zip(reports, expected or [{}] * len(reports), strict=True):
+        report.expect(pages)
     results = [PageNumberReport(r.path, [ref.entry for ref in r.refs]) for r in reports]
     pending = list(range(len(reports)))
     with _workdir(workdir) as wd:
@@ -377,13 +410,16 @@ def fill_page_numbers_many(
     return results
 
 
-def fill_page_numbers(docx: Path, workdir: Path | None = None) -> PageNumberReport:
+def fill_page_numbers(
+    docx: Path, workdir: Path | None = None, expected: Mapping[str, str] | None = None
+) -> PageNumberReport:
     """Write each contents entry's printed page number into ``docx`` (in place, atomically).
 
     LibreOffice lays the report out; the .docx is converted again after filling
-    until a conversion confirms every number (usually twice). With ``workdir``
+    until a conversion confirms every number: once when the numbers it holds (or
+    ``expected``, by bookmark) were right, else usually twice. With ``workdir``
     the PDFs are kept there and ``report.pdf`` is the one made from the final
     .docx; without it they are deleted. Raises :class:`OutputError` when
     LibreOffice or poppler-utils is missing or a conversion fails.
     """
-    return fill_page_numbers_many([docx], workdir)[0]
+    return fill_page_numbers_many([docx], workdir, expected=[expected or {}])[0]
