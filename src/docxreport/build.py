@@ -14,7 +14,7 @@ from docxtpl import DocxTemplate
 from docxreport import layout as L
 from docxreport.atomic import write_atomically
 from docxreport.catalog import Catalog
-from docxreport.checks.placeholders import placeholder_issues
+from docxreport.checks.placeholders import PLACEHOLDER, placeholder_issues
 from docxreport.errors import DocxreportError, InputError, OutputError, TemplateError
 from docxreport.finish.manifest import Manifest
 from docxreport.finish.pagenums import fill_page_numbers_many, printed_pages
@@ -173,7 +173,7 @@ def run_job(
     context = Context(view, tpl, Marks(), shop)
     state = State(view.label, job.school or "", data.year, job.template.name)
     set_properties(tpl.docx, view.properties)
-    found = render_report(
+    rendered = render_report(
         job.template,
         context.names(),
         job.out,
@@ -192,8 +192,9 @@ def run_job(
         if section not in context.asked
     ]
     # words still to be written: the starter template's placeholders, by chapter
-    unplaced += placeholder_issues(job.out, job.out.name)
-    return unplaced, entries(view.label, found)
+    if any(PLACEHOLDER.search(text) for text in rendered.texts):
+        unplaced += placeholder_issues(tpl.docx, job.out.name)
+    return unplaced, entries(view.label, rendered.found)
 
 
 @dataclass

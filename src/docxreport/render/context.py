@@ -29,6 +29,7 @@ from docxreport.render.blocks import _picture_paragraph, cases_block, figures_bl
 from docxreport.render.marks import Marks
 from docxreport.render.numbering import toc_marker
 from docxreport.render.tables import cell_style_id, grid_xml
+from docxreport.render.template import scratch_subdoc
 from docxreport.view.charts import ChartView, parse_spec
 from docxreport.view.report import Moved, Printed, Region, ReportView, SchoolInfo, TableView
 
@@ -128,6 +129,17 @@ class ChangeText:
     has_pct: bool
 
 
+def _take_out(sd: Any) -> Xml:
+    """What the scratch subdocument ``sd`` holds, as XML; ``sd`` is left empty."""
+    body = sd.subdocx.element.body
+    section = deepcopy(body.sectPr)  # python-docx sizes tables from it; _get_xml drops it
+    xml = Xml(sd._get_xml())
+    for child in list(body):
+        body.remove(child)
+    body.append(section)
+    return xml
+
+
 class Context:
     """Builds the Jinja context of one report and remembers what it handed out."""
 
@@ -220,17 +232,16 @@ class Context:
             raise TemplateError("没有数据，无法画图表")
         spec = parse_spec(maker.cat, what, *keys, kind=kind, by=by, period=period, title=title)
         found = maker(spec)
-        sd = self._subdoc()
         if self.trace:
-            sd.add_paragraph(self.marks.wrap(found, ""))
-            return sd
+            return Xml(f"<w:p><w:r><w:t>{self.marks.wrap(found, '')}</w:t></w:r></w:p>")
         self.charts += 1
+        sd = self._scratch()
         paragraph = _picture_paragraph(sd)
         paragraph.paragraph_format.space_before = Pt(6)  # apart from a table above it
-        from docxreport.render.charts import add_chart  # openpyxl too: only with a chart
+        from docxreport.render.charts import add_chart  # only with a chart
 
         add_chart(paragraph, found, self.marks.wrap(found, found.title), self.charts)
-        return sd
+        return _take_out(sd)
 
     def _school_table(self, table_id: str, name: str) -> TableView | None:
         """A school's list table named by the template (``table("1-1", school.short)``)."""
@@ -278,25 +289,15 @@ class Context:
             texts[0].text = self.marks.wrap(item, texts[0].text)
             if len(texts) > 1:
                 texts[-1].text = self.marks.wrap(item, texts[-1].text)
-        section = deepcopy(body.sectPr)  # python-docx sizes tables from it; _get_xml drops it
-        xml = Xml(sd._get_xml())
-        for child in list(body):
-            body.remove(child)
-        body.append(section)
-        return xml
-
-    def _subdoc(self) -> Any:
-        """A new subdocument of its own (a chart's part is related from the main part)."""
-        if self.tpl is None:
-            raise TemplateError("没有模板文件，无法插入表格或图片")
-        return self.tpl.new_subdoc()
+        return _take_out(sd)
 
     def _scratch(self) -> Any:
-        """One subdocument per report, reused: opening one costs a whole default document."""
+        """One subdocument per report, reused for every block and chart (see
+        :func:`~.template.scratch_subdoc`)."""
         if self.tpl is None:
             raise TemplateError("没有模板文件，无法插入表格或图片")
         if self._sd is None:
-            self._sd = self.tpl.new_subdoc()
+            self._sd = scratch_subdoc(self.tpl)
         return self._sd
 
     def names(self) -> dict[str, Any]:

@@ -11,9 +11,12 @@ import html
 import io
 import re
 import zipfile
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
@@ -26,8 +29,9 @@ from docxreport.photos import PhotoShop
 from docxreport.render.blocks import Case, Photo, cases_block, figures_block
 from docxreport.render.charts import number_drawings
 from docxreport.render.draft import mark_draft
-from docxreport.render.marks import START, Identify, Marks
+from docxreport.render.marks import START, Identify, Mark, Marks, places
 from docxreport.render.numbering import number_document
+from docxreport.render.paragraphs import read_paragraphs
 from docxreport.render.state import State, attach
 from docxreport.render.template import CachedTemplate, make_env, shared_env, template_bytes
 from docxreport.text import clean_text
@@ -204,14 +208,25 @@ TAG = re.compile(r"\{[{%#].*?[}%#]\}")
 
 def template_tags(path: Path) -> set[str]:
     """The Jinja tags written in a template's body, as its paragraphs read."""
-    with zipfile.ZipFile(io.BytesIO(template_bytes(Path(path)))) as package:
+    return set(_tags(template_bytes(Path(path))))
+
+
+@lru_cache(maxsize=4)
+def _tags(blob: bytes) -> frozenset[str]:
+    with zipfile.ZipFile(io.BytesIO(blob)) as package:
         root = etree.fromstring(package.read("word/document.xml"), _SAFE_PARSER)
     texts = ("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in root.iter(qn("w:p")))
-    return {tag for text in texts for tag in TAG.findall(text)}
+    return frozenset(tag for text in texts for tag in TAG.findall(text))
 
 
 def _check_leftover_tags(root: Any, where: str, tags: set[str] | None) -> None:
-    texts = ["".join(t.text or "" for t in p.iter(_T)) for p in root.iter(_P)]
+    _check_leftover_texts(
+        ["".join(t.text or "" for t in p.iter(_T)) for p in root.iter(_P)], where, tags
+    )
+
+
+def _check_leftover_texts(texts: list[str], where: str, tags: set[str] | None) -> None:
+    """No mark character nor Jinja tag in the body's paragraph ``texts``."""
     whole = "\n".join(texts)
     if START not in whole and not any(mark in whole for mark in JINJA_MARKS):
         return  # nothing left over anywhere: no need to look paragraph by paragraph
@@ -251,6 +266,16 @@ def _parts(tpl: DocxTemplate) -> list[Any]:
     return roots
 
 
+@dataclass
+class Rendered:
+    """What :func:`render_report` wrote: the items the document prints (with ``marks``),
+    one per occurrence, in order, and the text of every paragraph of its body (but the
+    contents lists, whose entries repeat the headings' and captions' texts)."""
+
+    found: list[Any]
+    texts: list[str]
+
+
 def render_report(
     template: Path,
     context: dict[str, Any],
@@ -261,15 +286,15 @@ def render_report(
     draft: bool = False,
     state: State | None = None,
     identify: Identify | None = None,
-) -> list[Any]:
+) -> Rendered:
     """Fill ``template`` with ``context``, number it, verify it and write it to ``out``.
 
     ``draft`` puts 征求意见稿 at the top of every page.
 
     When the context holds subdocuments (tables, photos, cases), they must come
     from the same :class:`DocxTemplate`: pass it as ``tpl`` (see :func:`load_template`).
-    With ``marks`` (the :class:`Marks` the context wrapped its figures with), returns the
-    items the document prints, one per occurrence, in order. With ``state`` and
+    With ``marks`` (the :class:`Marks` the context wrapped its figures with), ``found``
+    holds the items the document prints, one per occurrence, in order. With ``state`` and
     ``identify`` too, every printed item of the body gets a bookmark, and the state part
     saying what each stands for goes into the document.
     """
@@ -277,22 +302,60 @@ def render_report(
     tpl = tpl if tpl is not None else load_template(template)
     tags = template_tags(template)
     fill_template(tpl, template, context)
+    body = tpl.docx.element.body
     found: list[Any] = []
+    bound: list[tuple[Any, Mark]] = []
     if marks is not None and state is not None and identify is not None:
-        bound = marks.bind(tpl.docx.element.body, identify)
+        bound = marks.bind(body, identify)
         found = [item for item, _ in bound] + collect_marks(tpl, marks)
-        state.marks = [mark for _, mark in bound]
-        attach(tpl.docx, state)
     elif marks is not None:
         found = collect_marks(tpl, marks)
-    number_drawings(tpl.docx.element.body)
-    number_document(tpl.docx)
+    number_drawings(body)
+    paragraphs = read_paragraphs(body)  # shared by the steps below
+    if marks is not None and state is not None and identify is not None:
+        where = places(body, paragraphs)
+        state.marks = [replace(mark, where=where.get(mark.name, "")) for _, mark in bound]
+        attach(tpl.docx, state)
+    number_document(tpl.docx, paragraphs)
     if draft:
         mark_draft(tpl.docx)
+    texts = [para.text for para in paragraphs]
+    _check_leftover_texts(texts, f"（模板 {template.name}）", tags)
+    _check_parts(tpl, template, f"（模板 {template.name}）")
+    write_atomically(lambda tmp: tpl.save(str(tmp)), out)
+    return Rendered(found, texts)
 
-    def write(tmp: Path) -> None:
-        tpl.save(str(tmp))
-        verify_docx(tmp, template.name, tags)
 
-    write_atomically(write, out)
-    return found
+def _check_parts(tpl: DocxTemplate, template: Path, where: str) -> None:
+    """Every XML part kept as bytes (not as a tree) parses, unless it is the template's own.
+
+    The parts python-docx holds as trees are written from them, so they are well formed.
+    """
+    own = _template_parts(template_bytes(template))
+    for part in tpl.docx.part.package.iter_parts():
+        name = str(part.partname).lstrip("/")
+        if isinstance(part, XmlPart) or not name.endswith((".xml", ".rels")):
+            continue
+        blob = part.blob
+        if own.get(name) == blob:
+            continue
+        try:
+            etree.fromstring(blob, _SAFE_PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"生成的文档部件 {name} 不是合法的 XML{where}：{exc}") from exc
+
+
+@lru_cache(maxsize=4)
+def _template_parts(blob: bytes) -> dict[str, bytes]:
+    """The XML parts of a template file, by name in the zip, those that parse."""
+    parts = {}
+    with zipfile.ZipFile(io.BytesIO(blob)) as package:
+        for name in package.namelist():
+            if name.endswith((".xml", ".rels")):
+                data = package.read(name)
+                try:
+                    etree.fromstring(data, _SAFE_PARSER)
+                except etree.XMLSyntaxError:
+                    continue
+                parts[name] = data
+    return parts

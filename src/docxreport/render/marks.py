@@ -20,11 +20,13 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+
+from docxreport.render.paragraphs import Paragraph, read_paragraphs
 
 START, SEP, END = "\ue000", "\ue001", "\ue002"
 DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
@@ -86,7 +88,8 @@ class Marks:
     def bind(self, body: Any, identify: Identify) -> list[tuple[Any, Mark]]:
         """Give every wrapped text under ``body`` a bookmarked run of its own.
 
-        Returns (item, mark) per printed occurrence, in document order.
+        Returns (item, mark) per printed occurrence, in document order; a mark's
+        ``where`` is left for :func:`places` to fill, once the body is read.
         """
         taken = [int(b.get(qn("w:id"), "0")) for b in body.iter(qn("w:bookmarkStart"))]
         next_id = max(taken, default=0) + 1
@@ -101,8 +104,7 @@ class Marks:
                 kind, key, part, school = identify(item)
                 text = "".join(x.text or "" for x in start.iter(qn("w:t")))
                 bound.append((item, Mark(name, kind, key, part, school, text)))
-        where = places(body)
-        return [(item, replace(m, where=where.get(m.name, ""))) for item, m in bound]
+        return bound
 
 
 def strip(text: str) -> str:
@@ -229,31 +231,25 @@ def first_words(text: str, size: int = 16) -> str:
     return text if len(text) <= size else text[:size] + "…"
 
 
-def _is_heading(p: Any, style_names: dict[str, str]) -> bool:
-    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    if style is None:
-        return False
-    value = style.get(qn("w:val"), "")
-    return bool(_HEADING_STYLES.match(value) or _HEADING_STYLES.match(style_names.get(value, "")))
+def _is_heading(style: str | None) -> bool:
+    return bool(style and _HEADING_STYLES.match(style))
 
 
-def places(body: Any) -> dict[str, str]:
-    """Bookmark name → "chapter › paragraph's first words" for every bookmark of ours."""
+def places(body: Any, paragraphs: list[Paragraph] | None = None) -> dict[str, str]:
+    """Bookmark name → "chapter › paragraph's first words" for every bookmark of ours.
+
+    ``paragraphs`` is the body already read (:func:`~.paragraphs.read_paragraphs`)."""
     places: dict[str, str] = {}
     heading = ""
-    for p in body.iter(qn("w:p")):
-        if _is_heading(p, {}):
-            heading = paragraph_text(p).strip()
+    for para in read_paragraphs(body) if paragraphs is None else paragraphs:
+        if _is_heading(para.style):
+            heading = para.text.strip()
             continue
-        names = [
-            b.get(qn("w:name"), "")
-            for b in p.iter(qn("w:bookmarkStart"))
-            if b.get(qn("w:name"), "").startswith(PREFIX)
-        ]
+        names = [name for name in para.bookmarks if name.startswith(PREFIX)]
         if not names:
             continue
+        p, text = para.p, para.text
         in_table = any(a.tag == qn("w:tbl") for a in p.iterancestors())
-        text = paragraph_text(p)
         drawn = not text.strip() and next(p.iter(DOC_PR), None) is not None
         words = "表格" if in_table else ("图表" if drawn else f"“{first_words(text)}”")
         for name in names:

@@ -18,10 +18,10 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from docxreport.render.paragraphs import Paragraph, read_paragraphs, w_element
 from docxreport.render.tables import set_indent_chars
 
 HEADING_STYLES = {"Heading 1": 1, "Heading 2": 2, "Heading 3": 3}
@@ -82,28 +82,33 @@ class _State:
 # -- small XML builders ---------------------------------------------------------------------
 
 
-_P, _T, _PPR, _PSTYLE, _VAL = (qn(t) for t in ("w:p", "w:t", "w:pPr", "w:pStyle", "w:val"))
+_T, _VAL = qn("w:t"), qn("w:val")
 
 
 def _text(p: Any) -> str:
     return "".join(t.text or "" for t in p.iter(_T))
 
 
-def _run(text: str = "", rpr: Any = None, child: str = "w:t") -> Any:
-    r = OxmlElement("w:r")
+_SPACE, _FLD_CHAR_TYPE = qn("xml:space"), qn("w:fldCharType")
+_ID, _NAME, _BOOKMARK = qn("w:id"), qn("w:name"), qn("w:bookmarkStart")
+
+
+def _run(text: str = "", rpr: Any = None, child: str = "t") -> Any:
+    """``w:r`` holding ``w:<child>`` (t, instrText, tab, fldChar)."""
+    r = w_element("r")
     if rpr is not None:
         r.append(deepcopy(rpr))
-    el = OxmlElement(child)
-    if child in ("w:t", "w:instrText"):
-        el.set(qn("xml:space"), "preserve")
+    el = w_element(child)
+    if child in ("t", "instrText"):
+        el.set(_SPACE, "preserve")
         el.text = text
     r.append(el)
     return r
 
 
 def _fld_char(kind: str, rpr: Any = None) -> Any:
-    r = _run(rpr=rpr, child="w:fldChar")
-    r[-1].set(qn("w:fldCharType"), kind)
+    r = _run(rpr=rpr, child="fldChar")
+    r[-1].set(_FLD_CHAR_TYPE, kind)
     return r
 
 
@@ -111,7 +116,7 @@ def _field(instr: str, result: str, rpr: Any = None) -> list[Any]:
     """The runs of a complex field with its cached ``result``."""
     return [
         _fld_char("begin", rpr),
-        _run(f" {instr} ", rpr, "w:instrText"),
+        _run(f" {instr} ", rpr, "instrText"),
         _fld_char("separate", rpr),
         _run(result, rpr),
         _fld_char("end", rpr),
@@ -131,19 +136,16 @@ def _prepend(p: Any, elements: list[Any]) -> None:
 
 
 def _wrap_bookmark(p: Any, name: str, bid: int) -> None:
-    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
-    start.set(qn("w:id"), str(bid))
-    start.set(qn("w:name"), name)
-    end.set(qn("w:id"), str(bid))
+    start, end = w_element("bookmarkStart"), w_element("bookmarkEnd")
+    start.set(_ID, str(bid))
+    start.set(_NAME, name)
+    end.set(_ID, str(bid))
     _prepend(p, [start])
     p.append(end)
 
 
-def _our_bookmark(p: Any) -> str | None:
-    for b in p.iter(qn("w:bookmarkStart")):
-        if b.get(qn("w:name"), "").startswith(BOOKMARK_PREFIX):
-            return b.get(qn("w:name"))
-    return None
+def _our_bookmark(para: Paragraph) -> str | None:
+    return next((n for n in para.bookmarks if n.startswith(BOOKMARK_PREFIX)), None)
 
 
 # -- styles ---------------------------------------------------------------------------------
@@ -188,34 +190,38 @@ def _toc_style_id(doc: DocumentObject, name: str, level: int, known: dict[str, s
 # -- numbering ------------------------------------------------------------------------------
 
 
-def _heading(p: Any, level: int, numbered: bool, state: _State) -> None:
+def _heading(para: Paragraph, level: int, numbered: bool, state: _State) -> None:
     if numbered:
         state.levels[level - 1] += 1
         state.levels[level:] = [0] * (3 - level)
         if level == 1:
             state.captions.clear()
-    name = _our_bookmark(p)
+    name = _our_bookmark(para)
     if name is None:
         name, bid = state.bookmark()
+        p = para.p
         if numbered:
             nums = ".".join(str(n) for n in state.levels[:level])
             _prepend(p, [_run(f"{nums}. " if level == 1 else f"{nums} ", _first_rpr(p))])
+            para.text = _text(p)
         _wrap_bookmark(p, name, bid)
-    state.entries.append(_Entry("headings", level, _text(p).strip(), name))
+    state.entries.append(_Entry("headings", level, para.text.strip(), name))
 
 
-def _caption(p: Any, label: str, state: _State) -> None:
+def _caption(para: Paragraph, label: str, state: _State) -> None:
     index = state.captions[label] = state.captions.get(label, 0) + 1
-    name = _our_bookmark(p)
+    name = _our_bookmark(para)
     if name is None:
         name, bid = state.bookmark()
+        p = para.p
         rpr, chapter = _first_rpr(p), state.levels[0]
         # \r 1 restarts the first caption of a chapter also where \s 1 is ignored (LibreOffice)
         restart = "\\r 1 " if index == 1 else ""
         seq = _field(f"SEQ {label} \\* ARABIC {restart}\\s 1", str(index), rpr)
         _prepend(p, [_run(f"{label} {chapter}-", rpr), *seq, _run(" ", rpr)])
         _wrap_bookmark(p, name, bid)
-    state.entries.append(_Entry(label, 1, _text(p).strip(), name))
+        para.text = _text(p)
+    state.entries.append(_Entry(label, 1, para.text.strip(), name))
 
 
 def _heading_level(style: Any) -> tuple[int, bool] | None:
@@ -245,24 +251,17 @@ def _roles(doc: DocumentObject) -> tuple[dict[str, tuple], tuple | None]:
     )
 
 
-def _style_of(p: Any) -> str | None:
-    """The style id of paragraph ``p`` (read directly: python-docx's property is slow)."""
-    ppr = p.find(_PPR)
-    found = ppr.find(_PSTYLE) if ppr is not None else None
-    return found.get(_VAL) if found is not None else None
-
-
-def _walk(doc: DocumentObject, state: _State) -> None:
+def _walk(doc: DocumentObject, paragraphs: list[Paragraph], state: _State) -> None:
     roles, default = _roles(doc)
-    for p in list(doc.element.body.iter(_P)):
-        sid = _style_of(p)
+    for para in paragraphs:
+        sid = para.style
         role = roles.get(sid, default) if sid else default
-        if role is None or not _text(p).strip():
+        if role is None or not para.text.strip():
             continue
         if role[0] == "heading":
-            _heading(p, role[1], role[2], state)
+            _heading(para, role[1], role[2], state)
         else:
-            _caption(p, role[1], state)
+            _caption(para, role[1], state)
 
 
 # -- contents lists -------------------------------------------------------------------------
@@ -276,15 +275,15 @@ def _toc_instr(doc: DocumentObject, kind: str) -> str:
 
 
 def _entry_paragraph(style_id: str, entry: _Entry | None) -> Any:
-    p = OxmlElement("w:p")
-    p_style = OxmlElement("w:pStyle")
-    p_style.set(qn("w:val"), style_id)
+    p = w_element("p")
+    p_style = w_element("pStyle")
+    p_style.set(_VAL, style_id)
     p.get_or_add_pPr().append(p_style)
     if entry is not None:
-        link = OxmlElement("w:hyperlink")
+        link = w_element("hyperlink")
         link.set(qn("w:anchor"), entry.bookmark)
         link.set(qn("w:history"), "1")
-        link.extend([_run(entry.text), _run(child="w:tab")])
+        link.extend([_run(entry.text), _run(child="tab")])
         link.extend(_field(f"PAGEREF {entry.bookmark} \\h", ""))
         p.append(link)
     return p
@@ -307,27 +306,31 @@ def _toc_paragraphs(
     return paragraphs
 
 
-def _fill_contents(doc: DocumentObject, entries: list[_Entry]) -> None:
+def _fill_contents(doc: DocumentObject, paragraphs: list[Paragraph], entries: list[_Entry]) -> None:
     markers = {toc_marker(k): k for k in TOC_KINDS}
-    known = {s.name: s.style_id for s in doc.styles}
-    for p in list(doc.element.body.iter(qn("w:p"))):
-        kind = markers.get(_text(p).strip())
+    found = [(para.p, markers.get(para.text.strip())) for para in paragraphs if _MARK in para.text]
+    known = {s.name: s.style_id for s in doc.styles} if found else {}
+    for p, kind in found:
         if kind is None:
             continue
         chosen = [e for e in entries if e.kind == kind]
-        paragraphs = _toc_paragraphs(doc, kind, chosen, known)
+        listed = _toc_paragraphs(doc, kind, chosen, known)
         sect = p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
         if sect is not None:  # the marker ends a section (LibreOffice saves it so): keep the break
-            paragraphs[-1].get_or_add_pPr().append(sect)
-        for new in reversed(paragraphs):
+            listed[-1].get_or_add_pPr().append(sect)
+        for new in reversed(listed):
             p.addnext(new)
         p.getparent().remove(p)
 
 
-def number_document(target: str | Path | DocumentObject) -> NumberingSummary:
+def number_document(
+    target: str | Path | DocumentObject, paragraphs: list[Paragraph] | None = None
+) -> NumberingSummary:
     """Number headings and captions and fill the contents lists of a report.
 
     ``target`` is a python-docx Document (changed in place) or a path (saved back).
+    ``paragraphs`` is its body already read (:func:`~.paragraphs.read_paragraphs`); the
+    texts of the paragraphs numbered are brought up to date in it.
     """
     if isinstance(target, (str, Path)):
         doc = Document(str(target))
@@ -336,11 +339,13 @@ def number_document(target: str | Path | DocumentObject) -> NumberingSummary:
         return summary
     state = _State()
     body = target.element.body
-    state.taken = {b.get(qn("w:name"), "") for b in body.iter(qn("w:bookmarkStart"))}
-    ids = [int(b.get(qn("w:id"), "0")) for b in body.iter(qn("w:bookmarkStart"))]
-    state.next_id = max(ids, default=0)
-    _walk(target, state)
-    _fill_contents(target, state.entries)
+    if paragraphs is None:
+        paragraphs = read_paragraphs(body)
+    starts = list(body.iter(_BOOKMARK))
+    state.taken = {b.get(_NAME, "") for b in starts}
+    state.next_id = max((int(b.get(_ID, "0")) for b in starts), default=0)
+    _walk(target, paragraphs, state)
+    _fill_contents(target, paragraphs, state.entries)
     kinds = [e.kind for e in state.entries]
     return NumberingSummary(
         kinds.count("headings"), kinds.count("表"), kinds.count("图"), kinds.count("案例")

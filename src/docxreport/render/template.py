@@ -15,8 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from docx import Document
 from docx.oxml.parser import element_class_lookup
 from docxtpl import DocxTemplate
+from docxtpl.subdoc import Subdoc
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -73,6 +75,33 @@ def template_bytes(path: Path) -> bytes:
     """The bytes of a template file, read once while it is unchanged."""
     stat = path.stat()
     return _file_bytes(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=1)
+def _blank() -> Any:
+    return Document()
+
+
+def scratch_subdoc(tpl: DocxTemplate) -> Subdoc:
+    """An empty subdocument of ``tpl``, to write blocks into and take them out as XML.
+
+    docxtpl opens a whole default document for every subdocument; this one's document is
+    opened once per process and handed to each template in turn, emptied. Its styles,
+    images and charts are the template's (its part is the template's main part).
+    """
+    blank = _blank()
+    body = blank.element.body
+    for child in [c for c in body if c is not body.sectPr]:
+        body.remove(child)
+    blank._part = tpl.docx._part
+    return _Scratch(tpl, blank)
+
+
+class _Scratch(Subdoc):
+    """A docxtpl subdocument around a document already open."""
+
+    def __init__(self, tpl: DocxTemplate, document: Any) -> None:
+        self.tpl, self.docx, self.subdocx = tpl, tpl.docx, document
 
 
 class CachedTemplate(DocxTemplate):
