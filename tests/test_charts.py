@@ -6,6 +6,7 @@ hold three charts (city) and two (school).
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -27,6 +28,7 @@ from docxreport.model import Dataset
 from docxreport.render.chartpatch import chart_values
 from docxreport.view.charts import ChartSpec, parse_spec
 from docxreport.view.report import make_view
+from docxreport.workbook import chartdata
 from docxreport.workbook.chartdata import read_chart_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -344,3 +346,63 @@ def _raster(pdf: Path, page: int, folder: Path) -> Path:
     args = ["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), str(pdf)]
     subprocess.run([*args, str(folder / "page")], check=True)
     return next(folder.glob("page*.png"))
+
+
+def _openpyxl_chart_workbook(categories, series, number_format) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = chartdata.SHEET
+    chartdata.fill_sheet(ws, categories, series, number_format)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _workbook_content(blob: bytes) -> list:
+    wb = openpyxl.load_workbook(io.BytesIO(blob))
+    return [
+        (
+            ws.title,
+            ws.dimensions,
+            [
+                (c.coordinate, c.value, c.data_type, c.number_format)
+                for r in ws.iter_rows()
+                for c in r
+            ],
+            {k: (d.width, d.customWidth) for k, d in ws.column_dimensions.items()},
+        )
+        for ws in wb.worksheets
+    ]
+
+
+@pytest.mark.parametrize(
+    ("categories", "series", "number_format"),
+    [
+        (["市一职", " 市职校 ", "A&B<C>", ""], [("2023 年", [1, None, 2.5, 3])], "0.0"),
+        (["甲", "乙"], [("在校生", [1234567, 2]), ("毕业生", [0.125, None])], "#,##0"),
+        (["x" * 20], [("n", [1.0])], "General"),
+        ([], [], "General"),
+        (["一"], [(f"系列{i}", [i / 3]) for i in range(30)], "0.00"),
+    ],
+)
+def test_a_chart_workbook_holds_what_openpyxl_would_write(categories, series, number_format):
+    written = chartdata.write_chart_workbook(categories, series, number_format)
+    expected = _openpyxl_chart_workbook(categories, series, number_format)
+    assert _workbook_content(written) == _workbook_content(expected)
+    with (
+        zipfile.ZipFile(io.BytesIO(written)) as ours,
+        zipfile.ZipFile(io.BytesIO(expected)) as theirs,
+    ):
+        assert ours.namelist() == theirs.namelist()
+        assert ours.read("xl/styles.xml") == theirs.read("xl/styles.xml")
+
+
+def test_the_chart_workbook_template_is_the_empty_workbook_openpyxl_writes():
+    with (
+        zipfile.ZipFile(chartdata.TEMPLATE) as ours,
+        zipfile.ZipFile(io.BytesIO(chartdata.template_workbook())) as theirs,
+    ):
+        assert ours.namelist() == theirs.namelist()
+        for name in ours.namelist():
+            if name != "docProps/core.xml":  # the dates it was written
+                assert ours.read(name) == theirs.read(name), name
