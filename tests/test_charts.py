@@ -26,6 +26,7 @@ from docxreport.errors import TemplateError
 from docxreport.finish.pdf import find_soffice
 from docxreport.model import Dataset
 from docxreport.render.chartpatch import chart_values
+from docxreport.render.chartxml import default_chart_xml
 from docxreport.view.charts import ChartSpec, parse_spec
 from docxreport.view.report import make_view
 from docxreport.workbook import chartdata
@@ -406,3 +407,30 @@ def test_the_chart_workbook_template_is_the_empty_workbook_openpyxl_writes():
         for name in ours.namelist():
             if name != "docProps/core.xml":  # the dates it was written
                 assert ours.read(name) == theirs.read(name), name
+
+
+@pytest.mark.parametrize("kind", ["column", "bar", "stacked_column", "stacked_bar", "line", "pie"])
+def test_a_default_chart_is_the_one_python_pptx_writes(kind: str) -> None:
+    pptx = pytest.importorskip("pptx")
+    from pptx.chart.data import CategoryChartData
+    from pptx.chart.xmlwriter import ChartXmlWriter
+
+    types = pptx.enum.chart.XL_CHART_TYPE
+    chosen = {
+        "column": types.COLUMN_CLUSTERED,
+        "bar": types.BAR_CLUSTERED,
+        "stacked_column": types.COLUMN_STACKED,
+        "stacked_bar": types.BAR_STACKED,
+        "line": types.LINE_MARKERS,
+        "pie": types.PIE,
+    }[kind]
+    categories = [f"学校{i}" for i in range(27)] + ["A&B <C>"]
+    series = [(f"系列 {j} & <{j}>", [i * 1.5 + j for i in range(28)]) for j in range(28)]
+    data = CategoryChartData(number_format="#,##0.0")
+    data.categories = categories
+    for name, values in series:
+        data.add_series(name, values)
+    parser = etree.XMLParser(remove_blank_text=True)
+    theirs = etree.fromstring(ChartXmlWriter(chosen, data).xml.encode(), parser)
+    ours = etree.fromstring(default_chart_xml(kind, categories, series, "#,##0.0").encode(), parser)
+    assert etree.tostring(ours) == etree.tostring(theirs)

@@ -1,7 +1,7 @@
 """Native Word charts: a chart part with cached values and an embedded workbook.
 
-The chart XML is written with python-pptx's chart XML writer and then made fit for a
-report: no rounded corners, East Asian fonts, values labelled with the catalog's
+The chart XML starts as python-pptx's default chart (:mod:`.chartxml`) and is then made
+fit for a report: no rounded corners, East Asian fonts, values labelled with the catalog's
 number format, a legend below, and ``c:externalData`` pointing at the embedded
 workbook (without it, 编辑数据 in Word and WPS does nothing). The chart stands inline
 in its own paragraph (``w:drawing/wp:inline/…/c:chart``), so staff can restyle it.
@@ -23,6 +23,7 @@ from docx.opc.part import Part
 from docx.oxml.ns import qn
 from lxml import etree
 
+from docxreport.render.chartxml import default_chart_xml
 from docxreport.view.charts import ChartView
 from docxreport.workbook.chartdata import write_chart_workbook
 
@@ -75,23 +76,9 @@ def number_text(value: float) -> str:
 
 def chart_xml(view: ChartView, workbook_rid: str) -> bytes:
     """The chart part of ``view``, its data in the workbook related as ``workbook_rid``."""
-    from pptx.chart.data import CategoryChartData
-    from pptx.chart.xmlwriter import ChartXmlWriter
-    from pptx.enum.chart import XL_CHART_TYPE as T
-
-    types = {
-        "column": T.COLUMN_CLUSTERED,
-        "bar": T.BAR_CLUSTERED,
-        "stacked_column": T.COLUMN_STACKED,
-        "stacked_bar": T.BAR_STACKED,
-        "line": T.LINE_MARKERS,
-        "pie": T.PIE,
-    }
-    data = CategoryChartData(number_format=view.number_format)
-    data.categories = list(view.categories)
-    for name, values in _values(view):
-        data.add_series(name, [0.0 if v is None else v for v in values])
-    root = etree.fromstring(ChartXmlWriter(types[view.spec.kind], data).xml.encode(), _SAFE)
+    series = [(name, [0.0 if v is None else v for v in values]) for name, values in _values(view)]
+    xml = default_chart_xml(view.spec.kind, view.categories, series, view.number_format)
+    root = etree.fromstring(xml.encode(), _SAFE)
     for ser, (_, values) in zip(root.iter(_c("ser")), _values(view), strict=True):
         _fill_numbers(ser.find(f"{_c('val')}//{_c('numCache')}"), values)
         _labels(ser, view)
