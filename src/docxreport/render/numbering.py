@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.styles import BabelFish
 
 from docxreport.render.paragraphs import Paragraph, read_paragraphs, w_element
 from docxreport.render.tables import set_indent_chars
@@ -91,6 +93,7 @@ def _text(p: Any) -> str:
 
 _SPACE, _FLD_CHAR_TYPE = qn("xml:space"), qn("w:fldCharType")
 _ID, _NAME, _BOOKMARK = qn("w:id"), qn("w:name"), qn("w:bookmarkStart")
+_ANCHOR = qn("w:anchor")
 
 
 def _run(text: str = "", rpr: Any = None, child: str = "t") -> Any:
@@ -151,20 +154,47 @@ def _our_bookmark(para: Paragraph) -> str | None:
 # -- styles ---------------------------------------------------------------------------------
 
 
-def _outline_level(style: Any) -> int | None:
+_STYLE, _STYLE_ID, _TYPE, _DEFAULT = qn("w:style"), qn("w:styleId"), qn("w:type"), qn("w:default")
+_NAME_VAL, _BASED_ON = f"{qn('w:name')}", f"{qn('w:basedOn')}"
+_OUTLINE = f"{qn('w:pPr')}/{qn('w:outlineLvl')}"
+
+
+@dataclass(frozen=True)
+class _Style:
+    id: str | None
+    name: str | None  # as Word shows it (python-docx's ``Style.name``)
+    paragraph: bool
+    default: bool
+    based_on: str | None
+    outline: int | None  # the outline level (1-based) the style itself declares
+
+
+def _styles(doc: DocumentObject) -> list[_Style]:
+    """The document's styles, read from its styles part (python-docx's objects are slow)."""
+    found = []
+    for el in doc.styles.element.iterchildren(_STYLE):
+        name, based, lvl = el.find(_NAME_VAL), el.find(_BASED_ON), el.find(_OUTLINE)
+        found.append(
+            _Style(
+                el.get(_STYLE_ID),
+                None if name is None else BabelFish.internal2ui(name.get(_VAL)),
+                el.get(_TYPE, "paragraph") == "paragraph",
+                el.get(_DEFAULT) in ("1", "true", "on"),
+                None if based is None else based.get(_VAL),
+                None if lvl is None else int(lvl.get(_VAL)) + 1,
+            )
+        )
+    return found
+
+
+def _outline_level(style: _Style, by_id: dict[str | None, _Style]) -> int | None:
     """The outline level (1-based) a style or its base styles declare, if any."""
-    while style is not None:
-        lvl = style.element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-        if lvl is not None:
-            return int(lvl.get(qn("w:val"))) + 1
-        style = style.base_style
+    found: _Style | None = style
+    while found is not None:
+        if found.outline is not None:
+            return found.outline
+        found = by_id.get(found.based_on) if found.based_on is not None else None
     return None
-
-
-def _style_names(doc: DocumentObject) -> tuple[dict[str, Any], Any]:
-    """Paragraph styles by id, and the default paragraph style."""
-    styles = [s for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH]
-    return {s.style_id: s for s in styles}, doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
 
 
 def _toc_style_id(doc: DocumentObject, name: str, level: int, known: dict[str, str]) -> str:
@@ -224,35 +254,32 @@ def _caption(para: Paragraph, label: str, state: _State) -> None:
     state.entries.append(_Entry(label, 1, para.text.strip(), name))
 
 
-def _heading_level(style: Any) -> tuple[int, bool] | None:
-    """(contents level, numbered) for a heading style; None for other styles."""
-    if style.name in HEADING_STYLES:
-        return HEADING_STYLES[style.name], True
-    if style.name in UNNUMBERED_STYLES:
-        return _outline_level(style) or UNNUMBERED_STYLES[style.name], False
-    return None
-
-
-def _roles(doc: DocumentObject) -> tuple[dict[str, tuple], tuple | None]:
+def _roles(styles: list[_Style]) -> tuple[dict[str, tuple], tuple | None]:
     """What each paragraph style numbers, by style id, and what the default style numbers:
     ``("heading", level, numbered)``, ``("caption", label)`` or None."""
+    first: dict[str | None, _Style] = {}  # python-docx finds a base style by its first id
+    for style in styles:
+        first.setdefault(style.id, style)
 
-    def role(style: Any) -> tuple | None:
-        heading = _heading_level(style)
-        if heading and heading[0] <= 3:
-            return ("heading", *heading)
+    def role(style: _Style) -> tuple | None:
+        if style.name in HEADING_STYLES and HEADING_STYLES[style.name] <= 3:
+            return ("heading", HEADING_STYLES[style.name], True)
+        if style.name in UNNUMBERED_STYLES:
+            level = _outline_level(style, first) or UNNUMBERED_STYLES[style.name]
+            if level <= 3:
+                return ("heading", level, False)
         if style.name in CAPTION_STYLES:
             return ("caption", CAPTION_STYLES[style.name])
         return None
 
-    by_id, default = _style_names(doc)
-    return {sid: role(style) for sid, style in by_id.items()}, (
-        role(default) if default is not None else None
-    )
+    paragraph = [style for style in styles if style.paragraph]
+    default = next((style for style in reversed(paragraph) if style.default), None)
+    roles = {style.id: role(style) for style in paragraph}
+    return roles, role(default) if default is not None else None  # type: ignore[return-value]
 
 
-def _walk(doc: DocumentObject, paragraphs: list[Paragraph], state: _State) -> None:
-    roles, default = _roles(doc)
+def _walk(styles: list[_Style], paragraphs: list[Paragraph], state: _State) -> None:
+    roles, default = _roles(styles)
     for para in paragraphs:
         sid = para.style
         role = roles.get(sid, default) if sid else default
@@ -267,21 +294,40 @@ def _walk(doc: DocumentObject, paragraphs: list[Paragraph], state: _State) -> No
 # -- contents lists -------------------------------------------------------------------------
 
 
-def _toc_instr(doc: DocumentObject, kind: str) -> str:
+def _toc_instr(kind: str, known: dict[str, str]) -> str:
+    """The field code of a contents list; ``known`` holds the document's style names."""
     if kind != "headings":
         return f'TOC \\h \\z \\c "{kind}"'
-    extra = [f"{n},{lvl}" for n, lvl in UNNUMBERED_STYLES.items() if n in doc.styles]
+    extra = [f"{n},{lvl}" for n, lvl in UNNUMBERED_STYLES.items() if n in known]
     return 'TOC \\o "1-3" \\h \\z \\u' + (f' \\t "{",".join(extra)}"' if extra else "")
 
 
 def _entry_paragraph(style_id: str, entry: _Entry | None) -> Any:
+    """A contents entry linking to ``entry``'s bookmark, with an empty page reference."""
+    if entry is None:
+        return _new_entry_paragraph(style_id, None)
+    p = deepcopy(_blank_entry())  # copying one is quicker than making one
+    p[0][0].set(_VAL, style_id)
+    link = p[1]
+    link.set(_ANCHOR, entry.bookmark)
+    link[0][0].text = entry.text
+    link[3][0].text = f" PAGEREF {entry.bookmark} \\h "
+    return p
+
+
+@lru_cache(maxsize=1)
+def _blank_entry() -> Any:
+    return _new_entry_paragraph("", _Entry("headings", 1, "", ""))
+
+
+def _new_entry_paragraph(style_id: str, entry: _Entry | None) -> Any:
     p = w_element("p")
     p_style = w_element("pStyle")
     p_style.set(_VAL, style_id)
     p.get_or_add_pPr().append(p_style)
     if entry is not None:
         link = w_element("hyperlink")
-        link.set(qn("w:anchor"), entry.bookmark)
+        link.set(_ANCHOR, entry.bookmark)
         link.set(qn("w:history"), "1")
         link.extend([_run(entry.text), _run(child="tab")])
         link.extend(_field(f"PAGEREF {entry.bookmark} \\h", ""))
@@ -300,16 +346,18 @@ def _toc_paragraphs(
     if not paragraphs:
         name = "toc 1" if kind == "headings" else FIGURES_TOC_STYLE
         paragraphs.append(_entry_paragraph(_toc_style_id(doc, name, 1, known), None))
-    begin = _field(_toc_instr(doc, kind), "")[:3]
+    begin = _field(_toc_instr(kind, known), "")[:3]
     _prepend(paragraphs[0], begin)
     paragraphs[-1].append(_fld_char("end"))
     return paragraphs
 
 
-def _fill_contents(doc: DocumentObject, paragraphs: list[Paragraph], entries: list[_Entry]) -> None:
+def _fill_contents(
+    doc: DocumentObject, styles: list[_Style], paragraphs: list[Paragraph], entries: list[_Entry]
+) -> None:
     markers = {toc_marker(k): k for k in TOC_KINDS}
     found = [(para.p, markers.get(para.text.strip())) for para in paragraphs if _MARK in para.text]
-    known = {s.name: s.style_id for s in doc.styles} if found else {}
+    known = {style.name: style.id for style in styles}
     for p, kind in found:
         if kind is None:
             continue
@@ -344,8 +392,9 @@ def number_document(
     starts = list(body.iter(_BOOKMARK))
     state.taken = {b.get(_NAME, "") for b in starts}
     state.next_id = max((int(b.get(_ID, "0")) for b in starts), default=0)
-    _walk(target, paragraphs, state)
-    _fill_contents(target, paragraphs, state.entries)
+    styles = _styles(target)
+    _walk(styles, paragraphs, state)
+    _fill_contents(target, styles, paragraphs, state.entries)
     kinds = [e.kind for e in state.entries]
     return NumberingSummary(
         kinds.count("headings"), kinds.count("表"), kinds.count("图"), kinds.count("案例")
