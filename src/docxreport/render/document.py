@@ -31,6 +31,7 @@ from docxreport.render.charts import number_drawings
 from docxreport.render.draft import mark_draft
 from docxreport.render.marks import START, Identify, Mark, Marks, places
 from docxreport.render.numbering import number_document
+from docxreport.render.package import save_docx
 from docxreport.render.paragraphs import read_paragraphs
 from docxreport.render.state import State, attach
 from docxreport.render.template import CachedTemplate, make_env, shared_env, template_bytes
@@ -322,8 +323,16 @@ def render_report(
     texts = [para.text for para in paragraphs]
     _check_leftover_texts(texts, f"（模板 {template.name}）", tags)
     _check_parts(tpl, template, f"（模板 {template.name}）")
-    write_atomically(lambda tmp: tpl.save(str(tmp)), out)
+    write_atomically(lambda tmp: _save(tpl, tmp), out)
     return Rendered(found, texts)
+
+
+def _save(tpl: DocxTemplate, path: Path) -> None:
+    replacing = (tpl.pics_to_replace, tpl.crc_to_new_media, tpl.crc_to_new_embedded)
+    if any(replacing) or tpl.zipname_to_replace:  # docxtpl's replace_* (docxreport uses none)
+        tpl.save(str(path))
+    else:
+        save_docx(tpl.docx, path)
 
 
 def _check_parts(tpl: DocxTemplate, template: Path, where: str) -> None:

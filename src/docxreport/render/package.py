@@ -1,0 +1,95 @@
+"""Writing a report's .docx: python-docx's parts, zipped, each large part deflated once.
+
+Most of a report's bytes are parts every report of a template shares unchanged (the
+styles, with and without effects, the theme). python-docx deflates each part at every
+save; here a part's deflated bytes are kept per process and reused while its bytes are
+the same, so a build deflates them once per template. The zip written is the one Python's
+``zipfile`` writes (same headers, same deflate level).
+"""
+
+from __future__ import annotations
+
+import struct
+import time
+import zlib
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from docx.opc.pkgwriter import PackageWriter
+
+_KEPT_FROM = 16 * 1024  # smaller parts are deflated afresh: quick, and often changed
+_KEPT = 24  # parts kept deflated (a few templates' worth)
+_DEFLATED: OrderedDict[tuple[int, int], tuple[bytes, bytes]] = OrderedDict()
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+_VERSION, _MADE_BY, _DEFLATE, _UTF8 = 20, (3 << 8) | 20, 8, 0x800
+_FILE_MODE = 0o600 << 16  # what zipfile gives a member written from bytes
+
+
+def deflate(data: bytes) -> tuple[int, bytes]:
+    """(CRC-32, raw deflate stream) of ``data``, as ``zipfile`` compresses it."""
+    crc = zlib.crc32(data)
+    key = (len(data), crc)
+    kept = _DEFLATED.get(key) if len(data) >= _KEPT_FROM else None
+    if kept is not None and kept[0] == data:
+        _DEFLATED.move_to_end(key)
+        return crc, kept[1]
+    packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    packed = packer.compress(data) + packer.flush()
+    if len(data) >= _KEPT_FROM:
+        _DEFLATED[key] = (data, packed)
+        while len(_DEFLATED) > _KEPT:
+            _DEFLATED.popitem(last=False)
+    return crc, packed
+
+
+class ZipWriter:
+    """A write-only zip file of deflated members, with python-docx's ``PhysPkgWriter``
+    interface (``write(pack_uri, blob)``, ``close()``)."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.central: list[bytes] = []
+        now = time.localtime()
+        self.time = (now.tm_hour << 11) | (now.tm_min << 5) | (now.tm_sec // 2)
+        self.date = ((now.tm_year - 1980) << 9) | (now.tm_mon << 5) | now.tm_mday
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.add(pack_uri.membername, blob)
+
+    def add(self, name: str, data: bytes) -> None:
+        crc, packed = deflate(data)
+        raw = name.encode("utf-8")
+        flags = 0 if name.isascii() else _UTF8
+        offset = self.file.tell()
+        fields = (flags, _DEFLATE, self.time, self.date, crc, len(packed), len(data), len(raw))
+        self.file.write(_LOCAL.pack(0x04034B50, _VERSION, *fields, 0) + raw)
+        self.file.write(packed)
+        self.central.append(
+            _CENTRAL.pack(0x02014B50, _MADE_BY, _VERSION, *fields, 0, 0, 0, 0, _FILE_MODE, offset)
+            + raw
+        )
+
+    def close(self) -> None:
+        start = self.file.tell()
+        directory = b"".join(self.central)
+        self.file.write(directory)
+        count = len(self.central)
+        self.file.write(_END.pack(0x06054B50, 0, 0, count, count, len(directory), start, 0))
+
+
+def save_docx(document: Any, path: Path) -> None:
+    """Write python-docx ``document`` to ``path``, as ``document.save(path)`` does."""
+    package = document.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    with open(path, "wb") as file:
+        writer = ZipWriter(file)
+        # python-docx's own steps of PackageWriter.write, with this writer
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
+        writer.close()
