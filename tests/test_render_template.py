@@ -7,9 +7,11 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
+from jinja2.bccache import FileSystemBytecodeCache
 from lxml import etree
 
 from docxreport.page import TEXT_WIDTH_MM
+from docxreport.render import template
 from docxreport.render.context import Xml
 from docxreport.render.document import make_cases
 from docxreport.render.tables import grid_xml
@@ -57,3 +59,23 @@ def test_a_table_whose_row_outgrows_its_grid_is_fixed_as_docxtpl_fixes_it(tmp_pa
     assert _render(cached, photo) == _render(DocxTemplate(str(path)), photo)
     grid = cached.docx.element.body.find(f"{qn('w:tbl')}/{qn('w:tblGrid')}")
     assert len(grid) == 5
+
+
+def test_a_template_is_compiled_once_then_read_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+    cache = FileSystemBytecodeCache(str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    monkeypatch.setattr(template, "_bytecode_cache", lambda: cache)
+    path = make_template(tmp_path / "t.docx", ("全市共有 {{ n }} 所学校", None))
+    compiled: list[str] = []
+    env = make_env()
+    real = env.compile
+    monkeypatch.setattr(env, "compile", lambda source: compiled.append(source) or real(source))
+    texts = []
+    for n in (1, 2):
+        template._compiled.cache_clear()  # as in a new process
+        template._patched.cache_clear()
+        tpl = CachedTemplate(path)
+        tpl.render({"n": n}, jinja_env=env, autoescape=True)
+        texts.append(tpl.docx.paragraphs[0].text)
+    assert texts == ["全市共有 1 所学校", "全市共有 2 所学校"]
+    assert len([source for source in compiled if source.startswith("<w:body")]) == 1

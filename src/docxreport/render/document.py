@@ -336,6 +336,51 @@ def _save(tpl: DocxTemplate, path: Path) -> None:
 
 
 def _check_parts(tpl: DocxTemplate, template: Path, where: str) -> None:
+    """Every XML part kept as bytes (not as a tree) parses.
+
+    The parts python-docx holds as trees are written from them, so they are well formed;
+    a part the template holds as it is was parsed once, when first seen in this process.
+    """
+    source = template_bytes(template)
+    own = _template_parts(source)
+    for part in tpl.docx.part.package.iter_parts():
+        name = str(part.partname).lstrip("/")
+        if isinstance(part, XmlPart) or not name.endswith((".xml", ".rels")):
+            continue
+        blob = part.blob
+        if own.get(name) == blob and _template_part_parses(source, name):
+            continue
+        try:
+            etree.fromstring(blob, _SAFE_PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"生成的文档部件 {name} 不是合法的 XML{where}：{exc}") from exc
+
+
+@lru_cache(maxsize=4)
+def _template_parts(blob: bytes) -> dict[str, bytes]:
+    """The XML parts of a template file, by name in the zip."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as package:
+        return {n: package.read(n) for n in package.namelist() if n.endswith((".xml", ".rels"))}
+
+
+@lru_cache(maxsize=64)
+def _template_part_parses(blob: bytes, name: str) -> bool:
+    try:
+        etree.fromstring(_template_parts(blob)[name], _SAFE_PARSER)
+    except etree.XMLSyntaxError:
+        return False
+    return True
+
+
+def _save(tpl: DocxTemplate, path: Path) -> None:
+    replacing = (tpl.pics_to_replace, tpl.crc_to_new_media, tpl.crc_to_new_embedded)
+    if any(replacing) or tpl.zipname_to_replace:  # docxtpl's replace_* (docxreport uses none)
+        tpl.save(str(path))
+    else:
+        save_docx(tpl.docx, path)
+
+
+def _check_parts(tpl: DocxTemplate, template: Path, where: str) -> None:
     """Every XML part kept as bytes (not as a tree) parses, unless it is the template's own.
 
     The parts python-docx holds as trees are written from them, so they are well formed.

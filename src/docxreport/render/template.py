@@ -9,21 +9,28 @@ The template file's bytes are kept the same way (by path, size and modification 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from docx import Document
 from docx.oxml.parser import element_class_lookup
 from docxtpl import DocxTemplate
+from docxtpl import __version__ as docxtpl_version
 from docxtpl.subdoc import Subdoc
 from jinja2 import StrictUndefined, Template
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
+from docxreport.atomic import write_atomically
+from docxreport.errors import OutputError
 from docxreport.text import clean_text
 
 _PARTS_KEPT = 16  # XML parts (body, headers, footers) of a few templates
@@ -58,12 +65,63 @@ def shared_env() -> SandboxedEnvironment:
 
 @lru_cache(maxsize=_PARTS_KEPT)
 def _patched(xml: str) -> str:
-    return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]  # uses no state
+    """docxtpl's Jinja source of a part's XML, kept beside the compiled templates."""
+    cache = _bytecode_cache()
+    digest = hashlib.sha256(f"docxtpl {docxtpl_version}\n{xml}".encode()).hexdigest()
+    kept = Path(cache.directory) / f"__docxreport_{digest}.xml" if cache is not None else None
+    with suppress(OSError, UnicodeDecodeError):
+        if kept is not None:
+            return kept.read_text("utf-8")
+    patched = DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]  # uses no state
+    if kept is not None:
+        with suppress(OSError, OutputError):
+            write_atomically(lambda tmp: tmp.write_text(patched, "utf-8"), kept)
+    return patched
 
 
 @lru_cache(maxsize=_PARTS_KEPT)
 def _compiled(env: SandboxedEnvironment, src_xml: str) -> Template:
-    return env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml))
+    """``env.from_string`` of docxtpl's source, its code kept in Jinja's bytecode cache."""
+    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+    return env.template_class.from_code(env, _code(env, source), env.make_globals(None), None)
+
+
+def _code(env: SandboxedEnvironment, source: str) -> CodeType:
+    """The compiled code of ``source``; a template's source is the same from build to build,
+    so its code is read back from the cache instead of being compiled again."""
+    setting = f"{type(env).__qualname__} {env.autoescape} {env.finalize is not None}"
+    digest = hashlib.sha256(f"{setting}\n{source}".encode()).hexdigest()
+    bucket = Bucket(env, digest, digest)
+    cache = _bytecode_cache()
+    if cache is not None:
+        try:
+            cache.load_bytecode(bucket)
+        except Exception:  # a damaged entry: compile afresh
+            bucket.reset()
+    if bucket.code is None:
+        bucket.code = env.compile(source)
+        if cache is not None:
+            with suppress(OSError):
+                cache.dump_bytecode(bucket)
+    return bucket.code
+
+
+@lru_cache(maxsize=1)
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Jinja's file cache, in its own folder that only this user may read and write."""
+    try:
+        return FileSystemBytecodeCache(pattern="__docxreport_%s.cache")
+    except (OSError, RuntimeError):
+        return None
+
+
+# the document properties docxtpl renders as templates
+_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+@lru_cache(maxsize=64)
+def _text_template(env: SandboxedEnvironment, text: str) -> Template:
+    return env.from_string(text)
 
 
 @lru_cache(maxsize=8)
@@ -133,6 +191,13 @@ class CachedTemplate(DocxTemplate):
         root = etree.fromstring(self._around[0] + xml + self._around[1], _PART_PARSER)
         fit_table_grids(root)
         return root
+
+    def render_properties(self, context: Any, jinja_env: Any = None) -> None:
+        if jinja_env is None:
+            return super().render_properties(context, jinja_env)
+        core = self.docx.core_properties
+        for name in _RENDERED_PROPERTIES:  # docxtpl's, each text compiled once per process
+            setattr(core, name, _text_template(jinja_env, getattr(core, name)).render(context))
 
     def fix_docpr_ids(self, tree: Any) -> None:
         for doc_pr in tree.iter(_DOC_PR):  # docxtpl's renumbering, without its xpath call
