@@ -7,7 +7,7 @@ It turns a report's view (:mod:`docxreport.view`) into a Word document:
 - :mod:`.tables` writes a table's grid as a Word table;
 - :mod:`.blocks` builds photos and case boxes;
 - :mod:`.numbering` numbers headings and captions and fills the contents lists;
-- :mod:`.document` renders a template, verifies the result and writes it.
+- :mod:`.document` renders a template, verifies the result (:mod:`.verify`) and writes it.
 """
 
 from importlib import import_module
@@ -21,7 +21,7 @@ _HOME = {
     "make_env": "document",
     "make_figures": "document",
     "render_report": "document",
-    "verify_docx": "document",
+    "verify_docx": "verify",
     "NumberingSummary": "numbering",
     "number_document": "numbering",
     "toc_marker": "numbering",

@@ -8,20 +8,15 @@ that strips XML-illegal control characters from every printed string.
 from __future__ import annotations
 
 import html
-import io
 import re
-import zipfile
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 from jinja2 import TemplateSyntaxError, UndefinedError
-from lxml import etree
 
 from docxreport.atomic import write_atomically
 from docxreport.errors import DocxreportError, TemplateError
@@ -29,12 +24,13 @@ from docxreport.photos import PhotoShop
 from docxreport.render.blocks import Case, Photo, cases_block, figures_block
 from docxreport.render.charts import number_drawings
 from docxreport.render.draft import mark_draft
-from docxreport.render.marks import START, Identify, Mark, Marks, places
+from docxreport.render.marks import Identify, Mark, Marks, places
 from docxreport.render.numbering import number_document
 from docxreport.render.package import save_docx
 from docxreport.render.paragraphs import read_paragraphs
 from docxreport.render.state import State, attach
-from docxreport.render.template import CachedTemplate, make_env, shared_env, template_bytes
+from docxreport.render.template import CachedTemplate, make_env, shared_env
+from docxreport.render.verify import check_leftover_texts, check_parts, template_tags, verify_docx
 from docxreport.text import clean_text
 
 __all__ = [
@@ -47,10 +43,6 @@ __all__ = [
     "render_report",
     "verify_docx",
 ]
-
-JINJA_MARKS = ("{{", "{%", "{#")
-_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-
 
 # -- building blocks for the template's context functions ------------------------------------
 
@@ -184,61 +176,6 @@ def fill_template(tpl: DocxTemplate, template: Path, context: dict[str, Any]) ->
         raise _render_error(tpl, template, exc) from exc
 
 
-def verify_docx(path: Path, template_name: str = "", tags: set[str] | None = None) -> None:
-    """Every XML part parses, and no Jinja tag is left in the body text.
-
-    With ``tags`` (the tags the template holds), only those count as left over, so that
-    data which happens to contain ``{{`` comes out as text instead of failing the build.
-    """
-    where = f"（模板 {template_name}）" if template_name else ""
-    with zipfile.ZipFile(path) as package:
-        for name in package.namelist():
-            if not name.endswith((".xml", ".rels")):
-                continue
-            try:
-                root = etree.fromstring(package.read(name), _SAFE_PARSER)
-            except etree.XMLSyntaxError as exc:
-                raise TemplateError(f"生成的文档部件 {name} 不是合法的 XML{where}：{exc}") from exc
-            if name == "word/document.xml":
-                _check_leftover_tags(root, where, tags)
-
-
-_P, _T = qn("w:p"), qn("w:t")
-TAG = re.compile(r"\{[{%#].*?[}%#]\}")
-
-
-def template_tags(path: Path) -> set[str]:
-    """The Jinja tags written in a template's body, as its paragraphs read."""
-    return set(_tags(template_bytes(Path(path))))
-
-
-@lru_cache(maxsize=4)
-def _tags(blob: bytes) -> frozenset[str]:
-    with zipfile.ZipFile(io.BytesIO(blob)) as package:
-        root = etree.fromstring(package.read("word/document.xml"), _SAFE_PARSER)
-    texts = ("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in root.iter(qn("w:p")))
-    return frozenset(tag for text in texts for tag in TAG.findall(text))
-
-
-def _check_leftover_tags(root: Any, where: str, tags: set[str] | None) -> None:
-    _check_leftover_texts(
-        ["".join(t.text or "" for t in p.iter(_T)) for p in root.iter(_P)], where, tags
-    )
-
-
-def _check_leftover_texts(texts: list[str], where: str, tags: set[str] | None) -> None:
-    """No mark character nor Jinja tag in the body's paragraph ``texts``."""
-    whole = "\n".join(texts)
-    if START not in whole and not any(mark in whole for mark in JINJA_MARKS):
-        return  # nothing left over anywhere: no need to look paragraph by paragraph
-    for text in texts:
-        if START in text:  # a figure printed where its mark could not be taken out
-            raise TemplateError(f"生成的文档中有未处理的数字标记{where}：“{text.strip()[:120]}”")
-        left = any(tag in text for tag in tags) if tags is not None else None
-        if left or (left is None and any(mark in text for mark in JINJA_MARKS)):
-            raise TemplateError(f"生成的文档中仍有未处理的模板标记{where}：“{text.strip()[:120]}”")
-
-
 def collect_marks(tpl: DocxTemplate, marks: Marks) -> list[Any]:
     """The items a filled template prints (see :class:`Marks`), in order, body first."""
     found: list[Any] = []
@@ -321,8 +258,8 @@ def render_report(
     if draft:
         mark_draft(tpl.docx)
     texts = [para.text for para in paragraphs]
-    _check_leftover_texts(texts, f"（模板 {template.name}）", tags)
-    _check_parts(tpl, template, f"（模板 {template.name}）")
+    check_leftover_texts(texts, f"（模板 {template.name}）", tags)
+    check_parts(tpl, template, f"（模板 {template.name}）")
     write_atomically(lambda tmp: _save(tpl, tmp), out)
     return Rendered(found, texts)
 
@@ -333,83 +270,3 @@ def _save(tpl: DocxTemplate, path: Path) -> None:
         tpl.save(str(path))
     else:
         save_docx(tpl.docx, path)
-
-
-def _check_parts(tpl: DocxTemplate, template: Path, where: str) -> None:
-    """Every XML part kept as bytes (not as a tree) parses.
-
-    The parts python-docx holds as trees are written from them, so they are well formed;
-    a part the template holds as it is was parsed once, when first seen in this process.
-    """
-    source = template_bytes(template)
-    own = _template_parts(source)
-    for part in tpl.docx.part.package.iter_parts():
-        name = str(part.partname).lstrip("/")
-        if isinstance(part, XmlPart) or not name.endswith((".xml", ".rels")):
-            continue
-        blob = part.blob
-        if own.get(name) == blob and _template_part_parses(source, name):
-            continue
-        try:
-            etree.fromstring(blob, _SAFE_PARSER)
-        except etree.XMLSyntaxError as exc:
-            raise TemplateError(f"生成的文档部件 {name} 不是合法的 XML{where}：{exc}") from exc
-
-
-@lru_cache(maxsize=4)
-def _template_parts(blob: bytes) -> dict[str, bytes]:
-    """The XML parts of a template file, by name in the zip."""
-    with zipfile.ZipFile(io.BytesIO(blob)) as package:
-        return {n: package.read(n) for n in package.namelist() if n.endswith((".xml", ".rels"))}
-
-
-@lru_cache(maxsize=64)
-def _template_part_parses(blob: bytes, name: str) -> bool:
-    try:
-        etree.fromstring(_template_parts(blob)[name], _SAFE_PARSER)
-    except etree.XMLSyntaxError:
-        return False
-    return True
-
-
-def _save(tpl: DocxTemplate, path: Path) -> None:
-    replacing = (tpl.pics_to_replace, tpl.crc_to_new_media, tpl.crc_to_new_embedded)
-    if any(replacing) or tpl.zipname_to_replace:  # docxtpl's replace_* (docxreport uses none)
-        tpl.save(str(path))
-    else:
-        save_docx(tpl.docx, path)
-
-
-def _check_parts(tpl: DocxTemplate, template: Path, where: str) -> None:
-    """Every XML part kept as bytes (not as a tree) parses, unless it is the template's own.
-
-    The parts python-docx holds as trees are written from them, so they are well formed.
-    """
-    own = _template_parts(template_bytes(template))
-    for part in tpl.docx.part.package.iter_parts():
-        name = str(part.partname).lstrip("/")
-        if isinstance(part, XmlPart) or not name.endswith((".xml", ".rels")):
-            continue
-        blob = part.blob
-        if own.get(name) == blob:
-            continue
-        try:
-            etree.fromstring(blob, _SAFE_PARSER)
-        except etree.XMLSyntaxError as exc:
-            raise TemplateError(f"生成的文档部件 {name} 不是合法的 XML{where}：{exc}") from exc
-
-
-@lru_cache(maxsize=4)
-def _template_parts(blob: bytes) -> dict[str, bytes]:
-    """The XML parts of a template file, by name in the zip, those that parse."""
-    parts = {}
-    with zipfile.ZipFile(io.BytesIO(blob)) as package:
-        for name in package.namelist():
-            if name.endswith((".xml", ".rels")):
-                data = package.read(name)
-                try:
-                    etree.fromstring(data, _SAFE_PARSER)
-                except etree.XMLSyntaxError:
-                    continue
-                parts[name] = data
-    return parts

@@ -1,0 +1,114 @@
+"""Checks of a report before it is written: no template tag or figure mark left in its body,
+every XML part well formed."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docx.opc.part import XmlPart
+from docx.oxml.ns import qn
+from lxml import etree
+
+from docxreport.errors import TemplateError
+from docxreport.render.marks import START
+from docxreport.render.template import template_bytes
+
+JINJA_MARKS = ("{{", "{%", "{#")
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def verify_docx(path: Path, template_name: str = "", tags: set[str] | None = None) -> None:
+    """Every XML part parses, and no Jinja tag is left in the body text.
+
+    With ``tags`` (the tags the template holds), only those count as left over, so that
+    data which happens to contain ``{{`` comes out as text instead of failing the build.
+    """
+    where = f"（模板 {template_name}）" if template_name else ""
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if not name.endswith((".xml", ".rels")):
+                continue
+            try:
+                root = etree.fromstring(package.read(name), _SAFE_PARSER)
+            except etree.XMLSyntaxError as exc:
+                raise TemplateError(f"生成的文档部件 {name} 不是合法的 XML{where}：{exc}") from exc
+            if name == "word/document.xml":
+                _check_leftover_tags(root, where, tags)
+
+
+_P, _T = qn("w:p"), qn("w:t")
+TAG = re.compile(r"\{[{%#].*?[}%#]\}")
+
+
+def template_tags(path: Path) -> set[str]:
+    """The Jinja tags written in a template's body, as its paragraphs read."""
+    return set(_tags(template_bytes(Path(path))))
+
+
+@lru_cache(maxsize=4)
+def _tags(blob: bytes) -> frozenset[str]:
+    with zipfile.ZipFile(io.BytesIO(blob)) as package:
+        root = etree.fromstring(package.read("word/document.xml"), _SAFE_PARSER)
+    texts = ("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in root.iter(qn("w:p")))
+    return frozenset(tag for text in texts for tag in TAG.findall(text))
+
+
+def _check_leftover_tags(root: Any, where: str, tags: set[str] | None) -> None:
+    check_leftover_texts(
+        ["".join(t.text or "" for t in p.iter(_T)) for p in root.iter(_P)], where, tags
+    )
+
+
+def check_leftover_texts(texts: list[str], where: str, tags: set[str] | None) -> None:
+    """No mark character nor Jinja tag in the body's paragraph ``texts``."""
+    whole = "\n".join(texts)
+    if START not in whole and not any(mark in whole for mark in JINJA_MARKS):
+        return  # nothing left over anywhere: no need to look paragraph by paragraph
+    for text in texts:
+        if START in text:  # a figure printed where its mark could not be taken out
+            raise TemplateError(f"生成的文档中有未处理的数字标记{where}：“{text.strip()[:120]}”")
+        left = any(tag in text for tag in tags) if tags is not None else None
+        if left or (left is None and any(mark in text for mark in JINJA_MARKS)):
+            raise TemplateError(f"生成的文档中仍有未处理的模板标记{where}：“{text.strip()[:120]}”")
+
+
+def check_parts(tpl: Any, template: Path, where: str) -> None:
+    """Every XML part of ``tpl`` (a filled template) kept as bytes, not as a tree, parses.
+
+    The parts python-docx holds as trees are written from them, so they are well formed;
+    a part the template holds as it is was parsed once, when first seen in this process.
+    """
+    source = template_bytes(template)
+    own = _template_parts(source)
+    for part in tpl.docx.part.package.iter_parts():
+        name = str(part.partname).lstrip("/")
+        if isinstance(part, XmlPart) or not name.endswith((".xml", ".rels")):
+            continue
+        blob = part.blob
+        if own.get(name) == blob and _template_part_parses(source, name):
+            continue
+        try:
+            etree.fromstring(blob, _SAFE_PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"生成的文档部件 {name} 不是合法的 XML{where}：{exc}") from exc
+
+
+@lru_cache(maxsize=4)
+def _template_parts(blob: bytes) -> dict[str, bytes]:
+    """The XML parts of a template file, by name in the zip."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as package:
+        return {n: package.read(n) for n in package.namelist() if n.endswith((".xml", ".rels"))}
+
+
+@lru_cache(maxsize=64)
+def _template_part_parses(blob: bytes, name: str) -> bool:
+    try:
+        etree.fromstring(_template_parts(blob)[name], _SAFE_PARSER)
+    except etree.XMLSyntaxError:
+        return False
+    return True
