@@ -1,10 +1,13 @@
-"""A docxtpl template that prepares its Jinja source once per process, not once per report.
+"""A docxtpl template that prepares its Jinja source once, not once per report.
 
 docxtpl renders a part by cleaning its XML into Jinja source (``patch_xml``, a few dozen
 regular expressions over the whole body) and compiling that source. Both depend only on
 the template's XML, so a build of many reports from one template does them once: the
 results are kept, keyed by the XML itself, so an edited template is prepared afresh.
-The template file's bytes are kept the same way (by path, size and modification time).
+They are also kept between builds, in Jinja's bytecode cache (a folder in the system's
+temporary folder that only the user may read and write): a build's worker processes then
+compile nothing. The template file's bytes are kept per process (by path, size and
+modification time).
 """
 
 from __future__ import annotations
