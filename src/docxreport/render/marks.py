@@ -23,10 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from docxreport.render.paragraphs import Paragraph, read_paragraphs
+from docxreport.render.paragraphs import Paragraph, read_paragraphs, w_element
 
 START, SEP, END = "\ue000", "\ue001", "\ue002"
 DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
@@ -172,14 +171,14 @@ def _split_run(t: Any, items: list[Any]) -> list[tuple[Any, Any, Any]]:
     pieces.append((_ANY.sub("", text[pos:]), None))
 
     def shell(children: list[Any]) -> Any:
-        new = OxmlElement("w:r")
+        new = w_element("r")
         if rpr is not None:
             new.append(copy.deepcopy(rpr))
         new.extend(children)
         return new
 
     def text_run(value: str) -> Any:
-        new_t = OxmlElement("w:t")
+        new_t = w_element("t")
         new_t.text = value
         new_t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         return shell([new_t])
@@ -204,7 +203,7 @@ def _split_run(t: Any, items: list[Any]) -> list[tuple[Any, Any, Any]]:
 
 
 def _bookmark(first: Any, last: Any, name: str, bid: int) -> None:
-    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start, end = w_element("bookmarkStart"), w_element("bookmarkEnd")
     start.set(qn("w:id"), str(bid))
     start.set(qn("w:name"), name)
     end.set(qn("w:id"), str(bid))

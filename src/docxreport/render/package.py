@@ -28,17 +28,19 @@ _VERSION, _MADE_BY, _DEFLATE, _UTF8 = 20, (3 << 8) | 20, 8, 0x800
 _FILE_MODE = 0o600 << 16  # what zipfile gives a member written from bytes
 
 
-def deflate(data: bytes) -> tuple[int, bytes]:
-    """(CRC-32, raw deflate stream) of ``data``, as ``zipfile`` compresses it."""
+def deflate(data: bytes, keep: bool = True) -> tuple[int, bytes]:
+    """(CRC-32, raw deflate stream) of ``data``, as ``zipfile`` compresses it; with
+    ``keep``, a large part's stream is kept for the next time the same bytes come."""
     crc = zlib.crc32(data)
     key = (len(data), crc)
-    kept = _DEFLATED.get(key) if len(data) >= _KEPT_FROM else None
+    keep = keep and len(data) >= _KEPT_FROM
+    kept = _DEFLATED.get(key) if keep else None
     if kept is not None and kept[0] == data:
         _DEFLATED.move_to_end(key)
         return crc, kept[1]
     packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     packed = packer.compress(data) + packer.flush()
-    if len(data) >= _KEPT_FROM:
+    if keep:
         _DEFLATED[key] = (data, packed)
         while len(_DEFLATED) > _KEPT:
             _DEFLATED.popitem(last=False)
@@ -49,8 +51,9 @@ class ZipWriter:
     """A write-only zip file of deflated members, with python-docx's ``PhysPkgWriter``
     interface (``write(pack_uri, blob)``, ``close()``)."""
 
-    def __init__(self, file: BinaryIO) -> None:
+    def __init__(self, file: BinaryIO, fresh: frozenset[str] = frozenset()) -> None:
         self.file = file
+        self.fresh = fresh  # members whose bytes differ every time: not kept deflated
         self.central: list[bytes] = []
         now = time.localtime()
         self.time = (now.tm_hour << 11) | (now.tm_min << 5) | (now.tm_sec // 2)
@@ -60,7 +63,7 @@ class ZipWriter:
         self.add(pack_uri.membername, blob)
 
     def add(self, name: str, data: bytes) -> None:
-        crc, packed = deflate(data)
+        crc, packed = deflate(data, keep=name not in self.fresh)
         raw = name.encode("utf-8")
         flags = 0 if name.isascii() else _UTF8
         offset = self.file.tell()
@@ -87,7 +90,7 @@ def save_docx(document: Any, path: Path) -> None:
     for part in parts:
         part.before_marshal()
     with open(path, "wb") as file:
-        writer = ZipWriter(file)
+        writer = ZipWriter(file, frozenset({document.part.partname.membername}))
         # python-docx's own steps of PackageWriter.write, with this writer
         PackageWriter._write_content_types_stream(writer, parts)
         PackageWriter._write_pkg_rels(writer, package.rels)
