@@ -242,6 +242,8 @@ def fit_table_grids(root: Any) -> None:
     template makes rows of more (or fewer) cells than the grid declared.
     """
     for tbl in root.iter(f"{_W}tbl"):
+        if _fits(tbl):
+            continue
         grid = tbl.find(f"{_W}tblGrid")
         if grid is None:
             continue
@@ -267,6 +269,23 @@ def fit_table_grids(root: Any) -> None:
             share = int(removed / len(left)) if left else 0
             for c in left:
                 c.set(f"{_W}w", str(int(float(c.get(f"{_W}w")) + share)))
+
+
+_NS = {"w": _W[1:-1]}
+_COLUMNS = etree.XPath("count(w:tblGrid/w:gridCol)", namespaces=_NS)
+_ROW_WIDER = etree.XPath("boolean(.//w:tr[count(w:tc) > $n])", namespaces=_NS)
+_ROW_FULL = etree.XPath(
+    "boolean(.//w:tr[sum(w:tc/w:tcPr/w:gridSpan/@w:val)"
+    " + count(w:tc[not(w:tcPr/w:gridSpan)]) >= $n])",
+    namespaces=_NS,
+)
+
+
+def _fits(tbl: Any) -> bool:
+    """Whether a table's grid already fits (no row has more cells than the grid has columns,
+    and a row spans them all), as most do: asked of libxml2 rather than cell by cell."""
+    columns = _COLUMNS(tbl)
+    return not _ROW_WIDER(tbl, n=columns) and (columns == 0 or _ROW_FULL(tbl, n=columns))
 
 
 def _spanned(row: Any) -> int:
