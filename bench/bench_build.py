@@ -8,14 +8,16 @@ Prints one table:
   (what any tool that writes this document must at least do);
 - a plain docxtpl render of the city template with a flat context computed beforehand
   (every figure, change and table ready as text), as a hand-written script would cost;
-- one city report rendered by docxreport, in this process;
+- one city report and one school report rendered by docxreport, in this process, each
+  against the floor of its own output;
 - ``docxreport check`` and ``docxreport build --no-page-numbers`` of the sample, as commands;
 - a province: the sample grown to N schools (copies of the sample's workbooks under new
   names, filled in with openpyxl, in a temporary folder), checked and built, with the peak
   memory of the build.
 
 Ratios are to the floor measured in the same run. Each in-process figure is the best of a
-few runs; each command runs once, cold.
+few runs; each command runs once, cold. The target column gives the issue's target and
+whether this run met it.
 """
 
 from __future__ import annotations
@@ -116,6 +118,12 @@ def docxreport_city(data, cat, folder: Path, out: Path) -> float:
     return best(lambda: B.run_job(job, data, cat, folder), 3)
 
 
+def docxreport_school(data, cat, folder: Path, out: Path) -> float:
+    """The sample's first school's report, in this process."""
+    job = B.plan(data, TEMPLATES, out, city=False, schools=[data.schools[0].school.short])[0]
+    return best(lambda: B.run_job(job, data, cat, folder), 3)
+
+
 def command(*args: str) -> tuple[float, int]:
     """Run docxreport once: (wall seconds, peak RSS in MB of it or any process it started)."""
     start = time.perf_counter()
@@ -155,9 +163,17 @@ def grow(inputs: Path, n: int) -> None:
     city.save(dst / L.CITY_FILE)
 
 
-def row(what: str, seconds: float, base: float, note: str = "") -> None:
+def row(what: str, seconds: float, base: float, note: str = "", target: str = "") -> None:
     ratio = f"{seconds / base:7.1f}×" if base else ""
-    print(f"| {what:<44} | {seconds * 1000:9.0f} ms | {ratio:>8} | {note}")
+    print(f"| {what:<44} | {seconds * 1000:9.0f} ms | {ratio:>8} | {target:<10} | {note}")
+
+
+def within(seconds: float, limit: float) -> str:
+    return f"≤ {limit:g} s {'✓' if seconds <= limit else '✗'}"
+
+
+def under(ratio: float, limit: float) -> str:
+    return f"≤ {limit:g}× {'✓' if ratio <= limit else '✗'}"
 
 
 def main() -> int:
@@ -172,27 +188,38 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         root = Path(tmp)
         docxreport_city(data, cat, loaded.folder, root / "one")  # warms the caches
-        city = next((root / "one").rglob("*.docx"))
-        base = floor(city)
-        print(f"{os.cpu_count()} CPUs; city report {city.stat().st_size // 1024} KB")
-        print(f"| {'what':<44} | {'wall':>12} | {'/ floor':>8} | note")
-        print(f"| {'-' * 44} | {'-' * 12} | {'-' * 8} | ---")
+        docxreport_school(data, cat, loaded.folder, root / "one")
+        city = next((root / "one").glob("*/*.docx"))
+        school = next((root / "one").rglob("学校/*.docx"))
+        base, school_base = floor(city), floor(school)
+        print(
+            f"{os.cpu_count()} CPUs; city report {city.stat().st_size // 1024} KB, "
+            f"school report {school.stat().st_size // 1024} KB"
+        )
+        print(f"| {'what':<44} | {'wall':>12} | {'/ floor':>8} | {'target':<10} | note")
+        print(f"| {'-' * 44} | {'-' * 12} | {'-' * 8} | {'-' * 10} | ---")
         row("floor: unzip, parse, serialise, deflate", base, base, "the city report")
         row(
             "plain docxtpl, flat context",
             plain_docxtpl(data, cat, loaded.folder, root / "p.docx"),
             base,
         )
-        row(
-            "docxreport: one city report",
-            docxreport_city(data, cat, loaded.folder, root / "one"),
-            base,
-        )
+        one = docxreport_city(data, cat, loaded.folder, root / "one")
+        row("docxreport: one city report", one, base, target=under(one / base, 3))
+        row("floor: the same, a school report", school_base, school_base)
+        one = docxreport_school(data, cat, loaded.folder, root / "one")
+        row("docxreport: one school report", one, school_base, target=under(one / school_base, 3))
         seconds, _ = command("check")
-        row("check, sample (8 workbooks)", seconds, 0)
+        row("check, sample (8 workbooks)", seconds, 0, target=within(seconds, 0.6))
         out = root / "sample-out"
         seconds, peak = command("build", "--no-page-numbers", "--out", str(out))
-        row("build --no-page-numbers, sample (8 reports)", seconds, 0, f"peak {peak} MB")
+        row(
+            "build --no-page-numbers, sample (8 reports)",
+            seconds,
+            0,
+            f"peak {peak} MB",
+            within(seconds, 1.5),
+        )
         row("  per report", seconds / 8, base)
         if args.skip_province:
             return 0
@@ -203,13 +230,22 @@ def main() -> int:
             f"(province inputs: {args.schools} schools made in {time.perf_counter() - start:.0f} s)"
         )
         seconds, _ = command("check", "--inputs", str(inputs), "--templates", str(TEMPLATES))
-        row(f"check, province ({args.schools + 1} workbooks)", seconds, 0)
+        row(
+            f"check, province ({args.schools + 1} workbooks)",
+            seconds,
+            0,
+            target=within(seconds, 15),
+        )
         out = root / "province-out"
         seconds, peak = command(
             "build", "--no-page-numbers", "--inputs", str(inputs), "--out", str(out)
         )
         row(
-            f"build --no-page-numbers, province ({args.schools + 1})", seconds, 0, f"peak {peak} MB"
+            f"build --no-page-numbers, province ({args.schools + 1})",
+            seconds,
+            0,
+            f"peak {peak} MB ({'≤ 400 MB ✓' if peak <= 400 else '> 400 MB ✗'})",
+            within(seconds, 60),
         )
         row("  per report", seconds / (args.schools + 1), base)
     return 0
