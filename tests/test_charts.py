@@ -272,12 +272,18 @@ def test_adopt_turns_a_chart_back_into_its_tag(built: Path, tmp_path: Path) -> N
 needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice 未安装")
 
 
+def own_profile(tmp_path: Path) -> str:
+    """A LibreOffice profile of the test's own: a second soffice on the default profile
+    (another test run, a desktop session) makes this one exit with status 1."""
+    return f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
+
+
 @needs_soffice
 def test_libreoffice_draws_every_chart(built: Path, tmp_path: Path) -> None:
     shutil.copy(built / "out" / "2024" / CITY, tmp_path / "city.docx")
     soffice = str(find_soffice())
     subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "city.docx")],
+        [soffice, "--headless", own_profile(tmp_path), "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "city.docx")],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     pdf = tmp_path / "city.pdf"
@@ -312,7 +318,7 @@ def test_a_libreoffice_round_trip_keeps_the_charts(built: Path, tmp_path: Path) 
     src.parent.mkdir()
     shutil.copy(built / "out" / "2024" / CITY, src)
     subprocess.run(
-        [str(find_soffice()), "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"), str(src)],
+        [str(find_soffice()), "--headless", own_profile(tmp_path), "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "out"), str(src)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     after = charts_of(tmp_path / "out" / "city.docx")

@@ -191,7 +191,9 @@ class CachedTemplate(DocxTemplate):
     def fix_tables(self, xml: str) -> Any:
         if self._around is None:
             return super().fix_tables(xml)
-        root = etree.fromstring(self._around[0] + xml + self._around[1], _PART_PARSER)
+        for text in (self._around[0], xml, self._around[1]):  # fed: no joined copy of the body
+            _PART_PARSER.feed(text)
+        root = _PART_PARSER.close()
         fit_table_grids(root)
         return root
 
