@@ -40,7 +40,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from docxreport.catalog import Catalog
 from docxreport.checks.placeholders import placeholder_issues
 from docxreport.checks.templateparts import Paragraph, Part, open_template, read_parts
-from docxreport.checks.templateschools import check_school_names, registry_names
+from docxreport.checks.templateschools import Walked, check_school_names, registry_names
 from docxreport.checks.templatestructure import check_structure
 from docxreport.errors import TemplateError
 from docxreport.issues import Issue, error, warning
@@ -180,7 +180,7 @@ def _check_part(
         return issues  # Jinja would only repeat the open tag less clearly
     source = "\n".join(jinja_line(p.text) for p in part.paragraphs)
     try:
-        ast = SandboxedEnvironment().parse(source)
+        ast = Walked(SandboxedEnvironment().parse(source))
     except TemplateSyntaxError as exc:
         return [*issues, _syntax_issue(check, exc)]
     return (
@@ -299,8 +299,8 @@ def _syntax_words(message: str) -> str:
     return "无法解析"
 
 
-def _names(check: _Checker, ast: nodes.Template) -> Iterator[Issue]:
-    unknown = meta.find_undeclared_variables(ast) - set(check.known)
+def _names(check: _Checker, ast: Walked) -> Iterator[Issue]:
+    unknown = meta.find_undeclared_variables(ast.ast) - set(check.known)
     declared = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
     seen: set[tuple[str, int]] = set()
     for node in ast.find_all(nodes.Name):
@@ -338,7 +338,7 @@ def _guess(name: str, choices) -> str:
     return f"，是否应为“{close[0]}”" if close else ""
 
 
-def _calls(check: _Checker, ast: nodes.Template) -> Iterator[Issue]:
+def _calls(check: _Checker, ast: Walked) -> Iterator[Issue]:
     cat = check.cat
     tables = [t.id for t in cat.tables]
     for call in ast.find_all(nodes.Call):
@@ -407,7 +407,7 @@ def _printed_text(node: nodes.Node) -> str | None:
     return None
 
 
-def _comparisons(check: _Checker, ast: nodes.Template) -> Iterator[Issue]:
+def _comparisons(check: _Checker, ast: Walked) -> Iterator[Issue]:
     """A printed figure compared as text: the answer would change with its format."""
     for compare in ast.find_all(nodes.Compare):
         operands = [compare.expr, *(op.expr for op in compare.ops)]

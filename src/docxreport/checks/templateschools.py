@@ -10,6 +10,7 @@ at the paragraph that holds the name (the ``{% set %}`` line, not the table's).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from jinja2 import nodes
 
@@ -20,12 +21,24 @@ SCHOOL_ATTRS = ("short", "full")
 IssueAt = Callable[..., Issue]  # (make, paragraph, message, excerpt text) → Issue
 
 
+class Walked:
+    """A parsed template walked once: :meth:`find_all` answers from that walk, in the
+    same order as Jinja's (each check would otherwise walk the whole tree again)."""
+
+    def __init__(self, ast: nodes.Template) -> None:
+        self.ast = ast
+        self._nodes = list(ast.find_all(nodes.Node))
+
+    def find_all(self, kind: type[nodes.Node]) -> Iterator[Any]:
+        return (node for node in self._nodes if isinstance(node, kind))
+
+
 def registry_names(registry: Iterable[School]) -> frozenset[str]:
     """Every name a registered school goes by: short, full and aliases."""
     return frozenset(name for school in registry for name in school.names())
 
 
-def _assigned(ast: nodes.Template) -> dict[str, tuple[str, int]]:
+def _assigned(ast: Walked) -> dict[str, tuple[str, int]]:
     """Names set to a literal text: name → (text, paragraph)."""
     out: dict[str, tuple[str, int]] = {}
     for node in ast.find_all(nodes.Assign):
@@ -47,7 +60,7 @@ def _names_a_school(node: nodes.Node) -> bool:
     )
 
 
-def _school_texts(ast: nodes.Template) -> Iterator[tuple[str, int, str]]:
+def _school_texts(ast: Walked) -> Iterator[tuple[str, int, str]]:
     """(name, paragraph, how) for every literal school name the template uses."""
     assigned = _assigned(ast)
     for call in ast.find_all(nodes.Call):
@@ -70,7 +83,7 @@ def _school_texts(ast: nodes.Template) -> Iterator[tuple[str, int, str]]:
 
 
 def check_school_names(
-    ast: nodes.Template, registry: frozenset[str] | None, issue: IssueAt
+    ast: Walked, registry: frozenset[str] | None, issue: IssueAt
 ) -> Iterator[Issue]:
     """An error for each school name the registry lacks; nothing without a registry."""
     if registry is None:
