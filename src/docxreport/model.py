@@ -23,7 +23,7 @@ def is_pending(value: object) -> bool:
     return getattr(value, "value", value) == PENDING
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)  # one per cell read: hundreds of thousands
 class Location:
     """A place in the inputs: ``学校/市一职.xlsx › 办学规模!E5``.
 
@@ -43,7 +43,7 @@ class Location:
         return f"{self.file} › {self.sheet}!{self.cell}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Value:
     """One value read from a cell (``None`` when the cell is empty)."""
 
@@ -161,7 +161,7 @@ class CityData:
         return self._by_name[1].get(name.strip())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A figure ready to print, with where it came from.
 

@@ -1,4 +1,5 @@
-"""Writing a report's .docx: python-docx's parts, zipped, each large part deflated once.
+"""Writing a report's .docx: python-docx's parts, zipped, each large part deflated once,
+the main document part serialised straight into the zip.
 
 Most of a report's bytes are parts every report of a template shares unchanged (the
 styles, with and without effects, the theme). python-docx deflates each part at every
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from docx.opc.pkgwriter import PackageWriter
+from lxml import etree
 
 _KEPT_FROM = 16 * 1024  # smaller parts are deflated afresh: quick, and often changed
 _KEPT = 24  # parts kept deflated (a few templates' worth)
@@ -75,12 +77,55 @@ class ZipWriter:
             + raw
         )
 
+    def add_tree(self, name: str, root: Any) -> None:
+        """A part serialised from XML tree ``root`` straight into the zip, deflated as it
+        comes: a province's city report body is never held as one 18 MB string."""
+        raw = name.encode("utf-8")
+        flags = 0 if name.isascii() else _UTF8
+        offset = self.file.tell()
+        self.file.write(_LOCAL.pack(0x04034B50, _VERSION, flags, _DEFLATE, 0, 0, 0, 0, 0, 0, 0))
+        self.file.write(raw)
+        sink = _Deflating(self.file)
+        etree.ElementTree(root).write(sink, encoding="UTF-8", standalone=True)
+        crc, packed, size = sink.finish()
+        fields = (flags, _DEFLATE, self.time, self.date, crc, packed, size, len(raw))
+        end = self.file.tell()
+        self.file.seek(offset)
+        self.file.write(_LOCAL.pack(0x04034B50, _VERSION, *fields, 0))
+        self.file.seek(end)
+        self.central.append(
+            _CENTRAL.pack(0x02014B50, _MADE_BY, _VERSION, *fields, 0, 0, 0, 0, _FILE_MODE, offset)
+            + raw
+        )
+
     def close(self) -> None:
         start = self.file.tell()
         directory = b"".join(self.central)
         self.file.write(directory)
         count = len(self.central)
         self.file.write(_END.pack(0x06054B50, 0, 0, count, count, len(directory), start, 0))
+
+
+class _Deflating:
+    """A file-like sink that deflates what it is given into ``file``, as zipfile would."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file, self.crc, self.size, self.packed = file, 0, 0, 0
+        self.packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+
+    def write(self, data: bytes) -> int:
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        self._out(self.packer.compress(data))
+        return len(data)
+
+    def finish(self) -> tuple[int, int, int]:
+        self._out(self.packer.flush())
+        return self.crc, self.packed, self.size
+
+    def _out(self, chunk: bytes) -> None:
+        self.file.write(chunk)
+        self.packed += len(chunk)
 
 
 def save_docx(document: Any, path: Path) -> None:
@@ -94,5 +139,11 @@ def save_docx(document: Any, path: Path) -> None:
         # python-docx's own steps of PackageWriter.write, with this writer
         PackageWriter._write_content_types_stream(writer, parts)
         PackageWriter._write_pkg_rels(writer, package.rels)
-        PackageWriter._write_parts(writer, parts)
+        for part in parts:  # PackageWriter._write_parts, the main part streamed
+            if part is document.part:
+                writer.add_tree(part.partname.membername, part.element)
+            else:
+                writer.write(part.partname, part.blob)
+            if len(part.rels):
+                writer.write(part.partname.rels_uri, part.rels.xml)
         writer.close()
