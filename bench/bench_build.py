@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -124,17 +123,30 @@ def docxreport_school(data, cat, folder: Path, out: Path) -> float:
     return best(lambda: B.run_job(job, data, cat, folder), 3)
 
 
+# Runs the command given and prints its wall seconds and the peak RSS (KB) of its processes.
+# A small process of its own: a child forked from the benchmark would count the benchmark's
+# pages until it runs the command, and RUSAGE_CHILDREN keeps the largest child ever waited for.
+_MEASURE = (
+    "import resource, subprocess, sys, time; start = time.perf_counter();"
+    "code = subprocess.run(sys.argv[1:]).returncode; seconds = time.perf_counter() - start;"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
+    "print(f'{seconds} {peak}', file=sys.stderr); sys.exit(code)"
+)
+
+
 def command(*args: str) -> tuple[float, int]:
     """Run docxreport once: (wall seconds, peak RSS in MB of it or any process it started)."""
-    start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run([*DOCXREPORT, *args], cwd=ROOT, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *DOCXREPORT, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
         raise SystemExit(f"docxreport {' '.join(args)} failed ({done.returncode})")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) // 1024
+    seconds, peak = done.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(peak) // 1024
 
 
 def grow(inputs: Path, n: int) -> None:
