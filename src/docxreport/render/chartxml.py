@@ -10,7 +10,9 @@ spares every process that draws a chart the import of python-pptx.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
+from html import escape
+
+from docxreport.workbook.cells import column_letter
 
 _HEAD = (
     "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>"
@@ -46,15 +48,6 @@ _BAR_AXES, _LINE_AXES = ("-2068027336", "-2113994440"), ("2118791784", "21404951
 _LINE_SMOOTH = '<c:smooth val="0"/>'
 
 
-def _column(number: int) -> str:
-    """The letters of worksheet column ``number`` (1 is A)."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _points(values: Sequence[object]) -> str:
     return f'<c:ptCount val="{len(values)}"/>' + "".join(
         f'<c:pt idx="{i}"><c:v>{v}</c:v></c:pt>' for i, v in enumerate(values) if v is not None
@@ -70,17 +63,17 @@ def _series(
     marker: str = "",
     after: str = "",
 ) -> str:
-    col, rows = _column(2 + index), len(categories) + 1
-    labels = [escape(str(c)) for c in categories]
+    col, rows = column_letter(2 + index), len(categories) + 1
+    labels = [escape(str(c), quote=False) for c in categories]
     return (
         f'<c:ser><c:idx val="{index}"/><c:order val="{index}"/>'
         f"<c:tx><c:strRef><c:f>Sheet1!${col}$1</c:f><c:strCache>"
-        f'<c:ptCount val="1"/><c:pt idx="0"><c:v>{escape(name)}</c:v></c:pt>'
+        f'<c:ptCount val="1"/><c:pt idx="0"><c:v>{escape(name, quote=False)}</c:v></c:pt>'
         f"</c:strCache></c:strRef></c:tx>{marker}"
         f"<c:cat><c:strRef><c:f>Sheet1!$A$2:$A${rows}</c:f><c:strCache>{_points(labels)}"
         f"</c:strCache></c:strRef></c:cat>"
         f"<c:val><c:numRef><c:f>Sheet1!${col}$2:${col}${len(values) + 1}</c:f><c:numCache>"
-        f"<c:formatCode>{escape(number_format)}</c:formatCode>{_points(values)}"
+        f"<c:formatCode>{escape(number_format, quote=False)}</c:formatCode>{_points(values)}"
         f"</c:numCache></c:numRef></c:val>{after}</c:ser>"
     )
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from docxreport.workbook.cells import column_letter
+
 SHEET = "Sheet1"
 TEMPLATE = Path(__file__).with_name("chart.xlsx")
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -74,15 +76,6 @@ def _part(name: str) -> etree._Element:
     return etree.fromstring(dict(_template_parts())[name])
 
 
-def _column(index: int) -> str:
-    """The letters of column ``index`` (1 is A)."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _cell(row: etree._Element, ref: str, value: str | float | None, styled: bool) -> None:
     """A cell as openpyxl writes it: text inline, numbers as ``%.16g``."""
     cell = etree.SubElement(row, f"{{{_NS}}}c", r=ref)
@@ -116,10 +109,13 @@ def _sheet_xml(
     for r in sorted(rows):
         row = etree.SubElement(data, f"{{{_NS}}}row", r=str(r))
         for c, value in sorted(rows[r], key=lambda cell: cell[0]):
-            _cell(row, f"{_column(c)}{r}", value, styled and not isinstance(value, str))
+            _cell(row, f"{column_letter(c)}{r}", value, styled and not isinstance(value, str))
     if rows:
         columns = [c for cells in rows.values() for c, _ in cells]
-        first, last = f"{_column(min(columns))}{min(rows)}", f"{_column(max(columns))}{max(rows)}"
+        first, last = (
+            f"{column_letter(min(columns))}{min(rows)}",
+            f"{column_letter(max(columns))}{max(rows)}",
+        )
         root.find(f"{{{_NS}}}dimension").set("ref", f"{first}:{last}")
     width = max([10, *(2 * len(c) + 2 for c in categories)])
     cols = etree.Element(f"{{{_NS}}}cols")
