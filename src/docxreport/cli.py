@@ -13,6 +13,7 @@ from docxreport.commands.dump import dump
 from docxreport.commands.init import init
 from docxreport.commands.new import new
 from docxreport.commands.refresh import refresh
+from docxreport.commands.ui import ui
 
 i18n.install()
 
@@ -35,3 +36,4 @@ main.add_command(refresh)
 main.add_command(adopt)
 main.add_command(confirm)
 main.add_command(dump)
+main.add_command(ui)

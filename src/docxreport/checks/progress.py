@@ -9,12 +9,16 @@ counted per school on screen and listed cell by cell in the report workbook.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from docxreport import layout as L
 from docxreport.catalog import Catalog, Indicator
 from docxreport.issues import BLANK, Issue, Report, warning
 from docxreport.model import CURR, School, SchoolData
+
+if TYPE_CHECKING:
+    from docxreport.load import Loaded
 
 MISSING, UNREADABLE, EMPTY, FILLED = "未交", "无法读取", "未填写", "已填写"
 
@@ -150,3 +154,16 @@ def school_progress(
         state = FILLED if any(f.filled for f in fills) else EMPTY
         out.append(SchoolProgress(school, file, state, fills, **counts))
     return out
+
+
+def year_progress(loaded: Loaded, cat: Catalog) -> list[SchoolProgress]:
+    """One entry per registered school with its confirmation briefly: what ``check`` lists."""
+    if loaded.city is None:
+        return []
+    briefs = {c.school.short: c.brief() for c in loaded.confirmations}
+    return [
+        replace(p, confirmation=briefs.get(p.school.short, ""))
+        for p in school_progress(
+            loaded.city.registry, loaded.files, loaded.schools, loaded.report, cat
+        )
+    ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -11,7 +10,7 @@ from click.core import ParameterSource
 
 from docxreport.catalog import Catalog
 from docxreport.checks.confirmation import summary as confirmation_summary
-from docxreport.checks.progress import SchoolProgress, school_progress
+from docxreport.checks.progress import SchoolProgress, year_progress
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError
@@ -89,15 +88,9 @@ def _check_templates(templates: Path, cat: Catalog, inputs: Path, year: int | No
 
 def _progress(loaded: Loaded, cat) -> list[SchoolProgress]:
     """Print one line per school; return the lines for the report workbook."""
-    if loaded.city is None:
+    progress = year_progress(loaded, cat)
+    if not progress:
         return []
-    briefs = {c.school.short: c.brief() for c in loaded.confirmations}
-    progress = [
-        replace(p, confirmation=briefs.get(p.school.short, ""))
-        for p in school_progress(
-            loaded.city.registry, loaded.files, loaded.schools, loaded.report, cat
-        )
-    ]
     click.echo("填报进度与数据确认（本年数，每校一行）：")
     for p in progress:
         click.echo(f"  {p.line()}")
@@ -118,19 +111,10 @@ def _write_reports(
 ) -> None:
     if file is None and folder is None:
         return
-    from docxreport.workbook.findings import sections_of, split_name, write_findings
+    from docxreport.workbook.findings import write_year_findings
 
-    sections = sections_of(progress, list(loaded.report))
-    values = {
-        v.loc: v.value
-        for holder in [*loaded.schools, *([loaded.city] if loaded.city else [])]
-        for v in holder.values.values()
-    }
+    written = write_year_findings(loaded, progress, file, folder)
     if file is not None:
-        write_findings(file, sections, values, loaded.folder)
         click.echo(f"检查结果已写入 {file}")
     if folder is not None:
-        for section in sections:
-            if section.progress is not None:
-                write_findings(folder / split_name(section), [section], values, loaded.folder)
-        click.echo(f"各校检查结果已写入 {folder}（{len(progress)} 个文件）")
+        click.echo(f"各校检查结果已写入 {folder}（{len(written) - (file is not None)} 个文件）")

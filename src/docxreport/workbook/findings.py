@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -23,6 +24,9 @@ from docxreport.atomic import write_atomically
 from docxreport.checks.progress import SchoolProgress
 from docxreport.issues import Issue
 from docxreport.model import Location, Scalar
+
+if TYPE_CHECKING:
+    from docxreport.load import Loaded
 
 SUMMARY_SHEET = "汇总"
 OTHER_SHEET = "市级及其他"
@@ -139,3 +143,34 @@ def sections_of(progress: Sequence[SchoolProgress], issues: Sequence[Issue]) -> 
 def split_name(section: Section) -> str:
     """The file one school is sent: ``市一职_检查结果.xlsx``."""
     return f"{sheet_title(section.title)}_检查结果.xlsx"
+
+
+def write_year_findings(
+    loaded: Loaded,
+    progress: Sequence[SchoolProgress],
+    file: Path | None = None,
+    folder: Path | None = None,
+    only: Sequence[str] | None = None,
+) -> list[Path]:
+    """Write the whole year's findings to ``file`` and/or one workbook per school to ``folder``.
+
+    ``only``: the short names of the schools whose own workbook is wanted (all when None).
+    Returns the files written.
+    """
+    sections = sections_of(progress, list(loaded.report))
+    values = {
+        v.loc: v.value
+        for holder in [*loaded.schools, *([loaded.city] if loaded.city else [])]
+        for v in holder.values.values()
+    }
+    written = []
+    if file is not None:
+        write_findings(file, sections, values, loaded.folder)
+        written.append(file)
+    if folder is not None:
+        for section in sections:
+            p = section.progress
+            if p is not None and (only is None or p.school.short in only):
+                written.append(folder / split_name(section))
+                write_findings(written[-1], [section], values, loaded.folder)
+    return written
