@@ -71,4 +71,6 @@ def _free_port() -> int:
             except OSError:
                 continue
             return port
-    raise InputError(f"端口 {DEFAULT_PORT}–{DEFAULT_PORT + TRIES - 1} 都被占用，请用 --port 指定一个。")
+    raise InputError(
+        f"端口 {DEFAULT_PORT}–{DEFAULT_PORT + TRIES - 1} 都被占用，请用 --port 指定一个。"
+    )

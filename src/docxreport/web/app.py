@@ -34,7 +34,13 @@ from docxreport.web.uploads import MAX_REQUEST, stage_uploads
 from docxreport.web.workspace import STEPS, Workspace
 
 HERE = Path(__file__).parent
-NAV = (("/", "概览"), ("/collect", "收表"), ("/check", "检查"), ("/run", "生成与更新"), ("/files", "下载"))
+NAV = (
+    ("/", "概览"),
+    ("/collect", "收表"),
+    ("/check", "检查"),
+    ("/run", "生成与更新"),
+    ("/files", "下载"),
+)
 
 
 def create_app(workspace: Workspace, token: str, port: int | None = None) -> Starlette:

@@ -56,7 +56,9 @@ def table(view: Overview, chosen: Filter) -> Table:
     files = sorted({i.loc.file for i in issues})
     sheets = sorted({i.loc.sheet for i in issues if i.loc.sheet})
     blank = sum(i.kind == BLANK for i in issues)
-    return Table(matched[:MAX_ROWS], min(len(matched), MAX_ROWS), len(matched), files, sheets, blank)
+    return Table(
+        matched[:MAX_ROWS], min(len(matched), MAX_ROWS), len(matched), files, sheets, blank
+    )
 
 
 def download(ws: Workspace, school: str | None) -> tuple[bytes, str, str]:

@@ -116,7 +116,9 @@ class Guard:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [
-                    (k.encode(), v.encode()) for k, v in HEADERS.items() if k.encode() not in present
+                    (k.encode(), v.encode())
+                    for k, v in HEADERS.items()
+                    if k.encode() not in present
                 ]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)

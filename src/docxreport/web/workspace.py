@@ -172,7 +172,9 @@ class Workspace:
         if f.templates.is_dir():
             from docxreport.checks.templates import check_templates  # reads .docx
 
-            templates = Report(check_templates(f.templates, cat, city_registry(f.inputs, f.year, cat)))
+            templates = Report(
+                check_templates(f.templates, cat, city_registry(f.inputs, f.year, cat))
+            )
         return _Read(stamp, cat, loaded, templates)
 
     # -- the overview -------------------------------------------------------------
