@@ -231,3 +231,29 @@ def test_an_uploaded_name_stays_inside_the_staging_folder() -> None:
 
 def test_the_form_token_is_not_the_start_token() -> None:
     assert form_token(TOKEN) != TOKEN and security.check_form_token(TOKEN, form_token(TOKEN))
+
+
+def test_ui_without_inputs_says_so_in_chinese(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from docxreport.cli import main
+
+    result = CliRunner().invoke(main, ["ui", "--no-browser", "--inputs", str(tmp_path / "无")])
+    assert result.exit_code == 1
+    assert "找不到输入文件夹" in result.output and "Traceback" not in result.output
+
+
+def test_ui_on_a_port_in_use_says_so(tmp_path: Path, folders: Folders) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from docxreport.cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        port = busy.getsockname()[1]
+        args = ["ui", "--no-browser", "--inputs", str(folders.inputs), "--port", str(port)]
+        result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert f"端口 {port} 已被占用" in result.output

@@ -50,7 +50,7 @@ def ui(
     from docxreport.web.workspace import Folders, checked
 
     workspace = checked(Folders(inputs, templates, out, year))
-    port = port or _free_port()
+    port = _checked_port(port) if port else _free_port()
     token = new_token()
     url = f"http://127.0.0.1:{port}/?token={token}"
     click.echo(f"docxreport 工作台：{workspace.year_folder()}")
@@ -63,13 +63,26 @@ def ui(
     click.echo("工作台已停止。")
 
 
+def _available(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _checked_port(port: int) -> int:
+    if not _available(port):
+        raise InputError(
+            f"端口 {port} 已被占用（也许工作台已经开着）；请换一个 --port，或不加 --port。"
+        )
+    return port
+
+
 def _free_port() -> int:
     for port in range(DEFAULT_PORT, DEFAULT_PORT + TRIES):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
+        if _available(port):
             return port
     raise InputError(
         f"端口 {DEFAULT_PORT}–{DEFAULT_PORT + TRIES - 1} 都被占用，请用 --port 指定一个。"
