@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -20,6 +19,7 @@ from docxreport.finish.manifest import Manifest
 from docxreport.finish.pagenums import fill_page_numbers_many, printed_pages
 from docxreport.finish.pdf import convert, find_soffice
 from docxreport.issues import Issue, warning
+from docxreport.layout import safe_filename
 from docxreport.ledger import Entry, entries
 from docxreport.model import Dataset, School
 from docxreport.photos import PhotoShop
@@ -45,7 +45,6 @@ CITY_TEMPLATE, SCHOOL_TEMPLATE, SCHOOL_TEMPLATE_DIR = (
 SCHOOL_OUT_DIR = "学校"  # school reports go to out/<year>/学校/
 SOURCES_FILE = "数据来源.xlsx"
 PHOTO_CACHE = ".docxreport-cache/photos"  # prepared photos, by content hash (out/ is disposable)
-_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 @dataclass
@@ -56,6 +55,7 @@ class Job:
     template: Path
     out: Path
     school: str | None = None
+    within: Path | None = None  # the folder ``out`` must lie in (else its own folder)
 
 
 @dataclass
@@ -76,11 +76,6 @@ class Outcome:
     @property
     def written(self) -> list[Path]:
         return [job.out for job in self.done]
-
-
-def safe_filename(name: str) -> str:
-    """``name`` with the characters no file name may hold replaced by ``_``."""
-    return _UNSAFE_IN_NAMES.sub("_", name)
 
 
 def output_name(data: Dataset) -> str:
@@ -124,13 +119,17 @@ def plan(
     """
     year_dir = out_root / str(data.year)
     jobs = (
-        [Job("全市报告", templates / CITY_TEMPLATE, year_dir / output_name(data))] if city else []
+        [Job("全市报告", templates / CITY_TEMPLATE, year_dir / output_name(data), within=year_dir)]
+        if city
+        else []
     )
     for school in select_schools(data, schools):
         out = year_dir / SCHOOL_OUT_DIR / school_output_name(data, school)
         own = templates / SCHOOL_TEMPLATE_DIR / f"{school.short}.docx"
         template = own if own.is_file() else templates / SCHOOL_TEMPLATE
-        jobs.append(Job(f"{school.short}学校报告", template, out, school.short))
+        jobs.append(
+            Job(f"{school.short}学校报告", template, out, school.short, year_dir / SCHOOL_OUT_DIR)
+        )
     return jobs
 
 
@@ -177,6 +176,7 @@ def run_job(
         job.template,
         context.names(),
         job.out,
+        within=job.within or job.out.parent,
         tpl=tpl,
         marks=context.marks,
         draft=draft,
@@ -338,5 +338,7 @@ def finish(
         if options.pdf:
             for docx, pdf in zip(written, pdfs, strict=True):
                 target = docx.with_suffix(".pdf")
-                write_atomically(lambda tmp_path, src=pdf: shutil.copyfile(src, tmp_path), target)
+                write_atomically(
+                    lambda tmp_path, src=pdf: shutil.copyfile(src, tmp_path), target, docx.parent
+                )
                 outcome.pdfs.append(target)

@@ -7,6 +7,7 @@ never disagree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from docxreport.catalog import Catalog, Indicator, ListSpec
@@ -58,6 +59,49 @@ CITY_VALUES_SHEET = "市级指标"
 CITY_PERIOD_COL = {"prev": "E", "curr": "F"}
 PUBLISHED_SHEET = "发布核对"
 PUBLISHED_HEADERS = ("表号", "指标代码", "学校（空为全市）", "年份", "发布值", "说明")
+
+# -- names from the data that become file names --------------------------------------------------
+
+SHORT_NAME_MAX = 30  # characters of a 简称: 学校/<简称>.xlsx, templates/学校/<简称>.docx …
+# What no file name may hold on Windows (and / on any system), control characters included.
+_NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+# Windows' device names: no file may be called so, whatever its extension.
+_DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{d}{n}" for d in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")]
+)
+SHORT_NAME_RULE = (
+    f"简称用作文件名（学校/<简称>.xlsx），只能用汉字、字母、数字等，最多 {SHORT_NAME_MAX} 个字，"
+    '不能含 \\ / : * ? " < > | “..”和控制字符，不能以“.”或“~$”开头、以“.”或空格结尾，'
+    "也不能是 CON、PRN、AUX、NUL、COM1、LPT1 等 Windows 保留名称"
+)
+
+
+def short_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a school's 简称, or None when it can.
+
+    A 简称 names the school's files (its workbook, its own template, its findings), so it
+    must be a plain file name on every system: the one rule, checked where the registry
+    is read and wherever a 简称 arrives from elsewhere (a report's state, for ``adopt``).
+    """
+    if not name.strip():
+        return "简称为空"
+    if len(name) > SHORT_NAME_MAX:
+        return f"简称有 {len(name)} 个字，超过 {SHORT_NAME_MAX} 个"
+    bad = sorted(set(_NOT_IN_NAMES.findall(name)))
+    if bad:
+        shown = " ".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
+        return f"简称含有不能用于文件名的字符 {shown}"
+    if name.startswith((".", "~$")) or name.endswith((".", " ")) or ".." in name:
+        return "简称不能以“.”或“~$”开头、以“.”或空格结尾，也不能含“..”"
+    if name.split(".")[0].strip().upper() in _DEVICES:
+        return f"“{name}”是 Windows 的保留名称，不能用作文件名"
+    return None
+
+
+def safe_filename(name: str) -> str:
+    """``name`` with the characters no file name may hold replaced by ``_``."""
+    return _NOT_IN_NAMES.sub("_", name)
 
 
 def indicator_headers(year: int) -> tuple[str, ...]:

@@ -244,7 +244,7 @@ def save(report: ReportFile, done: Refreshed, manifest: Manifest | None) -> None
     backup = backup_name(report.path)
     shutil.copy2(report.path, backup)
     done.backup = backup
-    write_atomically(report.write, report.path)
+    write_atomically(report.write, report.path, report.path.parent)
     if manifest is not None:
         manifest.record(report.path, edited=edited)
         manifest.save()

@@ -132,5 +132,7 @@ def _write_reports(
     if folder is not None:
         for section in sections:
             if section.progress is not None:
-                write_findings(folder / split_name(section), [section], values, loaded.folder)
+                write_findings(
+                    folder / split_name(section), [section], values, loaded.folder, folder
+                )
         click.echo(f"各校检查结果已写入 {folder}（{len(progress)} 个文件）")

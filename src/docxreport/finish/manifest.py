@@ -107,4 +107,6 @@ class Manifest:
     def save(self) -> None:
         data = {"files": dict(sorted(self.hashes.items())), "edited": sorted(self.edited)}
         text = json.dumps(data, ensure_ascii=False, indent=1)
-        write_atomically(lambda tmp: tmp.write_text(text + "\n", "utf-8"), self.folder / MANIFEST)
+        write_atomically(
+            lambda tmp: tmp.write_text(text + "\n", "utf-8"), self.folder / MANIFEST, self.folder
+        )

@@ -223,7 +223,7 @@ class _Report:
                     payload = data if info.filename == self.part else src.read(info)
                     dst.writestr(info, payload, compress_type=info.compress_type)
 
-        write_atomically(write, self.path)
+        write_atomically(write, self.path, self.path.parent)
 
 
 # -- the PDF side -------------------------------------------------------------------------------

@@ -193,5 +193,5 @@ def _collect(staging: Path, docx: Path, outdir: Path) -> Path | None:
         if fh.read(5) != b"%PDF-":
             return None
     out = outdir / made.name
-    write_atomically(lambda tmp: shutil.copyfile(made, tmp), out)
+    write_atomically(lambda tmp: shutil.copyfile(made, tmp), out, outdir)
     return out

@@ -219,6 +219,7 @@ def render_report(
     context: dict[str, Any],
     out: Path,
     *,
+    within: Path | None = None,
     tpl: DocxTemplate | None = None,
     marks: Marks | None = None,
     draft: bool = False,
@@ -227,7 +228,8 @@ def render_report(
 ) -> Rendered:
     """Fill ``template`` with ``context``, number it, verify it and write it to ``out``.
 
-    ``draft`` puts 征求意见稿 at the top of every page.
+    ``draft`` puts 征求意见稿 at the top of every page. ``out`` must lie in the folder
+    ``within`` (by default its own).
 
     When the context holds subdocuments (tables, photos, cases), they must come
     from the same :class:`DocxTemplate`: pass it as ``tpl`` (see :func:`load_template`).
@@ -260,7 +262,7 @@ def render_report(
     texts = [para.text for para in paragraphs]
     check_leftover_texts(texts, f"（模板 {template.name}）", tags)
     check_parts(tpl, template, f"（模板 {template.name}）")
-    write_atomically(lambda tmp: _save(tpl, tmp), out)
+    write_atomically(lambda tmp: _save(tpl, tmp), out, within or Path(out).parent)
     return Rendered(found, texts)
 
 

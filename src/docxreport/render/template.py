@@ -78,7 +78,7 @@ def _patched(xml: str) -> str:
     patched = DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]  # uses no state
     if kept is not None:
         with suppress(OSError, OutputError):
-            write_atomically(lambda tmp: tmp.write_text(patched, "utf-8"), kept)
+            write_atomically(lambda tmp: tmp.write_text(patched, "utf-8"), kept, kept.parent)
     return patched
 
 

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from docxreport.atomic import write_atomically
 from docxreport.checks.progress import SchoolProgress
 from docxreport.issues import Issue
+from docxreport.layout import safe_filename
 from docxreport.model import Location, Scalar
 
 SUMMARY_SHEET = "汇总"
@@ -110,8 +111,10 @@ def write_findings(
     sections: Sequence[Section],
     values: Mapping[Location, Scalar],
     year_folder: Path,
+    within: Path | None = None,
 ) -> None:
-    """Write the summary and one sheet per section to ``path`` (atomically).
+    """Write the summary and one sheet per section to ``path`` (atomically, in the folder
+    ``within``, by default its own).
 
     Each row links to ``year_folder``/its file, relative to ``path``'s folder, at
     its sheet and cell.
@@ -122,8 +125,7 @@ def write_findings(
     for section in sections:
         ws = wb.create_sheet(sheet_title(section.title))
         _issues(ws, section, values, path.parent.resolve(), year_folder.resolve())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(lambda tmp: wb.save(tmp), path)
+    write_atomically(lambda tmp: wb.save(tmp), path, within or path.parent)
 
 
 def sections_of(progress: Sequence[SchoolProgress], issues: Sequence[Issue]) -> list[Section]:
@@ -138,4 +140,4 @@ def sections_of(progress: Sequence[SchoolProgress], issues: Sequence[Issue]) -> 
 
 def split_name(section: Section) -> str:
     """The file one school is sent: ``市一职_检查结果.xlsx``."""
-    return f"{sheet_title(section.title)}_检查结果.xlsx"
+    return safe_filename(f"{section.title}_检查结果.xlsx")

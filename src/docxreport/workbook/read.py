@@ -389,6 +389,11 @@ def _read_registry(book: Book, city: CityData) -> list[School]:
             loc = Location(book.rel, L.REGISTRY_SHEET, f"{'B' if not short else 'C'}{r}")
             book.issues.append(error(loc, "学校简称和全称都必须填写"))
             continue
+        problem = L.short_name_problem(short)
+        if problem is not None:
+            loc = Location(book.rel, L.REGISTRY_SHEET, f"B{r}")
+            book.issues.append(error(loc, f"{problem}。{L.SHORT_NAME_RULE}"))
+            continue
         aliases = tuple(a for a in re.split(r"[、,，;；\s]+", cell_text(cells[3]) or "") if a)
         schools.append(School(short, full, aliases, order=len(schools)))
         if city.confirmed_column:

@@ -67,7 +67,7 @@ def write_sources(path: Path, entries: Iterable[Entry | Row]) -> int:
             for name, text in parts.items():
                 package.writestr(name, text.encode("utf-8"))
 
-    write_atomically(write, path)
+    write_atomically(write, path, path.parent)
     return count
 
 

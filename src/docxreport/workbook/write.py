@@ -260,8 +260,11 @@ def write_school(
     lists: Lists | None = None,
     contact: str = "",
     notes: Sequence[str] = (),
-) -> None:
-    """Write a school workbook laid out from the catalog (atomically).
+    *,
+    within: Path | None = None,
+    exclusive: bool = False,
+) -> bool:
+    """Write a school workbook laid out from the catalog (atomically); see :func:`save_atomic`.
 
     ``contact`` and ``notes`` go into the 填表说明 sheet (whom to ask; what was carried over).
     """
@@ -277,7 +280,7 @@ def write_school(
         spec = cat.list(list_id)
         _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
     _printable(wb, f"{school.full}　{year} 年度质量报告数据表")
-    save_atomic(wb, path)
+    return save_atomic(wb, path, within, exclusive=exclusive)
 
 
 def _printable(wb: Workbook, title: str) -> None:
@@ -295,8 +298,11 @@ def write_city(
     values: Values | None = None,
     published: Sequence[dict[str, Scalar]] = (),
     lists: Lists | None = None,
-) -> None:
-    """Write the bureau's workbook (市级.xlsx)."""
+    *,
+    within: Path | None = None,
+    exclusive: bool = False,
+) -> bool:
+    """Write the bureau's workbook (市级.xlsx); see :func:`save_atomic`."""
     wb = Workbook()
     ws = wb.active
     ws.title = L.INFO_SHEET
@@ -342,7 +348,7 @@ def write_city(
         spec = cat.list(list_id)
         _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
     _printable(wb, f"{city.region_full or city.region}　{year} 年度市级数据表")
-    save_atomic(wb, path)
+    return save_atomic(wb, path, within, exclusive=exclusive)
 
 
 def _rows_sheet(
@@ -388,6 +394,14 @@ def _date_text(value, day: bool) -> str | None:
     )
 
 
-def save_atomic(wb: Workbook, path: Path) -> None:
-    """Save via a temporary file beside ``path``: never a half-written workbook."""
-    write_atomically(lambda tmp: wb.save(tmp), path)
+def save_atomic(
+    wb: Workbook, path: Path, within: Path | None = None, *, exclusive: bool = False
+) -> bool:
+    """Save via a temporary file beside ``path``: never a half-written workbook.
+
+    ``path`` must lie in ``within`` (by default its own folder); ``exclusive``: only when
+    no file has its name yet (False returned when one has). See :mod:`docxreport.atomic`.
+    """
+    return write_atomically(
+        lambda tmp: wb.save(tmp), path, within or path.parent, exclusive=exclusive
+    )
