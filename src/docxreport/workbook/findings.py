@@ -19,11 +19,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from docxreport.atomic import write_atomically
 from docxreport.checks.progress import SchoolProgress
 from docxreport.issues import Issue
 from docxreport.layout import safe_filename
 from docxreport.model import Location, Scalar
+from docxreport.workbook.write import save_atomic
 
 SUMMARY_SHEET = "汇总"
 OTHER_SHEET = "市级及其他"
@@ -125,7 +125,7 @@ def write_findings(
     for section in sections:
         ws = wb.create_sheet(sheet_title(section.title))
         _issues(ws, section, values, path.parent.resolve(), year_folder.resolve())
-    write_atomically(lambda tmp: wb.save(tmp), path, within or path.parent)
+    save_atomic(wb, path, within)
 
 
 def sections_of(progress: Sequence[SchoolProgress], issues: Sequence[Issue]) -> list[Section]:

@@ -22,6 +22,7 @@ from docxreport.atomic import write_atomically
 from docxreport.catalog import Catalog, Indicator, ListColumn, ListSpec
 from docxreport.model import CityData, Scalar, School
 from docxreport.workbook.printing import fit_row_heights, set_up_printing
+from docxreport.workbook.textcells import keep_all_text
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -401,7 +402,9 @@ def save_atomic(
 
     ``path`` must lie in ``within`` (by default its own folder); ``exclusive``: only when
     no file has its name yet (False returned when one has). See :mod:`docxreport.atomic`.
+    Every string is written as text, never as a formula (see :mod:`.textcells`).
     """
+    keep_all_text(wb)
     return write_atomically(
         lambda tmp: wb.save(tmp), path, within or path.parent, exclusive=exclusive
     )
