@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from docxreport.catalog import Catalog, Indicator, ListSpec
 
@@ -102,6 +103,32 @@ def short_name_problem(name: str) -> str | None:
 def safe_filename(name: str) -> str:
     """``name`` with the characters no file name may hold replaced by ``_``."""
     return _NOT_IN_NAMES.sub("_", name)
+
+
+PHOTO_OUTSIDE = (
+    "不在 图片 文件夹中：“文件”列只能写 图片 文件夹里的文件名（可带子文件夹），"
+    "不能是“..”、以“/”或盘符开头的路径，也不能是指向文件夹外的快捷方式（链接）"
+)
+
+
+def photo_path(root: Path, name: str) -> Path | None:
+    """The file ``name`` (a workbook's 图片 › 文件 cell) stands for in the photo folder
+    ``root``, or None when it would lie outside that folder.
+
+    The path is resolved, so that ``..``, an absolute path (POSIX or Windows) and a link
+    in the folder that points elsewhere are all refused alike; whether something exists
+    outside is never looked at beyond resolving, and never said.
+    """
+    text = name.replace("\\", "/")
+    if not text or text.startswith("/") or re.match(r"^[A-Za-z]:", text):
+        return None
+    if ".." in text.split("/"):
+        return None
+    folder = Path(root).resolve()
+    resolved = (folder / text).resolve()
+    if folder not in resolved.parents:
+        return None
+    return Path(root) / text
 
 
 def indicator_headers(year: int) -> tuple[str, ...]:

@@ -128,7 +128,10 @@ def _check_photos(data: Dataset, folder: Path) -> list[Issue]:
         if cell is None or cell.empty:
             continue
         name = f"{L.PHOTO_DIR}/{cell.value}"
-        path = photo_dir / str(cell.value)
+        path = L.photo_path(photo_dir, str(cell.value))
+        if path is None:
+            issues.append(error(cell.loc, f"“{cell.value}”{L.PHOTO_OUTSIDE}"))
+            continue
         if not path.is_file():
             issues.append(warning(cell.loc, f"找不到图片文件 {name}，报告中将以占位框代替"))
             continue

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from docxreport.catalog import Catalog, Indicator
+from docxreport.layout import photo_path
 from docxreport.model import (
     CURR,
     EMPTY,
@@ -253,7 +254,8 @@ def _blocks(
 
     def photo(owner: str, row: Row) -> Photo:
         name = _text(row, "file")
-        return Photo(_text(row, "caption"), photo_root / name if name else None, owner)
+        path = photo_path(photo_root, name) if name else None  # None: outside, a placeholder
+        return Photo(_text(row, "caption"), path, owner)
 
     photos: dict[str, list[Photo]] = {}
     for owner, row in photo_rows:
