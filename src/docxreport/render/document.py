@@ -30,7 +30,14 @@ from docxreport.render.package import save_docx
 from docxreport.render.paragraphs import read_paragraphs
 from docxreport.render.state import State, attach
 from docxreport.render.template import CachedTemplate, make_env, shared_env
-from docxreport.render.verify import check_leftover_texts, check_parts, template_tags, verify_docx
+from docxreport.render.verify import (
+    check_leftover_texts,
+    check_parts,
+    may_hold_tags,
+    template_tags,
+    template_texts,
+    verify_docx,
+)
 from docxreport.text import clean_text
 
 __all__ = [
@@ -243,6 +250,11 @@ def render_report(
     tags = template_tags(template)
     fill_template(tpl, template, context)
     body = tpl.docx.element.body
+    named = f"（模板 {template.name}）"
+    by_origin = marks is not None and identify is not None
+    if by_origin and may_hold_tags(body):  # judge only what the template wrote
+        written = template_texts(body, marks.items, lambda item: identify(item)[0])
+        check_leftover_texts(written, named, tags)
     found: list[Any] = []
     bound: list[tuple[Any, Mark]] = []
     if marks is not None and state is not None and identify is not None:
@@ -253,15 +265,15 @@ def render_report(
     number_drawings(body)
     paragraphs = read_paragraphs(body)  # shared by the steps below
     if marks is not None and state is not None and identify is not None:
-        where = places(body, paragraphs)
-        state.marks = [replace(mark, where=where.get(mark.name, "")) for _, mark in bound]
+        at = places(body, paragraphs)
+        state.marks = [replace(mark, where=at.get(mark.name, "")) for _, mark in bound]
         attach(tpl.docx, state)
     number_document(tpl.docx, paragraphs)
     if draft:
         mark_draft(tpl.docx)
     texts = [para.text for para in paragraphs]
-    check_leftover_texts(texts, f"（模板 {template.name}）", tags)
-    check_parts(tpl, template, f"（模板 {template.name}）")
+    check_leftover_texts(texts, named, tags, marks_only=by_origin)
+    check_parts(tpl, template, named)
     write_atomically(lambda tmp: _save(tpl, tmp), out, within or Path(out).parent)
     return Rendered(found, texts)
 
