@@ -40,14 +40,24 @@ def inside(path: Path, folder: Path) -> Path:
     return target
 
 
+Ready = Callable[[Path], None]
+
+
 def write_atomically(
-    write: Callable[[Path], None], out: Path, within: Path, *, exclusive: bool = False
+    write: Callable[[Path], None],
+    out: Path,
+    within: Path,
+    *,
+    exclusive: bool = False,
+    ready: Ready | None = None,
 ) -> bool:
     """Write to a temporary file next to ``out`` with ``write``, then move it into place.
 
     ``out`` must lie in the folder ``within`` (see :func:`inside`). An interrupted or
     failed write leaves any earlier ``out`` untouched. With ``exclusive``, an existing
-    ``out`` is kept and False returned; otherwise (and when written) True.
+    ``out`` is kept and False returned; otherwise (and when written) True. ``ready`` is
+    given the finished temporary file just before it takes ``out``'s name (the manifest
+    notes what is about to be written, see :meth:`~.finish.manifest.Manifest.pending_hook`).
     """
     target = inside(out, within)
     if exclusive and os.path.lexists(target):
@@ -67,6 +77,8 @@ def write_atomically(
     try:
         write(tmp)
         os.chmod(tmp, file_mode())
+        if ready is not None:
+            ready(tmp)
         if exclusive:
             return _create(tmp, target)
         os.replace(tmp, target)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from docxtpl import DocxTemplate
 
 from docxreport import layout as L
-from docxreport.atomic import write_atomically
+from docxreport.atomic import Ready, write_atomically
 from docxreport.catalog import Catalog
 from docxreport.checks.placeholders import PLACEHOLDER, placeholder_issues
 from docxreport.errors import DocxreportError, InputError, OutputError, TemplateError
-from docxreport.finish.manifest import Manifest
+from docxreport.finish.manifest import Decision, Manifest
 from docxreport.finish.pagenums import fill_page_numbers_many, printed_pages
 from docxreport.finish.pdf import convert, find_soffice
 from docxreport.issues import Issue, warning
@@ -163,10 +164,11 @@ def run_job(
     folder: Path,
     shop: PhotoShop | None = None,
     draft: bool = False,
+    ready: Ready | None = None,
 ) -> tuple[list[Issue], list[Entry]]:
     """Render one report: its view, then Word. Returns warnings about content the template
     left out, and one data-source entry per figure the document prints; ``draft`` marks
-    every page 征求意见稿."""
+    every page 征求意见稿; ``ready`` sees the report just before it takes its name."""
     tpl = _open(job)
     view = make_view(data, cat, job.school, folder / L.PHOTO_DIR)
     context = Context(view, tpl, Marks(), shop)
@@ -177,6 +179,7 @@ def run_job(
         context.names(),
         job.out,
         within=job.within or job.out.parent,
+        ready=ready,
         tpl=tpl,
         marks=context.marks,
         draft=draft,
@@ -241,9 +244,53 @@ def build(
         for job, decision in zip(jobs, decisions, strict=True)
         if decision.write and options.page_numbers
     }
-    results = run_ordered(
-        lambda job: _plain(run_job(job, data, cat, folder, shop, options.draft)), todo, options.jobs
-    )
+    # final only once its page numbers are in: until then each version is noted as pending
+    layout = options.page_numbers and find_soffice() is not None
+
+    def one(job: Job) -> tuple[list[Issue], list[Row]]:
+        ready = manifest.pending_hook(job.out)
+        return _plain(run_job(job, data, cat, folder, shop, options.draft, ready))
+
+    results = run_ordered(one, todo, options.jobs)
+    try:
+        listing, failed = _take(results, jobs, decisions, outcome, progress)
+    finally:
+        results.close()  # stops the workers at once when the run is interrupted
+    if not layout:
+        _record(manifest, outcome.written)
+    if failed:
+        if layout:  # the reports written are final as they are
+            _record(manifest, outcome.written)
+        manifest.settle()
+        raise failed[0]
+    finish(outcome, manifest, options, previous)
+    sources = year_dir / SOURCES_FILE
+    decision = manifest.decide(sources, options.force)
+    if decision.write and outcome.done:
+        # the rows of reports not built this time stay: the listing covers the whole year
+        built = {job.school or CITY_REPORT for job in outcome.done}
+        known = {CITY_REPORT} | {s.short for s in data.city.registry}
+        others = known - built
+        kept = [row for row in read_rows(sources) if row[0] in others] if others else []
+        write_sources(sources, kept + listing, ready=manifest.pending_hook(sources))
+        manifest.record(sources)
+        manifest.save()
+        outcome.sources = sources
+    elif not decision.write:
+        outcome.kept.append((sources, decision.reason))
+    manifest.settle()
+    return outcome
+
+
+def _take(
+    results: Iterator[tuple[Job, Any, BaseException | None]],
+    jobs: Sequence[Job],
+    decisions: Sequence[Decision],
+    outcome: Outcome,
+    progress: Callable[[int, int, Job], None],
+) -> tuple[list[Row], list[BaseException]]:
+    """The reports' results, in order, into ``outcome``: their listing rows, and the
+    surprises (not a :class:`DocxreportError`) to raise once all are done."""
     listing: list[Row] = []
     failed: list[BaseException] = []
     for i, (job, decision) in enumerate(zip(jobs, decisions, strict=True), 1):
@@ -263,27 +310,14 @@ def build(
         issues, entries_ = found
         outcome.issues += issues
         listing += entries_
-        manifest.record(job.out)
-        manifest.save()
         outcome.done.append(job)
-    if failed:
-        raise failed[0]
-    finish(outcome, manifest, options, previous)
-    sources = year_dir / SOURCES_FILE
-    decision = manifest.decide(sources, options.force)
-    if decision.write and outcome.done:
-        # the rows of reports not built this time stay: the listing covers the whole year
-        built = {job.school or CITY_REPORT for job in outcome.done}
-        known = {CITY_REPORT} | {s.short for s in data.city.registry}
-        others = known - built
-        kept = [row for row in read_rows(sources) if row[0] in others] if others else []
-        write_sources(sources, kept + listing)
-        manifest.record(sources)
-        manifest.save()
-        outcome.sources = sources
-    elif not decision.write:
-        outcome.kept.append((sources, decision.reason))
-    return outcome
+    return listing, failed
+
+
+def _record(manifest: Manifest, paths: Sequence[Path]) -> None:
+    for path in paths:
+        manifest.record(path)
+    manifest.save()
 
 
 def _plain(result: tuple[list[Issue], list[Entry]]) -> tuple[list[Issue], list[Row]]:
@@ -307,7 +341,7 @@ def finish(
     written = outcome.written
     if not written or not (options.page_numbers or options.pdf):
         return
-    if find_soffice() is None:
+    if find_soffice() is None:  # the reports were recorded as written
         outcome.notes.append(
             "未安装 LibreOffice，目录页码未填写"
             + ("、PDF 未生成" if options.pdf else "")
@@ -321,7 +355,9 @@ def finish(
         try:
             if options.page_numbers:
                 expected = [(previous or {}).get(path, {}) for path in written]
-                results = fill_page_numbers_many(written, Path(tmp), expected=expected, jobs=2)
+                results = fill_page_numbers_many(
+                    written, Path(tmp), expected=expected, jobs=2, ready=manifest.pending_hook
+                )
                 pdfs = [r.pdf for r in results]
                 outcome.layouts = [r.conversions for r in results]
             else:
@@ -331,10 +367,8 @@ def finish(
             outcome.pdf_missing = options.pdf
             return
         finally:
-            if options.page_numbers:  # numbers were written, even if a later layout failed
-                for path in written:
-                    manifest.record(path)
-                manifest.save()
+            if options.page_numbers:  # final now, even if a later layout failed or was stopped
+                _record(manifest, written)
         if options.pdf:
             for docx, pdf in zip(written, pdfs, strict=True):
                 target = docx.with_suffix(".pdf")

@@ -234,7 +234,8 @@ def write_forms(
         if decision.backup:
             outcome.backups.append((path, decision.reason))
         sd = data.school_data(school.short)
-        write_form(make_form(data, cat, sd, cells[school.short]), path, year_dir / FORM_DIR)
+        form = make_form(data, cat, sd, cells[school.short])
+        write_form(form, path, year_dir / FORM_DIR, manifest.pending_hook(path))
         manifest.record(path)
         manifest.save()
         outcome.written.append(path)

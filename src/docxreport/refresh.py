@@ -244,7 +244,8 @@ def save(report: ReportFile, done: Refreshed, manifest: Manifest | None) -> None
     backup = backup_name(report.path)
     shutil.copy2(report.path, backup)
     done.backup = backup
-    write_atomically(report.write, report.path, report.path.parent)
+    hook = manifest.pending_hook(report.path) if manifest is not None else None
+    write_atomically(report.write, report.path, report.path.parent, ready=hook)
     if manifest is not None:
         manifest.record(report.path, edited=edited)
         manifest.save()

@@ -17,8 +17,9 @@ from docxreport.commands.options import (
 )
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import BLANK, Report
-from docxreport.load import Loaded, load_year, region_catalog
+from docxreport.load import Loaded, load_year, region_catalog, resolve_year
 from docxreport.pool import default_jobs
+from docxreport.runlock import run_lock
 
 
 @click.command("build", options_metavar="[选项]")
@@ -69,6 +70,36 @@ def build(
     """
     if schools and city_only:
         raise click.UsageError("--school 与 --city-only 不能同时使用。")
+    year = resolve_year(inputs, year)
+    with run_lock(out / str(year), "build", notify=click.echo):
+        _build(
+            year,
+            inputs,
+            templates,
+            out,
+            schools,
+            city_only,
+            force,
+            pdf,
+            draft,
+            no_page_numbers,
+            jobs,
+        )
+
+
+def _build(
+    year: int,
+    inputs: Path,
+    templates: Path,
+    out: Path,
+    schools: tuple[str, ...],
+    city_only: bool,
+    force: bool,
+    pdf: bool,
+    draft: bool,
+    no_page_numbers: bool,
+    jobs: int | None,
+) -> None:
     from docxreport.build import Options  # Word machinery: loaded only to build
     from docxreport.build import build as run_build
 

@@ -16,7 +16,8 @@ from docxreport.commands.options import (
     year_option,
 )
 from docxreport.console import clean_exit, print_report
-from docxreport.load import load_year, region_catalog
+from docxreport.load import load_year, region_catalog, resolve_year
+from docxreport.runlock import run_lock
 
 
 @click.command("confirm", options_metavar="[选项]")
@@ -43,6 +44,20 @@ def confirm(
     docxreport check 即可列出各校数据是否已确认、确认后是否又有改动。
     先做与 check 相同的检查，有错误时只列出错误，不写任何文件。
     """
+    year = resolve_year(inputs, year)
+    with run_lock(out / str(year), "confirm", notify=click.echo):
+        _confirm(year, inputs, templates, out, schools, force, pdf)
+
+
+def _confirm(
+    year: int,
+    inputs: Path,
+    templates: Path,
+    out: Path,
+    schools: tuple[str, ...],
+    force: bool,
+    pdf: bool,
+) -> None:
     cat = region_catalog(inputs, year)
     loaded = load_year(inputs, year, cat)
     if loaded.data is None:

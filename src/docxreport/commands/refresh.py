@@ -14,7 +14,8 @@ from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError, OutputError
 from docxreport.finish.manifest import Manifest, lock_files
 from docxreport.issues import Report
-from docxreport.load import load_year, region_catalog
+from docxreport.load import load_year, region_catalog, resolve_year
+from docxreport.runlock import run_lock
 
 if TYPE_CHECKING:
     from docxreport.refresh import Refreshed
@@ -52,15 +53,22 @@ def refresh(
     被删除或改写的数字不会放回，列为“不再关联”。改动前先备份（<原名>.备份-<日期时间>.docx）。
     没有报告变化时退出状态为 0，有报告被更新时为 3，有错误时为 1（不写任何文件）。
     """
-    from docxreport.refresh import Refresher, save  # loads the Word machinery
-
     opened = _open(reports, out, year, inputs)
     years = {r.state.year for r in opened if r.state is not None}
     if len(years) > 1:
         raise InputError(
             f"所给报告分属不同年度（{'、'.join(map(str, sorted(years)))}），请分别刷新"
         )
-    year = years.pop() if years else year
+    year = resolve_year(inputs, years.pop() if years else year)
+    with run_lock(out / str(year), "refresh", notify=click.echo):
+        _refresh(opened, year, inputs, out, draft, no_page_numbers)
+
+
+def _refresh(
+    opened: list[ReportFile], year: int, inputs: Path, out: Path, draft: bool, no_pages: bool
+) -> None:
+    from docxreport.refresh import Refresher, save  # loads the Word machinery
+
     cat = region_catalog(inputs, year)
     loaded = load_year(inputs, year, cat, draft=draft)
     if loaded.data is None:
@@ -83,7 +91,7 @@ def refresh(
             save(report, result, _manifest(report.path, out))
         done.append(result)
     changed = [r for r in done if r.changed]
-    _finish(changed, done, out / str(loaded.data.year), no_page_numbers)
+    _finish(changed, done, out / str(loaded.data.year), no_pages)
     unlinked = sum(len(r.unlinked) for r in done)
     figures = sum(len(r.changes) for r in done)
     click.echo(

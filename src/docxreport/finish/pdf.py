@@ -15,6 +15,7 @@ import signal
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 
 from docxreport.atomic import write_atomically
@@ -81,7 +82,8 @@ def _check_inputs(docx_paths: list[Path]) -> None:
 
 
 def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
-    """Run soffice in its own process group, killed whole when it overruns ``timeout``."""
+    """Run soffice in its own process group, killed whole when it overruns ``timeout`` or
+    the run is interrupted."""
     kwargs: dict = {"start_new_session": True} if os.name == "posix" else {}
     with subprocess.Popen(
         command,
@@ -94,9 +96,10 @@ def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
     ) as proc:
         try:
             out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except BaseException:  # overrun, or the run interrupted (Ctrl-C): stop it now
             if os.name == "posix":
-                os.killpg(proc.pid, signal.SIGKILL)
+                with suppress(OSError):
+                    os.killpg(proc.pid, signal.SIGKILL)
             else:
                 proc.kill()
             proc.communicate()

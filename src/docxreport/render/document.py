@@ -18,7 +18,7 @@ from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 from jinja2 import TemplateSyntaxError, UndefinedError
 
-from docxreport.atomic import write_atomically
+from docxreport.atomic import Ready, write_atomically
 from docxreport.errors import DocxreportError, TemplateError
 from docxreport.photos import PhotoShop
 from docxreport.render.blocks import Case, Photo, cases_block, figures_block
@@ -227,6 +227,7 @@ def render_report(
     out: Path,
     *,
     within: Path | None = None,
+    ready: Ready | None = None,
     tpl: DocxTemplate | None = None,
     marks: Marks | None = None,
     draft: bool = False,
@@ -236,7 +237,8 @@ def render_report(
     """Fill ``template`` with ``context``, number it, verify it and write it to ``out``.
 
     ``draft`` puts 征求意见稿 at the top of every page. ``out`` must lie in the folder
-    ``within`` (by default its own).
+    ``within`` (by default its own); ``ready`` sees the finished file just before it takes
+    ``out``'s name (see :func:`~docxreport.atomic.write_atomically`).
 
     When the context holds subdocuments (tables, photos, cases), they must come
     from the same :class:`DocxTemplate`: pass it as ``tpl`` (see :func:`load_template`).
@@ -274,7 +276,7 @@ def render_report(
     texts = [para.text for para in paragraphs]
     check_leftover_texts(texts, named, tags, marks_only=by_origin)
     check_parts(tpl, template, named)
-    write_atomically(lambda tmp: _save(tpl, tmp), out, within or Path(out).parent)
+    write_atomically(lambda tmp: _save(tpl, tmp), out, within or Path(out).parent, ready=ready)
     return Rendered(found, texts)
 
 
