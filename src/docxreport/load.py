@@ -84,7 +84,7 @@ def school_files(folder: Path) -> list[Path]:
         for p in sdir.iterdir()
         if p.is_file()
         and not p.name.startswith(("~$", ".~", "."))
-        and p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv", "")
+        and p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".csv", "")
     )
 
 

@@ -50,6 +50,7 @@ class Value:
     value: Scalar
     loc: Location
     invalid: bool = False  # the cell held something unusable, already reported
+    held: Scalar = None  # what an unusable cell held (text in a number cell), for messages
 
     @property
     def empty(self) -> bool:

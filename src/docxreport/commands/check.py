@@ -118,14 +118,15 @@ def _write_reports(
 ) -> None:
     if file is None and folder is None:
         return
-    from docxreport.workbook.findings import sections_of, split_name, write_findings
+    from docxreport.workbook.findings import (
+        cell_contents,
+        sections_of,
+        split_name,
+        write_findings,
+    )
 
     sections = sections_of(progress, list(loaded.report))
-    values = {
-        v.loc: v.value
-        for holder in [*loaded.schools, *([loaded.city] if loaded.city else [])]
-        for v in holder.values.values()
-    }
+    values = cell_contents([*loaded.schools, *([loaded.city] if loaded.city else [])])
     if file is not None:
         write_findings(file, sections, values, loaded.folder)
         click.echo(f"检查结果已写入 {file}")

@@ -51,7 +51,8 @@ def refresh(
 
     只改动报告中由数据生成、且数值有变化的数字和表格；编制组改写的文字、格式、批注和修订都保留。
     被删除或改写的数字不会放回，列为“不再关联”。改动前先备份（<原名>.备份-<日期时间>.docx）。
-    没有报告变化时退出状态为 0，有报告被更新时为 3，有错误时为 1（不写任何文件）。
+    没有报告变化时退出状态为 0，有报告被更新时为 3；有错误时（不写任何文件），或需要更新的报告
+    正被 Word/WPS 打开而未能更新时为 1。
     """
     opened = _open(reports, out, year, inputs)
     years = {r.state.year for r in opened if r.state is not None}
@@ -77,15 +78,20 @@ def _refresh(
         sys.exit(1)
     refresher = Refresher(loaded.data, cat, loaded.folder, draft_done=not loaded.pending)
     done: list[Refreshed] = []
+    skipped: list[Refreshed] = []  # open in Word/WPS, with figures to update
     for report in opened:
+        result = refresher.refresh(report)  # in memory: nothing is written yet
         locks = lock_files(report.path)
         if locks:
+            needed = f"有 {len(result.changes)} 处数字需要更新，" if result.changed else ""
             click.secho(
-                f"跳过 {report.path}：文件正被 Word/WPS 打开（{locks[0].name}），请关闭后再刷新",
+                f"跳过 {report.path}：文件正被 Word/WPS 打开（{locks[0].name}），"
+                f"{needed}请关闭后再刷新",
                 fg="yellow",
             )
+            if result.changed:
+                skipped.append(result)
             continue
-        result = refresher.refresh(report)
         _tell(result)
         if result.changed:
             save(report, result, _manifest(report.path, out))
@@ -97,7 +103,10 @@ def _refresh(
     click.echo(
         f"完成：检查 {len(done)} 份报告，更新 {len(changed)} 份，"
         f"{figures} 处数字有变化，{unlinked} 处不再关联。"
+        + (f"另有 {len(skipped)} 份需要更新的报告正被打开，未能更新。" if skipped else "")
     )
+    if skipped:
+        sys.exit(1)
     sys.exit(CHANGED if changed else 0)
 
 

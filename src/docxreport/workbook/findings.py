@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -126,6 +127,16 @@ def write_findings(
         ws = wb.create_sheet(sheet_title(section.title))
         _issues(ws, section, values, path.parent.resolve(), year_folder.resolve())
     save_atomic(wb, path, within)
+
+
+def cell_contents(holders: Sequence[Any]) -> dict[Location, Scalar]:
+    """What each cell of the workbooks read holds, for the 单元格现有内容 column: the
+    figure read, or the text typed into a number cell (which reads as no figure)."""
+    return {
+        v.loc: v.held if v.held is not None else v.value
+        for holder in holders
+        for v in holder.values.values()
+    }
 
 
 def sections_of(progress: Sequence[SchoolProgress], issues: Sequence[Issue]) -> list[Section]:

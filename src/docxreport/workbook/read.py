@@ -101,6 +101,8 @@ def open_book(
         return None, [error(loc, f"无法读取文件：{exc.strerror}")]
     found = _parsed(data)
     if isinstance(found, list):
+        if path.suffix.lower() == ".xls":  # not renamed: an old workbook saved as such
+            found = [(s, guard.OLD_XLS if t == guard.RENAMED_XLS else t) for s, t in found]
         return None, [error(Location(rel, sheet) if sheet else loc, text) for sheet, text in found]
     return Book(rel, found, expected=expected), []
 
@@ -181,7 +183,8 @@ def read_value(book: Book, ws: Worksheet, cell: str, ind: Indicator) -> Value:
         book.issues.append(error(loc, parsed.error, ind.name))
     if parsed.warning:
         book.issues.append(warning(loc, parsed.warning, ind.name))
-    return Value(parsed.value, loc, invalid=flawed or bool(parsed.error))
+    held = raw if parsed.error else None
+    return Value(parsed.value, loc, invalid=flawed or bool(parsed.error), held=held)
 
 
 def _read_indicator_sheet(
@@ -224,7 +227,8 @@ def _read_list(book: Book, spec: ListSpec, year: int) -> list[Row]:
             parsed = parse_number(raw, col.kind)
             if parsed.error:
                 book.issues.append(error(loc, parsed.error, col.name))
-            row[col.key] = Value(parsed.value, loc, invalid=flawed or bool(parsed.error))
+            held = raw if parsed.error else None
+            row[col.key] = Value(parsed.value, loc, flawed or bool(parsed.error), held)
         if any(not v.empty for v in row.values()):
             rows.append(row)
     return rows
