@@ -11,15 +11,15 @@ import click
 from docxreport.commands.options import (
     folder_option,
     force_option,
+    holds_year_folder,
     inputs_option,
     school_option,
     year_option,
 )
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import BLANK, Report
-from docxreport.load import Loaded, load_year, region_catalog, resolve_year
+from docxreport.load import Loaded, load_year, region_catalog
 from docxreport.pool import default_jobs
-from docxreport.runlock import run_lock
 
 
 @click.command("build", options_metavar="[选项]")
@@ -50,6 +50,7 @@ from docxreport.runlock import run_lock
     help="同时生成的报告份数（每份一个进程），默认为本机的处理器核数。",
 )
 @clean_exit
+@holds_year_folder("build")
 def build(
     year: int | None,
     inputs: Path,
@@ -70,36 +71,6 @@ def build(
     """
     if schools and city_only:
         raise click.UsageError("--school 与 --city-only 不能同时使用。")
-    year = resolve_year(inputs, year)
-    with run_lock(out / str(year), "build", notify=click.echo):
-        _build(
-            year,
-            inputs,
-            templates,
-            out,
-            schools,
-            city_only,
-            force,
-            pdf,
-            draft,
-            no_page_numbers,
-            jobs,
-        )
-
-
-def _build(
-    year: int,
-    inputs: Path,
-    templates: Path,
-    out: Path,
-    schools: tuple[str, ...],
-    city_only: bool,
-    force: bool,
-    pdf: bool,
-    draft: bool,
-    no_page_numbers: bool,
-    jobs: int | None,
-) -> None:
     from docxreport.build import Options  # Word machinery: loaded only to build
     from docxreport.build import build as run_build
 

@@ -11,13 +11,13 @@ from docxreport import layout as L
 from docxreport.commands.options import (
     folder_option,
     force_option,
+    holds_year_folder,
     inputs_option,
     school_option,
     year_option,
 )
 from docxreport.console import clean_exit, print_report
-from docxreport.load import load_year, region_catalog, resolve_year
-from docxreport.runlock import run_lock
+from docxreport.load import load_year, region_catalog
 
 
 @click.command("confirm", options_metavar="[选项]")
@@ -29,6 +29,7 @@ from docxreport.runlock import run_lock
 @force_option("确认表")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 在每份 .docx 旁生成 PDF。")
 @clean_exit
+@holds_year_folder("confirm")
 def confirm(
     year: int | None,
     inputs: Path,
@@ -44,20 +45,6 @@ def confirm(
     docxreport check 即可列出各校数据是否已确认、确认后是否又有改动。
     先做与 check 相同的检查，有错误时只列出错误，不写任何文件。
     """
-    year = resolve_year(inputs, year)
-    with run_lock(out / str(year), "confirm", notify=click.echo):
-        _confirm(year, inputs, templates, out, schools, force, pdf)
-
-
-def _confirm(
-    year: int,
-    inputs: Path,
-    templates: Path,
-    out: Path,
-    schools: tuple[str, ...],
-    force: bool,
-    pdf: bool,
-) -> None:
     cat = region_catalog(inputs, year)
     loaded = load_year(inputs, year, cat)
     if loaded.data is None:
