@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -206,3 +207,29 @@ def test_a_second_init_keeps_every_file_the_first_wrote(new_region: Path, tmp_pa
     again = run("init", "2025", "--inputs", inputs)
     assert again.exit_code == 0 and "写入 0 个工作簿" in again.output
     assert tree(tmp_path) == first
+
+
+def test_adopt_refuses_a_report_whose_recorded_school_is_a_path(tmp_path: Path) -> None:
+    """A report travels by mail: the school it records is data like any other."""
+    inputs, out, templates = tmp_path / "inputs", tmp_path / "out", tmp_path / "templates"
+    shutil.copytree(SAMPLE, inputs / "2024")
+    shutil.copytree(ROOT / "templates", templates)
+    built = run(
+        "build",
+        *("--inputs", str(inputs), "--templates", str(templates), "--out", str(out)),
+        *("--school", "市艺校", "--no-page-numbers"),
+    )
+    assert built.exit_code == 0, built.output
+    [report] = (out / "2024" / "学校").glob("*.docx")
+    hostile = tmp_path / "mailed.docx"
+    with zipfile.ZipFile(report) as src, zipfile.ZipFile(hostile, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("customXml/") and b'school="' in data:
+                data = data.replace('school="市艺校"'.encode(), b'school="../../pwned"', 1)
+            dst.writestr(info, data)
+    before = tree(tmp_path)
+    result = run("adopt", str(hostile), "--templates", str(templates))
+    assert result.exit_code == 1, result.output
+    assert "../../pwned" in result.output and "不能用作文件名" in result.output
+    assert tree(tmp_path) == before
