@@ -9,12 +9,11 @@ checked like any template.
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docxreport.atomic import write_atomically
+from docxreport.atomic import copy_atomically, write_atomically
 from docxreport.build import CITY_TEMPLATE, SCHOOL_TEMPLATE, SCHOOL_TEMPLATE_DIR
 from docxreport.catalog import Catalog
 from docxreport.checks.templates import check_template
@@ -80,7 +79,7 @@ def adopt(report_path: Path, templates: Path, cat: Catalog) -> Adopted:
     done = Adopted(target, handwritten=handwritten, notes=unbinder.notes)
     if target.exists():
         done.backup = backup_name(target)
-        shutil.copy2(target, done.backup)
+        copy_atomically(target, done.backup, templates)
     write_atomically(report.write, target, templates)
     rel = (
         target.relative_to(templates.parent).as_posix()

@@ -10,6 +10,7 @@ yet, in one step (no check-then-write), so that ``init`` and ``new`` can never o
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -103,6 +104,11 @@ def _create(tmp: Path, target: Path) -> bool:
             return False
         os.replace(tmp, target)
         return True
+
+
+def copy_atomically(source: Path, out: Path, within: Path) -> bool:
+    """A copy of ``source`` (its times too) as ``out``, a new file: a backup, say."""
+    return write_atomically(lambda tmp: shutil.copy2(source, tmp), out, within, exclusive=True)
 
 
 def write_bytes_atomically(
