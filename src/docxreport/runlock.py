@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from docxreport.atomic import TMP_PREFIX, TMP_SUFFIX, file_mode
-from docxreport.errors import DocxreportError
+from docxreport.errors import DocxreportError, OutputError
 
 LOCK = ".docxreport.lock"
 
@@ -110,10 +110,29 @@ def run_lock(
     """
     folder = Path(folder)
     made = [p for p in (folder, *folder.parents) if not p.exists()]  # innermost first
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK
     pid = os.getpid()
     me = Holder(pid, socket.gethostname(), time.time(), command, _process_start(pid))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _take(path, me, folder, notify)
+    except OSError as exc:
+        raise OutputError(f"无法在 {folder} 中写入文件：{exc}") from exc
+    try:
+        sweep(folder, me.started)
+        yield me
+    finally:
+        if _read(path)[1] == me:
+            path.unlink(missing_ok=True)
+        for created in made:  # only while empty: nothing was written into them
+            try:
+                created.rmdir()
+            except OSError:
+                break
+
+
+def _take(path: Path, me: Holder, folder: Path, notify: Callable[[str], None]) -> None:
+    """Create the lock ``path`` for ``me``, taking over a dead run's; else LockedError."""
     while not _create(path, me):
         text, holder = _read(path)
         if holder is None:
@@ -126,17 +145,6 @@ def run_lock(
         if _read(path)[0] == text:  # still the dead run's lock, not a new one
             path.unlink(missing_ok=True)
             notify(f"接管 {path}：上次运行 {holder.describe()} 已不在，没有正常结束")
-    try:
-        sweep(folder, me.started)
-        yield me
-    finally:
-        if _read(path)[1] == me:
-            path.unlink(missing_ok=True)
-        for created in made:  # only while empty: nothing was written into them
-            try:
-                created.rmdir()
-            except OSError:
-                break
 
 
 def sweep(folder: Path, before: float) -> list[Path]:
