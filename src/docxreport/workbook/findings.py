@@ -45,8 +45,8 @@ class Section:
 
 
 def sheet_title(name: str) -> str:
-    """A valid, at most 31-character sheet name."""
-    return _BAD_TITLE.sub("_", name)[:31] or "学校"
+    """A valid, at most 31-character sheet name (Excel also refuses a leading or trailing ')."""
+    return _BAD_TITLE.sub("_", name)[:31].strip("'") or "学校"
 
 
 def _link(cell, target: str, location: str = "") -> None:
