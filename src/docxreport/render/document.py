@@ -254,7 +254,9 @@ def render_report(
     body = tpl.docx.element.body
     named = f"（模板 {template.name}）"
     by_origin = marks is not None and identify is not None
-    if by_origin and may_hold_tags(body):  # judge only what the template wrote
+    braces = getattr(tpl, "has_braces", None)  # known from the filled XML, else looked for
+    if by_origin and (braces if braces is not None else may_hold_tags(body)):
+        # judge only what the template wrote
         written = template_texts(body, marks.items, lambda item: identify(item)[0])
         check_leftover_texts(written, named, tags)
     found: list[Any] = []
