@@ -105,17 +105,23 @@ def test_rule_accepts_plain_names(name: str) -> None:
 @example(name="../市级")
 @example(name="../../pwned")
 @example(name="CON")
-def test_init_in_a_new_region_refuses_a_hostile_name_and_writes_nothing(
+def test_init_new_and_build_refuse_a_hostile_name_and_write_nothing(
     new_region: Path, tmp_path_factory: pytest.TempPathFactory, name: str
 ) -> None:
     root = tmp_path_factory.mktemp("hostile")
     shutil.copytree(new_region, root, dirs_exist_ok=True)
     set_short_name(root / "inputs" / "2025" / L.CITY_FILE, name, row=3)
     before = tree(root.parent)
-    result = run("init", "2025", "--inputs", str(root / "inputs"))
-    assert result.exit_code == 1
-    assert f"{L.CITY_FILE} › {L.REGISTRY_SHEET}!B3" in result.output
-    assert tree(root.parent) == before  # nothing written, here or next to it
+    folders = ("--inputs", str(root / "inputs"))
+    for command in (
+        ("init", "2025", *folders),
+        ("new", "2025", *folders, "--templates", str(root / "templates")),
+        ("build", *folders, "--templates", str(root / "templates"), "--out", str(root / "out")),
+    ):
+        result = run(*command)
+        assert result.exit_code == 1, (command, result.output)
+        assert f"{L.CITY_FILE} › {L.REGISTRY_SHEET}!B3" in result.output, (command, result.output)
+        assert tree(root.parent) == before, command  # nothing written, here or next to it
 
 
 def test_every_command_refuses_a_hostile_name_before_writing(tmp_path: Path) -> None:
