@@ -205,6 +205,7 @@ class Options:
     draft: bool = False
     page_numbers: bool = True
     pdf: bool = False
+    archive: bool = False  # the PDFs as PDF/A-2b
     jobs: int = 1  # reports rendered at once, each in a process of its own
     notify: Callable[[str], None] = lambda message: None  # progress of the slow stages
 
@@ -321,11 +322,13 @@ def finish(
         try:
             if options.page_numbers:
                 expected = [(previous or {}).get(path, {}) for path in written]
-                results = fill_page_numbers_many(written, Path(tmp), expected=expected, jobs=2)
+                results = fill_page_numbers_many(
+                    written, Path(tmp), expected=expected, jobs=2, archive=options.archive
+                )
                 pdfs = [r.pdf for r in results]
                 outcome.layouts = [r.conversions for r in results]
             else:
-                pdfs = convert(written, Path(tmp) / "pdf", jobs=2)
+                pdfs = convert(written, Path(tmp) / "pdf", jobs=2, archive=options.archive)
         except OutputError as exc:
             outcome.notes.append(f"目录页码或 PDF 未完成：{exc}")
             outcome.pdf_missing = options.pdf
