@@ -26,6 +26,9 @@ _SCRIPTS = ("ascii", "hAnsi", "eastAsia")
 _CONTENT = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _PART_NAMES = {"document": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注"}
 _SNIPPET = 12
+# Built-in styles under the names Word and WPS show in Chinese.
+_STYLE_NAMES = {"normal": "正文", "header": "页眉", "footer": "页脚", "caption": "题注", "title": "标题"}
+_NUMBERED = {"heading": "标题", "toc": "目录"}
 
 
 def _w(tag: str) -> str:
@@ -61,6 +64,15 @@ def _theme_fonts(package: zipfile.ZipFile) -> dict[str, str]:
         if ea:
             found[f"{level}EastAsia"] = ea
     return found
+
+
+def shown_style(name: str) -> str:
+    """A style's name as Word shows it in Chinese (“heading 1” is 标题 1)."""
+    key = name.strip().casefold()
+    numbered = re.fullmatch(r"(heading|toc) (\d)", key)
+    if numbered:
+        return f"{_NUMBERED[numbered.group(1)]} {numbered.group(2)}"
+    return _STYLE_NAMES.get(key, name)
 
 
 def _fonts_of(rfonts, theme: dict[str, str]) -> list[str]:
@@ -105,7 +117,7 @@ def _styles(package: zipfile.ZipFile, used: set[str], scan: _Scan, theme: dict) 
             continue
         seen.add(style_id)
         name = style.find(_w("name"))
-        shown = name.get(_w("val")) if name is not None else style_id
+        shown = shown_style(name.get(_w("val")) or style_id) if name is not None else style_id
         for rfonts in style.iter(_w("rFonts")):
             scan.add(_fonts_of(rfonts, theme), Location(scan.rel, "样式", shown or style_id))
         based = style.find(_w("basedOn"))

@@ -25,7 +25,11 @@ _XMP_LANG = re.compile(rb"(<dc:language>\s*<rdf:Bag>\s*<rdf:li>)([A-Za-z0-9-]*)(
 
 
 def document_language(docx: Path) -> str:
-    """The East Asian default language of ``docx`` (``zh-CN`` when it says none)."""
+    """The Chinese variant ``docx`` declares as its East Asian default, else ``zh-CN``.
+
+    Reports are written in Chinese; a template made from an English or Japanese Word
+    default (``en-US``, ``ja-JP``) does not make them anything else.
+    """
     try:
         with zipfile.ZipFile(docx) as package:
             root = etree.fromstring(package.read("word/styles.xml"), _PARSER)
@@ -33,7 +37,7 @@ def document_language(docx: Path) -> str:
         return DEFAULT_LANGUAGE
     lang = root.find(f"{{{W}}}docDefaults/{{{W}}}rPrDefault/{{{W}}}rPr/{{{W}}}lang")
     tag = lang.get(f"{{{W}}}eastAsia", "") if lang is not None else ""
-    return tag if _TAG.match(tag) else DEFAULT_LANGUAGE
+    return tag if _TAG.match(tag) and tag.lower().startswith("zh-") else DEFAULT_LANGUAGE
 
 
 def declared_language(pdf: Path) -> str | None:
