@@ -125,6 +125,7 @@ def _windows_fonts() -> frozenset[str] | None:
     return frozenset(found) or None
 
 
+@cache
 def fontconfig_pick(font: str) -> str | None:
     """The family fontconfig gives for ``font`` (what LibreOffice falls back to), if any."""
     fc_match = shutil.which("fc-match")
