@@ -214,3 +214,24 @@ def test_gb2312_fonts_print_in_simplified_chinese_faces_not_japanese(tmp_path: P
     # each requested font looks like the SC face and unlike the JP one
     assert _distance(fang, serif_sc) * 4 < _distance(fang, serif_jp), "仿宋_GB2312"
     assert _distance(hei, sans_sc) * 4 < _distance(hei, sans_jp), "黑体"
+
+
+def test_a_report_s_own_fonts_and_its_charts_fonts_are_found(tmp_path: Path) -> None:
+    built = tmp_path / "built.docx"
+    with (
+        zipfile.ZipFile(asking_for(tmp_path / "a.docx", "黑体", NOWHERE)) as src,
+        zipfile.ZipFile(built, "w") as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr(
+            "word/charts/chart2.xml",
+            '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:latin '
+            'typeface="Times New Roman"/><a:ea typeface="华文中宋"/><a:ea typeface="+mn-ea"/>'
+            "</c:chartSpace>",
+        )
+    uses = fonts_used(built, "报告.docx")
+    assert uses["华文中宋"].places == [Location("报告.docx", "图表", "图表 2")]
+    assert Location("报告.docx", "图表", "图表 2") in uses["Times New Roman"].places
+    assert not [f for f in uses if f.startswith("+")]

@@ -2,7 +2,7 @@
 
 A document asks for fonts through the styles its text uses (with their
 ``basedOn`` chains and the document defaults), through direct formatting of
-runs (staff edits), and through theme fonts. Only the scripts that print in a
+runs (staff edits), through theme fonts, and in its charts. Only the scripts that print in a
 Chinese report are read: Latin (``ascii``/``hAnsi``) and East Asian.
 """
 
@@ -27,7 +27,13 @@ _CONTENT = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\
 _PART_NAMES = {"document": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注"}
 _SNIPPET = 12
 # Built-in styles under the names Word and WPS show in Chinese.
-_STYLE_NAMES = {"normal": "正文", "header": "页眉", "footer": "页脚", "caption": "题注", "title": "标题"}
+_STYLE_NAMES = {
+    "normal": "正文",
+    "header": "页眉",
+    "footer": "页脚",
+    "caption": "题注",
+    "title": "标题",
+}
 _NUMBERED = {"heading": "标题", "toc": "目录"}
 
 
@@ -145,6 +151,20 @@ def _content(package: zipfile.ZipFile, part: str, scan: _Scan, theme: dict) -> s
     return used
 
 
+def _charts(package: zipfile.ZipFile, scan: _Scan) -> None:
+    """The fonts of the charts' text (``a:latin``/``a:ea``; ``+mn-ea`` and the like are themed)."""
+    names = [n for n in package.namelist() if re.match(r"^word/charts/chart\d+\.xml$", n)]
+    for name in sorted(names, key=lambda n: int(re.sub(r"\D", "", n))):
+        root = etree.fromstring(package.read(name), _PARSER)
+        fonts = [
+            el.get("typeface", "")
+            for el in root.iter(f"{{{A}}}latin", f"{{{A}}}ea")
+            if el.get("typeface", "") and not el.get("typeface", "").startswith("+")
+        ]
+        number = re.sub(r"\D", "", Path(name).stem)
+        scan.add(list(dict.fromkeys(fonts)), Location(scan.rel, "图表", f"图表 {number}"))
+
+
 def fonts_used(path: Path, rel: str) -> dict[str, FontUse]:
     """Every font ``path`` asks for, with the places that ask; ``rel`` names it in places.
 
@@ -158,8 +178,11 @@ def fonts_used(path: Path, rel: str) -> dict[str, FontUse]:
             for part in sorted(n for n in package.namelist() if _CONTENT.match(n)):
                 used |= _content(package, part, scan, theme)
             _styles(package, used, scan, theme)
+            _charts(package, scan)
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return {}
+    for use in scan.uses.values():  # a style first: one change there mends every paragraph
+        use.places.sort(key=lambda loc: loc.sheet != "样式")
     return scan.uses
 
 
