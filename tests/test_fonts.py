@@ -49,6 +49,18 @@ def test_a_missing_gb2312_font_prints_as_the_first_installed_face_of_its_map() -
     assert fonts.choose("楷体_GB2312", installed("Liberation Serif")).missing
 
 
+def test_where_the_installed_fonts_cannot_be_listed_nothing_is_claimed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fonts, "installed_fonts", lambda: None)
+    choice = fonts.choose(NOWHERE)
+    assert not choice.known and not choice.missing and not choice.installed
+    assert fonts.replacement_items() == ""
+    report = font_report([(asking_for(tmp_path / "a.docx", "黑体", NOWHERE), "a.docx")])
+    assert not report.issues
+    assert f"{NOWHERE}：无法列出本机已安装的字体，未能核对" in report.lines
+
+
 def test_every_pan_cjk_fallback_is_its_simplified_chinese_variant() -> None:
     faces = [f for t in fonts.typefaces() for f in t.fallback if re.search(r"CJK|Source Han", f)]
     assert faces and all(f.endswith(" SC") for f in faces), faces

@@ -48,6 +48,7 @@ class Choice:
     font: str
     printed: str | None
     typeface: Typeface | None
+    known: bool = True  # False where the installed fonts cannot be listed
 
     @property
     def installed(self) -> bool:
@@ -56,7 +57,7 @@ class Choice:
     @property
     def missing(self) -> bool:
         """Neither the font nor any face of the font map for it is installed."""
-        return self.printed is None
+        return self.known and self.printed is None
 
 
 def _key(name: str) -> str:
@@ -148,7 +149,7 @@ def choose(font: str, installed: frozenset[str] | None = None) -> Choice:
     have = installed if installed is not None else installed_fonts()
     typeface = typeface_of(font)
     if have is None:  # the installed fonts cannot be listed: nothing is known
-        return Choice(font, font, typeface)
+        return Choice(font, None, typeface, known=False)
     candidates = (font, *(typeface.names + typeface.fallback if typeface else ()))
     printed = next((c for c in candidates if _key(c) in have), None)
     return Choice(font, printed, typeface)

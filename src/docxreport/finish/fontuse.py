@@ -226,6 +226,8 @@ def font_report(documents: list[tuple[Path, str]]) -> FontReport:
 
 
 def _line(choice: Choice) -> str:
+    if not choice.known:
+        return f"{choice.font}：无法列出本机已安装的字体，未能核对"
     if choice.installed:
         return f"{choice.font}：本机已安装"
     if choice.printed is not None:
