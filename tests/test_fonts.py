@@ -247,3 +247,12 @@ def test_a_report_s_own_fonts_and_its_charts_fonts_are_found(tmp_path: Path) -> 
     assert uses["华文中宋"].places == [Location("报告.docx", "图表", "图表 2")]
     assert Location("报告.docx", "图表", "图表 2") in uses["Times New Roman"].places
     assert not [f for f in uses if f.startswith("+")]
+
+
+def test_a_header_s_font_is_placed_as_the_template_check_places_it(tmp_path: Path) -> None:
+    doc = Document()
+    run = doc.sections[0].header.paragraphs[0].add_run("巴彦淖尔市中等职业教育质量年度报告")
+    run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), NOWHERE)
+    doc.save(str(tmp_path / "h.docx"))
+    [place] = fonts_used(tmp_path / "h.docx", "h.docx")[NOWHERE].places
+    assert place == Location("h.docx", "页眉 1", "段落 1（“巴彦淖尔市中等职业教育质…”）")

@@ -24,7 +24,7 @@ A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _SCRIPTS = ("ascii", "hAnsi", "eastAsia")
 _CONTENT = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
-_PART_NAMES = {"document": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注"}
+_PART_NAMES = {"document": "正文", "header": "页眉", "footer": "页脚", "endnotes": "尾注"}
 _SNIPPET = 12
 # Built-in styles under the names Word and WPS show in Chinese.
 _STYLE_NAMES = {
@@ -95,12 +95,13 @@ class _Scan:
     def __init__(self, rel: str) -> None:
         self.rel = rel
         self.uses: dict[str, FontUse] = {}
+        self.seen: set[tuple[str, Location]] = set()
 
     def add(self, fonts: list[str], loc: Location) -> None:
         for font in fonts:
-            use = self.uses.setdefault(font, FontUse(font))
-            if loc not in use.places:
-                use.places.append(loc)
+            if (font, loc) not in self.seen:
+                self.seen.add((font, loc))
+                self.uses.setdefault(font, FontUse(font)).places.append(loc)
 
 
 def _styles(package: zipfile.ZipFile, used: set[str], scan: _Scan, theme: dict) -> None:
@@ -134,8 +135,9 @@ def _styles(package: zipfile.ZipFile, used: set[str], scan: _Scan, theme: dict) 
 def _content(package: zipfile.ZipFile, part: str, scan: _Scan, theme: dict) -> set[str]:
     """Fonts formatted directly on the text of one part; returns the styles the part uses."""
     root = etree.fromstring(package.read(part), _PARSER)
-    kind = re.sub(r"\d+$", "", Path(part).stem)
+    kind, index = re.fullmatch(r"(\D+)(\d*)", Path(part).stem).groups()
     where = _PART_NAMES.get(kind, "脚注")
+    where += f" {index or 1}" if kind in ("header", "footer") else ""  # as the template check
     used = {
         el.get(_w("val"))
         for tag in ("pStyle", "rStyle", "tblStyle")
@@ -143,7 +145,12 @@ def _content(package: zipfile.ZipFile, part: str, scan: _Scan, theme: dict) -> s
         if el.get(_w("val"))
     }
     for number, paragraph in enumerate(root.iter(_w("p")), 1):
-        fonts = [f for rf in paragraph.iter(_w("rFonts")) for f in _fonts_of(rf, theme)]
+        fonts = [
+            f
+            for rf in paragraph.iter(_w("rFonts"))
+            if next(rf.iterancestors(_w("p")), None) is paragraph  # not a text box's own
+            for f in _fonts_of(rf, theme)
+        ]
         if fonts:
             text = "".join(t.text or "" for t in paragraph.iter(_w("t"))).strip()
             quoted = f"（“{text[:_SNIPPET]}{'…' if len(text) > _SNIPPET else ''}”）" if text else ""
