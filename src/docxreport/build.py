@@ -312,7 +312,8 @@ def finish(
         outcome.notes.append(
             "未安装 LibreOffice，目录页码未填写"
             + ("、PDF 未生成" if options.pdf else "")
-            + "。安装方法：apt-get install -y libreoffice-writer-nogui fonts-noto-cjk poppler-utils"
+            + "。安装方法：apt-get install -y libreoffice-writer-nogui fonts-noto-cjk"
+            + " fonts-arphic-gkai00mp poppler-utils"
         )
         outcome.pdf_missing = options.pdf
         return

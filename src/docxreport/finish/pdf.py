@@ -27,7 +27,7 @@ from docxreport.finish.language import document_language, set_language
 
 INSTALL_HINT = (
     "请先安装 LibreOffice 与中文字体，例如在 Debian/Ubuntu 上运行："
-    "apt-get install -y libreoffice-writer-nogui fonts-noto-cjk；"
+    "apt-get install -y libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gkai00mp；"
     "Windows 或 macOS 请从 https://zh-cn.libreoffice.org 下载安装。"
 )
 # Set this to the soffice program when it is installed somewhere unusual.
