@@ -256,3 +256,26 @@ def test_a_header_s_font_is_placed_as_the_template_check_places_it(tmp_path: Pat
     doc.save(str(tmp_path / "h.docx"))
     [place] = fonts_used(tmp_path / "h.docx", "h.docx")[NOWHERE].places
     assert place == Location("h.docx", "页眉 1", "段落 1（“巴彦淖尔市中等职业教育质…”）")
+
+
+def test_windows_fonts_are_read_from_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextlib
+    import sys
+    import types
+
+    values = {
+        "machine": ["SimSun & NSimSun (TrueType)", "FangSong (TrueType)", "KaiTi (TrueType)"],
+        "user": ["楷体_GB2312 (TrueType)"],
+    }
+    fake = types.SimpleNamespace(
+        HKEY_LOCAL_MACHINE="machine",
+        HKEY_CURRENT_USER="user",
+        OpenKey=lambda hive, path: contextlib.nullcontext(hive),
+        QueryInfoKey=lambda key: (0, len(values[key]), 0),
+        EnumValue=lambda key, i: (values[key][i], "x.ttf", 1),
+    )
+    monkeypatch.setitem(sys.modules, "winreg", fake)
+    found = fonts._windows_fonts()
+    assert found == installed("SimSun", "NSimSun", "FangSong", "KaiTi", "楷体_GB2312")
+    assert fonts.choose("仿宋_GB2312", found).printed == "FangSong"
+    assert fonts.choose("楷体_GB2312", found).installed
