@@ -128,6 +128,9 @@ def test_the_city_pdf_is_tagged_chinese_in_its_typefaces_with_outline_and_links(
     assert re.search(r"Tagged:\s+yes", info)
     assert re.search(rf"Title:\s+{re.escape(CITY)}", info)
     assert declared_language(pdf) == "zh-CN"
+    tree = subprocess.run(["pdfinfo", "-struct", str(pdf)], capture_output=True, text=True).stdout
+    kinds = re.findall(r"^\s*(\w+) \(", tree, re.M)
+    assert kinds.count("H1") >= 7 and "H2" in kinds and "Table" in kinds  # read as a document
     chapters = [t for t in _outline(pdf) if re.match(r"\d+\. ", t)]
     assert len(chapters) == 7, _outline(pdf)
     assert chapters[0] == "1. 人才培养"
