@@ -373,13 +373,15 @@ def fill_page_numbers_many(
     timeout: int = 600,
     jobs: int = 1,
     ready: Callable[[Path], Ready] | None = None,
+    archive: bool = False,
 ) -> list[PageNumberReport]:
     """:func:`fill_page_numbers` for several reports, each round one soffice run for all.
 
     ``expected`` gives, for each report, the page its entries are expected on, by
     bookmark (see :func:`printed_pages`); they are written before the first
     layout, which then confirms them if the pages did not move. ``jobs`` shares
-    the reports of a round out among that many parallel soffice runs. ``ready(path)``
+    the reports of a round out among that many parallel soffice runs; ``archive``
+    lays them out as PDF/A-2b (the PDFs kept are then archive PDFs). ``ready(path)``
     gives the hook each save of ``path`` calls before it takes the name (see
     :func:`~docxreport.atomic.write_atomically`).
     """
@@ -395,7 +397,11 @@ def fill_page_numbers_many(
             if not pending:
                 break
             pdfs = pdfconv.convert(
-                [reports[i].path for i in pending], wd / f"round-{round_no}", timeout, jobs=jobs
+                [reports[i].path for i in pending],
+                wd / f"round-{round_no}",
+                timeout,
+                jobs=jobs,
+                archive=archive,
             )
             still: list[int] = []
             for i, pdf in zip(pending, pdfs, strict=True):
