@@ -17,7 +17,7 @@ from docxreport.catalog import Catalog
 from docxreport.checks.placeholders import PLACEHOLDER, placeholder_issues
 from docxreport.errors import DocxreportError, InputError, OutputError, TemplateError
 from docxreport.finish.manifest import Manifest
-from docxreport.finish.pagenums import fill_page_numbers_many, printed_pages
+from docxreport.finish.pagenums import fill_page_numbers_many, page_count, printed_pages
 from docxreport.finish.pdf import convert, find_soffice
 from docxreport.issues import Issue, warning
 from docxreport.ledger import Entry, entries
@@ -71,6 +71,7 @@ class Outcome:
     pdfs: list[Path] = field(default_factory=list)
     pdf_missing: bool = False
     layouts: list[int] = field(default_factory=list)  # LibreOffice layouts per written report
+    city_pages: int | None = None  # the city report's pages as laid out (with page numbers)
     sources: Path | None = None
 
     @property
@@ -324,6 +325,10 @@ def finish(
                 results = fill_page_numbers_many(written, Path(tmp), expected=expected, jobs=2)
                 pdfs = [r.pdf for r in results]
                 outcome.layouts = [r.conversions for r in results]
+                city = [
+                    r.pdf for job, r in zip(outcome.done, results, strict=True) if not job.school
+                ]
+                outcome.city_pages = page_count(city[0]) if city and city[0] else None
             else:
                 pdfs = convert(written, Path(tmp) / "pdf", jobs=2)
         except OutputError as exc:

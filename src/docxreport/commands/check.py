@@ -68,6 +68,7 @@ def check(
     click.echo(f"检查 {loaded.folder}：")
     print_report(loaded.report.without(BLANK))
     progress = _progress(loaded, cat)
+    _selection(loaded, cat, templates)
     _write_reports(loaded, progress, report_file, report_dir)
     reports = [loaded.report]
     if template_check is not None:
@@ -111,6 +112,40 @@ def _progress(loaded: Loaded, cat) -> list[SchoolProgress]:
             "逐项清单用 --report 或 --report-dir 写出。"
         )
     return progress
+
+
+def _selection(loaded: Loaded, cat: Catalog, templates: Path) -> None:
+    """Bring the selection sheet up to date; say how long the city report will be."""
+    from docxreport.selection.estimate import city_estimate, summary
+    from docxreport.selection.sync import sync_selection
+
+    if loaded.city is None:
+        return
+    synced = sync_selection(loaded.folder, loaded.city, loaded.schools)
+    if synced.line():
+        click.secho(synced.line(), fg="yellow" if synced.reason else None)
+    if loaded.data is None:
+        click.echo("工作簿有错误，改正后再估算全市报告的页数。")
+        return
+    data = replace(loaded.data, selection=synced.selection or loaded.data.selection)
+    estimate = city_estimate(data, cat, loaded.folder, templates)
+    if estimate is None:
+        click.echo(f"没有可读的全市报告模板（{templates}），未估算页数。")
+        return
+    sel = data.selection
+    cases, photos = sel.submitted() if sel is not None else (estimate.cases, estimate.photos)
+    how = _how_chosen(sel)
+    click.echo(f"{summary(estimate)}；各校和市级共提交案例 {cases} 个、照片 {photos} 张，{how}。")
+
+
+def _how_chosen(sel) -> str:
+    if sel is None:
+        return "全部收入"
+    if sel.chosen_any:
+        return "按编制组的遴选收入"
+    if sel.default_all:
+        return "尚未遴选，未超过上限，默认全部收入"
+    return "尚未遴选，超过上限，暂只收入市级自己的案例和图片"
 
 
 def _write_reports(
