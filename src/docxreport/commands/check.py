@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from docxreport import layout as L
 from docxreport.catalog import Catalog
 from docxreport.checks.confirmation import summary as confirmation_summary
 from docxreport.checks.progress import SchoolProgress, school_progress
@@ -120,6 +121,10 @@ def _selection(loaded: Loaded, cat: Catalog, templates: Path) -> None:
     from docxreport.selection.sync import sync_selection
 
     if loaded.city is None:
+        return
+    city_errors = [i for i in loaded.report.errors if i.loc.file == loaded.city.file]
+    if city_errors:  # never write into a workbook that does not read cleanly
+        click.secho(f"{loaded.city.file} 有错误，{L.SELECTION_SHEET} 表未更新。", fg="yellow")
         return
     synced = sync_selection(loaded.folder, loaded.city, loaded.schools)
     if synced.line():
