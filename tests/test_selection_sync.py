@@ -6,8 +6,8 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import JIA, YI, Scenario
 
+from conftest import JIA, YI, Scenario
 from docxreport import layout as L
 from docxreport.selection.sync import sync_selection
 from docxreport.workbook.package import Package
