@@ -13,6 +13,7 @@ from docxreport import layout as L
 from docxreport.build import Options, build
 from docxreport.dump import blocks
 from docxreport.load import load_year, region_catalog
+from docxreport.selection.estimate import city_estimate
 from docxreport.selection.sync import sync_selection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -200,3 +201,29 @@ def test_the_sample_prints_every_case_by_default(tmp_path: Path) -> None:
     assert loaded.data.selection.default_all
     assert loaded.data.selection.counts() == (17, 53)
     assert len(case_list(outcome.written[0])) == 17
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdfinfo") is None,
+    reason="未安装 LibreOffice 或 poppler-utils，跳过排版页数测试",
+)
+@pytest.mark.parametrize("where", ["sample", "region, all chosen"])
+def test_the_page_estimate_is_within_15_percent_of_the_laid_out_report(
+    where: str, region: Path, tmp_path: Path
+) -> None:
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE if where == "sample" else region, inputs)
+    if where != "sample":
+        wb = openpyxl.load_workbook(inputs / "2024" / L.CITY_FILE)
+        ws = wb[L.SELECTION_SHEET]
+        for r in range(2, ws.max_row + 1):
+            ws[f"G{r}"] = "是"
+        wb.save(inputs / "2024" / L.CITY_FILE)
+    cat = region_catalog(inputs, 2024)
+    loaded = load_year(inputs, 2024, cat)
+    estimate = city_estimate(loaded.data, cat, loaded.folder, TEMPLATES)
+    _, outcome = built(inputs, tmp_path / "out", schools=[], page_numbers=True)
+    real = outcome.city_pages
+    assert real and abs(estimate.pages - real) / real <= 0.15, (estimate, real)
+    if where != "sample":
+        assert estimate.cases > 80 and real > 150  # every case of the 40 schools
