@@ -32,6 +32,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 TWIP_MM, PT_MM = 25.4 / 1440, 25.4 / 72
 LINE_FACTOR = 1.3  # a single-spaced line of a CJK font, in font sizes
+TABLE_LINE = 1.3  # a line of table text (single spacing, the table font), in font sizes
 CELL_PAD_MM = 1.2  # a table row's cell margins and borders
 PLACEHOLDER_MM = 30.0 + 4.0  # the 【图片待补充】 box and its paragraph
 CHART_MM = 85.0 + 4.0
@@ -155,7 +156,9 @@ class Pages:
 
 
 def _line_count(text: str, width_mm: float, size_pt: float, first_indent: float = 0) -> int:
-    per_line = max(1.0, width_mm / (size_pt * PT_MM))  # full-width characters a line holds
+    per_line = max(
+        1, math.floor(width_mm / (size_pt * PT_MM))
+    )  # full-width characters a line holds
     return max(1, math.ceil((display_width(text) / 2 + first_indent) / per_line))
 
 
@@ -205,7 +208,7 @@ def _table(flow: Pages, grid: Grid, width: float) -> None:
     weights, size = fit_weights(grid, width, TABLE_SIZES_PT)
     total = sum(weights) or 1.0
     widths = [width * w / total - 2 for w in weights]
-    line = size * 1.17 * PT_MM
+    line = size * TABLE_LINE * PT_MM
     for row in grid.rows:
         lines = max(
             (
@@ -225,8 +228,9 @@ class Estimate:
     photos: int
 
 
-def estimate_pages(view: ReportView, template: Path) -> Estimate:
-    """The pages of the report ``view`` filled into ``template``."""
+def estimate_pages(view: ReportView, template: Path, trace: list | None = None) -> Estimate:
+    """The pages of the report ``view`` filled into ``template``; ``trace`` (for
+    calibration) receives (page, paragraph text) of every heading and caption."""
     with zipfile.ZipFile(template) as z:
         doc = etree.fromstring(z.read("word/document.xml"), _PARSER)
         styles, names = _styles(etree.fromstring(z.read("word/styles.xml"), _PARSER))
@@ -257,11 +261,18 @@ def estimate_pages(view: ReportView, template: Path) -> Estimate:
             continue
         if node.tag != _w("p"):
             continue
-        style = styles.get(_style_id(node), normal)
+        style = _apply(styles.get(_style_id(node), normal), node.find(_w("pPr")), None)
         text = _text(node)
         if style.break_before:
             flow.new_page()
         call = _CALL.search(text)
+        if trace is not None and _style_name(node, names) in (
+            "heading 1",
+            "表题",
+            "前置页标题",
+            "目录标题",
+        ):
+            trace.append((flow.pages, text[:30]))
         if call:
             _place(flow, view, call, entries, styles, by_name, normal, caption, case_title)
         elif not text.strip().startswith(("{%p", "{%-p")) and not node.findall(
