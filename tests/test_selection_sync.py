@@ -133,3 +133,18 @@ def test_limits_are_read_and_exceeded_limits_warned(scenario: Scenario) -> None:
     scenario.set("市级", L.INFO_SHEET, "B12", "两个")
     (bad,) = [i for i in scenario.report().errors if i.loc.sheet == L.INFO_SHEET]
     assert str(bad.loc) == "市级.xlsx › 基本信息!B12" and "整数" in bad.message
+
+
+def test_the_rows_of_a_school_whose_workbook_is_missing_stay_as_they_are(
+    scenario: Scenario,
+) -> None:
+    with_cases(scenario, JIA, [case("甲一"), case("甲二")])
+    sync(scenario)
+    with scenario.edit("市级") as wb:
+        wb[L.SELECTION_SHEET]["G2"] = "是"
+    scenario.school_path("甲校").unlink()  # taken away for correction, say
+    sync(scenario)
+    got = rows(scenario)
+    assert [r[3] for r in got] == ["甲一", "甲二"]
+    assert got[0][4] == 5 and got[0][6] == "是" and "无法读取" in got[0][9]
+    assert not [i for i in scenario.report().warnings if "已不在" in i.message]

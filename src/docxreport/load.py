@@ -30,6 +30,7 @@ from docxreport.model import (
 from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
 from docxreport.rollup import roll_up
 from docxreport.selection import Selection, select
+from docxreport.selection.limits import selection_issues
 from docxreport.workbook import read_city, read_province, read_school
 
 
@@ -257,7 +258,7 @@ def load_year(
     report.extend(found)
     schools.sort(key=lambda s: s.school.order)
     selection = select(city, schools)
-    report.extend(selection.issues)
+    report.extend(selection_issues(selection, city.file))
     read, pending = schools, []
     if not report.valid:
         if not (draft and _draftable(report)):

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from docxreport import layout as L
-from docxreport.issues import Issue
 from docxreport.model import Choice, CityData, Location, Row, Scalar, SchoolData
 
 CASE, PHOTO = "案例", "图片"
@@ -122,6 +121,8 @@ class Line:
     row: int = 0  # its row in the sheet once written
     status: str = ""
     included: bool = False
+    held: bool = False  # its school's workbook was not read this time: the row stays as it is
+    kept: tuple[Scalar, Scalar] = (None, None)  # a held row's 字数 and 照片数
 
     @property
     def decided(self) -> str:
@@ -165,7 +166,6 @@ class Selection:
     default_all: bool = False
     added: int = 0  # rows added for new submissions
     dropped: int = 0  # rows removed: gone, and nothing of the group's in them
-    issues: list[Issue] = field(default_factory=list)
 
     def included(self) -> list[Line]:
         """The printed lines, each section's in the group's order (顺序, then the sheet's)."""
@@ -185,10 +185,13 @@ class Selection:
         return sum(line.kind == CASE for line in lines), sum(line.photos for line in lines)
 
 
-def pair(choices: Sequence[Choice], found: Sequence[Submission]) -> tuple[list[Line], int, int]:
+def pair(
+    choices: Sequence[Choice], found: Sequence[Submission], unread: frozenset[str] = frozenset()
+) -> tuple[list[Line], int, int]:
     """Rows paired with submissions by (学校, 类型, 标题), the n-th row with the n-th
-    submission of the same key; new submissions appended in workbook order. Returns the
-    lines, how many were added and how many dropped."""
+    submission of the same key; new submissions appended in workbook order. The rows of
+    the ``unread`` schools (no workbook, or one that cannot be read) stay as they are.
+    Returns the lines, how many were added and how many dropped."""
     waiting: dict[tuple[str, str, str], list[Submission]] = {}
     for sub in found:
         waiting.setdefault(sub.key, []).append(sub)
@@ -208,7 +211,9 @@ def pair(choices: Sequence[Choice], found: Sequence[Submission]) -> tuple[list[L
             c.target.value,
             c.note.value,
         )
-        if sub is None and not line.has_group_input():
+        if c.owner in unread:
+            line.held, line.kept = True, (c.chars, c.photos)
+        elif sub is None and not line.has_group_input():
             dropped += 1  # gone, and the group had said nothing about it
             continue
         if sub is not None:
@@ -236,8 +241,13 @@ def limits_of(city: CityData) -> dict[str, int | None]:
 
 
 def select(city: CityData, schools: Sequence[SchoolData]) -> Selection:
-    """Pair the sheet with the submissions and decide what the city report prints."""
-    lines, added, dropped = pair(city.choices or [], submissions(city, schools))
+    """Pair the sheet with the submissions and decide what the city report prints.
+
+    The rows of a registered school whose workbook was not read are kept unchanged.
+    """
+    read = {sd.school.short for sd in schools}
+    unread = frozenset(s.short for s in city.registry if s.short not in read)
+    lines, added, dropped = pair(city.choices or [], submissions(city, schools), unread)
     sel = Selection(lines, limits_of(city), added=added, dropped=dropped)
     present = [line for line in lines if line.submission is not None]
     sel.chosen_any = any(line.decided == YES for line in present)
@@ -252,13 +262,12 @@ def select(city: CityData, schools: Sequence[SchoolData]) -> Selection:
             )
         )
         line.status = _status(line, sel)
-    from docxreport.selection.limits import selection_issues  # the messages, kept apart
-
-    sel.issues = selection_issues(sel, city.file)
     return sel
 
 
 def _status(line: Line, sel: Selection) -> str:
+    if line.held:
+        return "学校工作簿未交或无法读取，本行暂按原样保留"
     if line.submission is None:
         what = "案例" if line.kind == CASE else "图片"
         return f"已撤下：学校工作簿中已没有这个{what}"

@@ -33,7 +33,7 @@ def selection_issues(sel: Selection, file: str) -> list[Issue]:
                     f"“全市报告章节”应写成 1.2 这样的章节号，“{target}”不可用，仍放在 {line.section}",
                 )
             )
-        if line.submission is None and line.decided == YES:
+        if line.submission is None and line.decided == YES and not line.held:
             where = f"学校/{line.owner}.xlsx" if line.owner != L.CITY_OWNER else L.CITY_FILE
             what = "案例" if line.kind == CASE else "图片"
             issues.append(

@@ -29,7 +29,7 @@ from docxreport.finish.manifest import lock_files
 from docxreport.model import Choice, CityData, Scalar, SchoolData
 from docxreport.normalize import cell_text
 from docxreport.selection.choose import CASE, Line, Selection, select
-from docxreport.workbook.read import Book, _parsed
+from docxreport.workbook.read import Book, parsed_cells
 from docxreport.workbook.selection import read_choices
 from docxreport.workbook.sheetpatch import SheetSpec, put_sheet
 
@@ -76,8 +76,8 @@ def table_rows(lines: Sequence[Line]) -> list[list[Scalar]]:
     rows: list[list[Scalar]] = [list(L.SELECTION_HEADERS)]
     for line in lines:
         sub = line.submission
-        chars = sub.chars if sub is not None and line.kind == CASE else None
-        photos = sub.photos if sub is not None else None
+        chars = sub.chars if sub is not None and line.kind == CASE else line.kept[0]
+        photos = sub.photos if sub is not None else line.kept[1]
         rows.append(
             [
                 line.owner,
@@ -141,7 +141,7 @@ def sync_selection(folder: Path, city: CityData, schools: Sequence[SchoolData]) 
         data = path.read_bytes()
     except OSError as exc:
         return Synced(path, reason=f"无法读取：{exc.strerror}")
-    cells = _parsed(data)
+    cells = parsed_cells(data)
     if isinstance(cells, list):
         return Synced(path, reason="市级数据表无法读取，见上面的错误")
     book = Book(L.CITY_FILE, cells)

@@ -125,6 +125,11 @@ def _parsed(data: bytes) -> _Parsed:
     return found
 
 
+def parsed_cells(data: bytes) -> _Parsed:
+    """A workbook's cells from its bytes, or its problems as (sheet, message)."""
+    return _parsed(data)
+
+
 def _parse_workbook(data: bytes) -> _Parsed:
     problem = guard.sniff(data)
     if problem:
