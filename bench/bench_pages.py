@@ -6,7 +6,9 @@ For each size, the sample is grown to that many schools in a temporary folder (c
 the sample's workbooks, as bench_build.py grows them), ``docxreport check`` writes the
 selection sheet, the selection is set (``default``: left blank; ``all``: every row 是;
 ``12``: the first twelve cases 是), and ``docxreport build --city-only`` lays the report
-out with LibreOffice. Prints, per run, the estimate ``check`` printed, the pages the
+out with LibreOffice. ``--photos`` gives every photo row a phone-sized JPEG first (as
+bench_photos.py does; the sample itself names no photo files, so its photos print as
+placeholder boxes). Prints, per run, the estimate ``check`` printed, the pages the
 build counted, and the error.
 """
 
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import openpyxl
 from bench_build import DOCXREPORT, SAMPLE, TEMPLATES, grow
+from bench_photos import make_photos
 
 from docxreport import layout as L
 
@@ -39,7 +42,7 @@ def choose(city: Path, how: str) -> None:
     wb.save(city)
 
 
-def run(schools: int, how: str) -> tuple[int | None, int | None, str]:
+def run(schools: int, how: str, photos: bool = False) -> tuple[int | None, int | None, str]:
     with tempfile.TemporaryDirectory(prefix="docxreport-pages-") as tmp:
         inputs = Path(tmp) / "inputs"
         if schools == 7:
@@ -48,6 +51,8 @@ def run(schools: int, how: str) -> tuple[int | None, int | None, str]:
             shutil.copytree(SAMPLE / "2024", inputs / "2024")
         else:
             grow(inputs, schools)
+        if photos:
+            make_photos(inputs / "2024")
         args = ["--inputs", str(inputs), "--templates", str(TEMPLATES)]
         subprocess.run([*DOCXREPORT, "check", *args], capture_output=True, check=False)
         choose(inputs / "2024" / L.CITY_FILE, how)
@@ -68,13 +73,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, nargs="+", default=[7, 40])
     parser.add_argument("--select", nargs="+", default=["default", "all"])
+    parser.add_argument("--photos", action="store_true", help="give every photo row a JPEG")
     args = parser.parse_args()
     print("| 学校 | 遴选 | 内容 | 估计 | 排版 | 误差 |")
     print("| --- | --- | --- | --- | --- | --- |")
     worst = 0.0
     for n in args.schools:
         for how in args.select:
-            estimate, real, what = run(n, how)
+            estimate, real, what = run(n, how, args.photos)
             error = (estimate - real) / real if estimate and real else float("nan")
             worst = max(worst, abs(error))
             print(f"| {n} | {how} | {what} | {estimate} | {real} | {error:+.1%} |", flush=True)

@@ -227,3 +227,25 @@ def test_the_page_estimate_is_within_15_percent_of_the_laid_out_report(
     assert real and abs(estimate.pages - real) / real <= 0.15, (estimate, real)
     if where != "sample":
         assert estimate.cases > 80 and real > 150  # every case of the 40 schools
+
+
+def test_check_and_build_say_how_long_the_city_report_will_be(copy: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from docxreport.cli import main
+
+    args = ["--inputs", str(copy), "--templates", str(TEMPLATES)]
+    out = CliRunner().invoke(main, ["check", *args]).output
+    assert re.search(r"全市报告约 \d+ 页（案例 1 个，照片 3 张）；各校和市级共提交案例 \d+ 个", out)
+    assert "尚未遴选，超过上限，暂只收入市级自己的案例和图片" in out
+    assert f"{L.SELECTION_SHEET} 与各校提交的案例和图片一致，未改动" in out
+    built_out = (
+        CliRunner()
+        .invoke(
+            main,
+            ["build", *args, "--out", str(tmp_path / "out"), "--city-only", "--no-page-numbers"],
+        )
+        .output
+    )
+    assert re.search(r"全市报告约 \d+ 页（案例 1 个，照片 3 张）", built_out)
+    assert "尚未遴选：各校和市级共提交案例" in built_out

@@ -148,6 +148,15 @@ def _estimate(loaded: Loaded, cat: Any, templates: Path, city: bool) -> Any:
     estimate = city_estimate(loaded.data, cat, loaded.folder, templates)
     if estimate is not None:
         click.echo(f"{summary(estimate)}（按 市级.xlsx › 案例与图片遴选）。")
+    sel = loaded.data.selection
+    if sel is not None and not sel.chosen_any and not sel.default_all:
+        cases, photos = sel.submitted()
+        click.secho(
+            f"尚未遴选：各校和市级共提交案例 {cases} 个、照片 {photos} 张，超过全市报告的上限，"
+            "全市报告暂只收入市级自己的案例和图片；请在 市级.xlsx › 案例与图片遴选 中选择"
+            "（先运行 docxreport check 更新该表）。",
+            fg="yellow",
+        )
     return estimate
 
 
