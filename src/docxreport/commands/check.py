@@ -140,6 +140,9 @@ def _selection(loaded: Loaded, cat: Catalog, templates: Path) -> None:
     sel = data.selection
     cases, photos = sel.submitted() if sel is not None else (estimate.cases, estimate.photos)
     how = _how_chosen(sel)
+    if (cases, photos) != (estimate.cases, estimate.photos):
+        everything = city_estimate(replace(data, selection=None), cat, loaded.folder, templates)
+        how += f"（全部收入约 {everything.pages} 页）" if everything is not None else ""
     click.echo(f"{summary(estimate)}；各校和市级共提交案例 {cases} 个、照片 {photos} 张，{how}。")
 
 
