@@ -146,10 +146,20 @@ class Line:
 
     @property
     def rank(self) -> float:
-        return float(self.order) if _is_number(self.order) else float("inf")
+        """顺序 as a number (typed as text or not); blank or not a number: last."""
+        return _number(self.order)
 
     def has_group_input(self) -> bool:
         return any(v not in (None, "") for v in (self.chosen, self.order, self.target, self.note))
+
+
+def _number(value: Scalar) -> float:
+    if _is_number(value):
+        return float(value)  # type: ignore[arg-type]
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return float("inf")
 
 
 def _is_number(value: Scalar) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from docxreport import layout as L
 from docxreport.issues import Issue, warning
 from docxreport.model import Location
-from docxreport.selection.choose import CASE, NO, YES, Selection, _is_number, over_limits
+from docxreport.selection.choose import CASE, NO, YES, Selection, over_limits
 
 _CHOSEN, _ORDER, _TARGET, _PHOTOS = "G", "H", "I", "F"
 
@@ -23,7 +23,7 @@ def selection_issues(sel: Selection, file: str) -> list[Issue]:
                     at(f"{_CHOSEN}{r}"), f"“入选全市报告”应填“是”或“否”，“{line.chosen}”按空白处理"
                 )
             )
-        if line.order not in (None, "") and not _is_number(line.order):
+        if line.order not in (None, "") and line.rank == float("inf"):
             issues.append(warning(at(f"{_ORDER}{r}"), f"“顺序”应填数字，“{line.order}”不参与排序"))
         target = str(line.target or "").strip()
         if target and line.chapter_section != target:
