@@ -228,6 +228,72 @@ class Estimate:
     photos: int
 
 
+_TRACED = ("heading 1", "表题", "前置页标题", "目录标题")
+
+
+@dataclass
+class _Layout:
+    """One template's body laid out with one view's content."""
+
+    view: ReportView
+    styles: dict[str, Style]
+    names: dict[str, str]
+    flow: Pages
+    entries: dict[str, int] = field(default_factory=dict)
+
+    def style(self, name: str) -> Style:
+        sid = next((sid for sid, n in self.names.items() if n == name), None)
+        return self.styles.get(sid, self.styles[""]) if sid else self.styles[""]
+
+    def paragraph(self, node, trace: list | None) -> None:
+        style = _apply(
+            self.styles.get(_style_id(node), self.styles[""]), node.find(_w("pPr")), None
+        )
+        text = _text(node)
+        if style.break_before:
+            self.flow.new_page()
+        if trace is not None and _style_name(node, self.names) in _TRACED:
+            trace.append((self.flow.pages, text[:30]))
+        call = _CALL.search(text)
+        if call:
+            self.place(call.group(1), call.group(2), call.group(3) or "")
+        elif node.findall(f".//{_w('drawing')}"):
+            self.flow.whole(40.0)  # a picture of the template's own
+        elif not text.strip().startswith(("{%p", "{%-p")):
+            shown = _TAG.sub(lambda m: "" if m[0].startswith("{%") else "＊" * FIELD_CHARS, text)
+            width = self.flow.width - style.indent_mm
+            lines = _line_count(shown, width, style.size_pt, 2 if style.indent_mm == 0 else 0)
+            self.flow.lines(lines, style.line_mm, style.before_mm, style.after_mm)
+        if node.find(f"{_w('pPr')}/{_w('sectPr')}") is not None or _page_break(node):
+            self.flow.new_page()
+
+    def place(self, kind: str, arg: str, rest: str) -> None:
+        flow, view = self.flow, self.view
+        if kind == "figures":
+            _photos(flow, view.photos.get(arg, []), flow.width, self.style("图题"))
+        elif kind == "cases":
+            for case in view.cases.get(arg, []):
+                _case(flow, case, self.styles[""], self.style("案例标题"), self.style("图题"))
+        elif kind == "chart":
+            flow.whole(CHART_MM)
+        elif kind == "toc":
+            level = self.style("toc 2" if arg == "headings" else "table of figures")
+            flow.lines(self.entries.get(arg, 0), level.line_mm, 0, level.after_mm)
+        elif kind == "table":
+            table = view.tables.get(arg)
+            school = re.search(r'"([^"]+)"', rest)
+            if school and (arg, school.group(1)) in view.school_lists:
+                table = view.school_lists[(arg, school.group(1))]
+            if table is not None and table.landscape:
+                flow.new_page()
+                sideways = Pages(flow.width, flow.height)
+                _table(sideways, table.grid, sideways.width)
+                flow.pages += sideways.pages
+                flow.used = 0.0
+            elif table is not None:
+                _table(flow, table.grid, flow.width)
+
+
 def estimate_pages(view: ReportView, template: Path, trace: list | None = None) -> Estimate:
     """The pages of the report ``view`` filled into ``template``; ``trace`` (for
     calibration) receives (page, paragraph text) of every heading and caption."""
@@ -235,94 +301,23 @@ def estimate_pages(view: ReportView, template: Path, trace: list | None = None) 
         doc = etree.fromstring(z.read("word/document.xml"), _PARSER)
         styles, names = _styles(etree.fromstring(z.read("word/styles.xml"), _PARSER))
     body = doc.find(_w("body"))
-    page = _page_size(body)
-    flow = Pages(*page)
-    by_name = {names.get(sid, sid): st for sid, st in styles.items()}
-    normal = styles[""]
-    caption = by_name.get("图题", normal)
-    case_title = by_name.get("案例标题", normal)
-    heading_count = sum(
-        1 for p in body.iter(_w("p")) if _style_name(p, names).lower().startswith("heading")
-    )
-    n_cases = sum(len(c) for c in view.cases.values())
-    n_photos = sum(len(p) for p in view.photos.values())
-    n_photos_all = n_photos + sum(len(c.photos) for cs in view.cases.values() for c in cs)
-    charts = sum(1 for p in body.iter(_w("p")) if "chart(" in _text(p))
-    tables = sum(1 for p in body.iter(_w("p")) if _style_name(p, names) == "表题")
-    entries = {
-        "headings": heading_count,
-        "表": tables,
-        "图": n_photos_all + charts,
-        "案例": n_cases,
+    layout = _Layout(view, styles, names, Pages(*_page_size(body)))
+    paragraphs = list(body.iter(_w("p")))
+    cases = sum(len(c) for c in view.cases.values())
+    photos = sum(len(p) for p in view.photos.values())
+    photos += sum(len(c.photos) for cs in view.cases.values() for c in cs)
+    layout.entries = {
+        "headings": sum(_style_name(p, names).lower().startswith("heading") for p in paragraphs),
+        "表": sum(_style_name(p, names) == "表题" for p in paragraphs),
+        "图": photos + sum("chart(" in _text(p) for p in paragraphs),
+        "案例": cases,
     }
     for node in body:
         if node.tag == _w("tbl"):
-            _static_table(flow, node)
-            continue
-        if node.tag != _w("p"):
-            continue
-        style = _apply(styles.get(_style_id(node), normal), node.find(_w("pPr")), None)
-        text = _text(node)
-        if style.break_before:
-            flow.new_page()
-        call = _CALL.search(text)
-        if trace is not None and _style_name(node, names) in (
-            "heading 1",
-            "表题",
-            "前置页标题",
-            "目录标题",
-        ):
-            trace.append((flow.pages, text[:30]))
-        if call:
-            _place(flow, view, call, entries, styles, by_name, normal, caption, case_title)
-        elif not text.strip().startswith(("{%p", "{%-p")) and not node.findall(
-            f".//{_w('drawing')}"
-        ):
-            shown = _TAG.sub(
-                lambda m: "" if m.group().startswith("{%") else "＊" * FIELD_CHARS, text
-            )
-            width = flow.width - style.indent_mm
-            first = 2 if style.indent_mm == 0 else 0
-            flow.lines(
-                _line_count(shown, width, style.size_pt, first),
-                style.line_mm,
-                style.before_mm,
-                style.after_mm,
-            )
-        elif node.findall(f".//{_w('drawing')}"):
-            flow.whole(40.0)
-        if node.find(f"{_w('pPr')}/{_w('sectPr')}") is not None or _page_break(node):
-            flow.new_page()
-    return Estimate(flow.pages, n_cases, n_photos_all)
-
-
-def _place(flow, view, call, entries, styles, by_name, normal, caption, case_title) -> None:
-    kind, arg, rest = call.group(1), call.group(2), call.group(3) or ""
-    if kind == "figures":
-        _photos(flow, view.photos.get(arg, []), flow.width, caption)
-    elif kind == "cases":
-        for case in view.cases.get(arg, []):
-            _case(flow, case, normal, case_title, caption)
-    elif kind == "chart":
-        flow.whole(CHART_MM)
-    elif kind == "toc":
-        level = by_name.get("toc 2" if arg == "headings" else "table of figures", normal)
-        flow.lines(entries.get(arg, 0), level.line_mm, 0, level.after_mm)
-    elif kind == "table":
-        table = view.tables.get(arg)
-        school = re.search(r'"([^"]+)"', rest)
-        if school and (arg, school.group(1)) in view.school_lists:
-            table = view.school_lists[(arg, school.group(1))]
-        if table is not None:
-            if table.landscape:
-                flow.new_page()
-                sideways = Pages(flow.width + 0.01, flow.height)
-                sideways.height, sideways.width = flow.width, flow.height
-                _table(sideways, table.grid, sideways.width)
-                flow.pages += sideways.pages
-                flow.used = 0.0
-            else:
-                _table(flow, table.grid, flow.width)
+            _static_table(layout.flow, node)
+        elif node.tag == _w("p"):
+            layout.paragraph(node, trace)
+    return Estimate(layout.flow.pages, cases, photos)
 
 
 def _static_table(flow: Pages, tbl) -> None:
