@@ -17,7 +17,7 @@ from docxreport.catalog import Catalog
 from docxreport.checks.placeholders import PLACEHOLDER, placeholder_issues
 from docxreport.errors import DocxreportError, InputError, OutputError, TemplateError
 from docxreport.finish.manifest import Decision, Manifest
-from docxreport.finish.pagenums import fill_page_numbers_many, printed_pages
+from docxreport.finish.pagenums import fill_page_numbers_many, page_count, printed_pages
 from docxreport.finish.pdf import convert, find_soffice
 from docxreport.issues import Issue, warning
 from docxreport.layout import safe_filename
@@ -72,6 +72,7 @@ class Outcome:
     pdfs: list[Path] = field(default_factory=list)
     pdf_missing: bool = False
     layouts: list[int] = field(default_factory=list)  # LibreOffice layouts per written report
+    city_pages: int | None = None  # the city report's pages as laid out (with page numbers)
     sources: Path | None = None
 
     @property
@@ -367,6 +368,10 @@ def finish(
                 )
                 pdfs = [r.pdf for r in results]
                 outcome.layouts = [r.conversions for r in results]
+                city = [
+                    r.pdf for job, r in zip(outcome.done, results, strict=True) if not job.school
+                ]
+                outcome.city_pages = page_count(city[0]) if city and city[0] else None
             else:
                 pdfs = convert(written, Path(tmp) / "pdf", jobs=2, archive=options.archive)
         except OutputError as exc:

@@ -83,6 +83,7 @@ def carry_city(prev: Dataset, cat: Catalog, year: int) -> tuple[CityData, Values
         year=year,
         reviewers=old.reviewers,
         province=old.province,
+        limits=dict(old.limits),
         team=list(old.team),
         registry=list(old.registry),
     )

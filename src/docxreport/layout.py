@@ -47,9 +47,21 @@ CITY_INFO: tuple[tuple[str, str], ...] = (
     ("publish_date", "发布日期"),
     ("reviewers", "审定"),
     ("province", "省级称谓"),
+    ("max_cases", "全市报告案例上限"),
+    ("max_cases_per_chapter", "每章案例上限"),
+    ("max_photos_per_case", "每个案例照片上限"),
+    ("max_photos", "全市报告照片上限"),
 )
+# The city report's limits (基本信息), with the values an older workbook without the rows gets:
+# the published sample printed 17 cases (at most 5 in a chapter, 3 photos in a case), 53 photos.
+LIMITS: dict[str, int] = {
+    "max_cases": 20,
+    "max_cases_per_chapter": 6,
+    "max_photos_per_case": 4,
+    "max_photos": 60,
+}
 # Rows of 基本信息 an older city workbook may lack: read when present.
-OPTIONAL_INFO = frozenset({"province"})
+OPTIONAL_INFO = frozenset({"province", *LIMITS})
 TEAM_SHEET, TEAM_HEADERS = "编制组", ("角色", "姓名", "职务")
 REGISTRY_SHEET = "学校名册"
 REGISTRY_HEADERS = ("序号", "学校简称", "学校全称", "别名（以、分隔）")
@@ -59,6 +71,24 @@ CITY_VALUES_SHEET = "市级指标"
 # 市级指标: key, name, unit, rule, 上年 (published), 本年 (the bureau's own), notes.
 CITY_PERIOD_COL = {"prev": "E", "curr": "F"}
 PUBLISHED_SHEET = "发布核对"
+# 案例与图片遴选: every case and photo submitted, and the group's choice for the city report.
+# Columns A–F and J are written by check from the workbooks; G, H, I and K are the group's.
+SELECTION_SHEET = "案例与图片遴选"
+SELECTION_HEADERS = (
+    "学校",
+    "类型",
+    "章节",
+    "标题（图题）",
+    "字数",
+    "照片数",
+    "入选全市报告",
+    "顺序",
+    "全市报告章节",
+    "状态",
+    "备注",
+)
+SELECTION_GROUP_COLUMNS = ("G", "H", "I", "K")  # the group's: kept by every sync
+CITY_OWNER = "市级"  # the 学校 column of the bureau's own cases and photos
 PUBLISHED_HEADERS = ("表号", "指标代码", "学校（空为全市）", "年份", "发布值", "说明")
 
 # -- names from the data that become file names --------------------------------------------------

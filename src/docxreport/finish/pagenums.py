@@ -257,6 +257,16 @@ def page_texts(pdf: Path) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
+def page_count(pdf: Path) -> int | None:
+    """How many pages ``pdf`` has (pdfinfo); None when poppler cannot tell."""
+    try:
+        info = _poppler([_tool("pdfinfo"), str(pdf)], pdf)
+    except OutputError:
+        return None
+    found = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
+    return int(found.group(1)) if found else None
+
+
 def footer_number(page: str) -> str | None:
     """The page number printed at the foot of a page: “— 5 —” gives ``5``, “— ii —”, ``ii``."""
     lines = [line.strip() for line in page.splitlines() if line.strip()]

@@ -29,6 +29,7 @@ from docxreport.workbook.cells import Cells, unescape
 from docxreport.workbook.cells import Sheet as Worksheet
 from docxreport.workbook.confirmed import confirmed_column, content_digest, read_confirmed
 from docxreport.workbook.package import Package, UnsafeXml
+from docxreport.workbook.selection import read_choices, read_limits
 
 
 @dataclass
@@ -124,6 +125,11 @@ def _parsed(data: bytes) -> _Parsed:
         _recent.pop(next(iter(_recent)))
     _recent[data] = found
     return found
+
+
+def parsed_cells(data: bytes) -> _Parsed:
+    """A workbook's cells from its bytes, or its problems as (sheet, message)."""
+    return _parsed(data)
 
 
 def _parse_workbook(data: bytes) -> _Parsed:
@@ -311,6 +317,7 @@ def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData |
     city = CityData(file=rel)
     info = _read_info(book, L.CITY_INFO)
     _fill_city_info(book, city, info, year)
+    city.limits = read_limits(book, info)
     city.team = _read_team(book)
     city.registry = _read_registry(book, city)
     ws = book.sheet(L.CITY_VALUES_SHEET)
@@ -322,6 +329,7 @@ def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData |
     city.published = _read_published(book, cat, year, city)
     for list_id in L.LIST_SHEETS.city:
         city.lists[list_id] = _read_list(book, cat.list(list_id), year)
+    city.choices = read_choices(book)
     return city, book.issues
 
 

@@ -318,6 +318,9 @@ def write_city(
         "publish_date": _date_text(city.publish_date, day=False),
         "province": city.province,
     }
+    for key, default in L.LIMITS.items():
+        limit = city.limits.get(key)
+        info[key] = default if limit is None else limit.value
     _info_sheet(ws, L.CITY_INFO, info, {"year"})
     _rows_sheet(
         wb.create_sheet(L.TEAM_SHEET),
@@ -348,8 +351,20 @@ def write_city(
     for list_id in L.LIST_SHEETS.city:
         spec = cat.list(list_id)
         _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
+    _selection_sheet(wb.create_sheet(L.SELECTION_SHEET))
     _printable(wb, f"{city.region_full or city.region}　{year} 年度市级数据表")
     return save_atomic(wb, path, within, exclusive=exclusive)
+
+
+def _selection_sheet(ws: Worksheet) -> None:
+    """案例与图片遴选, empty: check fills in a row for each case and photo the schools submit."""
+    _header(ws, L.SELECTION_HEADERS, (12, 6, 9, 44, 7, 7, 12, 7, 12, 30, 24))
+    ws.column_dimensions["I"].number_format = "@"  # section numbers such as 1.10 stay text
+    chosen = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    chosen.error, chosen.showErrorMessage = "请从下拉列表中选择", True
+    chosen.prompt, chosen.showInputMessage = "填“是”收入全市报告，填“否”不收入；空白按默认", True
+    chosen.add(f"G2:G{LIST_ROWS * 5}")
+    ws.add_data_validation(chosen)
 
 
 def _rows_sheet(
