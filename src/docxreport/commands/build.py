@@ -11,12 +11,13 @@ import click
 from docxreport.commands.options import (
     folder_option,
     force_option,
+    holds_year_folder,
     inputs_option,
     school_option,
     year_option,
 )
-from docxreport.console import clean_exit, print_report
-from docxreport.issues import BLANK, Report
+from docxreport.console import clean_exit, print_fonts, print_report
+from docxreport.issues import BLANK, Issue, Report
 from docxreport.load import Loaded, load_year, region_catalog
 from docxreport.pool import default_jobs
 
@@ -29,7 +30,16 @@ from docxreport.pool import default_jobs
 @school_option("报告")
 @click.option("--city-only", is_flag=True, help="只生成全市报告，不生成各校报告。")
 @force_option("报告")
-@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 在每份 .docx 旁生成 PDF。")
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="同时用 LibreOffice 在每份 .docx 旁生成 PDF（带标签，供读屏软件朗读），并列出所用字体及代用字体。",
+)
+@click.option(
+    "--pdf-archive",
+    is_flag=True,
+    help="生成符合 PDF/A-2b 长期保存格式的 PDF，供档案归档（含 --pdf）。",
+)
 @click.option(
     "--draft",
     is_flag=True,
@@ -49,6 +59,7 @@ from docxreport.pool import default_jobs
     help="同时生成的报告份数（每份一个进程），默认为本机的处理器核数。",
 )
 @clean_exit
+@holds_year_folder("build")
 def build(
     year: int | None,
     inputs: Path,
@@ -58,6 +69,7 @@ def build(
     city_only: bool,
     force: bool,
     pdf: bool,
+    pdf_archive: bool,
     draft: bool,
     no_page_numbers: bool,
     jobs: int | None,
@@ -82,6 +94,7 @@ def build(
         sys.exit(1)
     if draft:
         _list_pending(loaded)
+    estimate = _estimate(loaded, cat, templates, city=not schools)
     outcome = run_build(
         loaded.data,
         cat,
@@ -95,7 +108,8 @@ def build(
             force=force,
             draft=draft,
             page_numbers=not no_page_numbers,
-            pdf=pdf,
+            pdf=pdf or pdf_archive,
+            archive=pdf_archive,
             jobs=jobs or default_jobs(),
             notify=click.echo,
         ),
@@ -111,8 +125,16 @@ def build(
         click.echo(f"数据来源清单：{outcome.sources}")
     if outcome.layouts:
         click.echo(_layouts_line(outcome.layouts))
+    if estimate is not None and outcome.city_pages:
+        error = (estimate.pages - outcome.city_pages) / outcome.city_pages
+        click.echo(
+            f"全市报告排版后共 {outcome.city_pages} 页；生成前估计 {estimate.pages} 页"
+            f"（误差 {error:+.0%}）。"
+        )
     for path in outcome.pdfs:
         click.echo(f"PDF：{path}")
+    if outcome.pdfs:
+        outcome.issues += _fonts(outcome)
     extra = Report(outcome.issues)
     if len(extra):
         print_report(extra)
@@ -130,6 +152,27 @@ def build(
         _list_pending(loaded)
     if outcome.kept or outcome.pdf_missing or outcome.failed:
         sys.exit(1)
+
+
+def _estimate(loaded: Loaded, cat: Any, templates: Path, city: bool) -> Any:
+    """Print the city report's estimated length (and what it carries) before building."""
+    if not city or loaded.data is None:
+        return None
+    from docxreport.selection.estimate import city_estimate, summary
+
+    estimate = city_estimate(loaded.data, cat, loaded.folder, templates)
+    if estimate is not None:
+        click.echo(f"{summary(estimate)}（按 市级.xlsx › 案例与图片遴选）。")
+    sel = loaded.data.selection
+    if sel is not None and not sel.chosen_any and not sel.default_all:
+        cases, photos = sel.submitted()
+        click.secho(
+            f"尚未遴选：各校和市级共提交案例 {cases} 个、照片 {photos} 张，超过全市报告的上限，"
+            "全市报告暂只收入市级自己的案例和图片；请在 市级.xlsx › 案例与图片遴选 中选择"
+            "（先运行 docxreport check 更新该表）。",
+            fg="yellow",
+        )
+    return estimate
 
 
 class Progress:
@@ -157,6 +200,19 @@ class Progress:
         if i == n:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+def _fonts(outcome: Any) -> list[Issue]:
+    """List what printed for each font the templates and reports ask for; the missing ones."""
+    from docxreport.finish.fontuse import font_report
+
+    templates = {
+        job.template: f"{job.template.parent.name}/{job.template.name}" for job in outcome.done
+    }
+    reports = [(job.out, job.out.name) for job in outcome.done]
+    fonts = font_report([*templates.items(), *reports])
+    print_fonts(fonts.lines)
+    return fonts.issues
 
 
 def _layouts_line(layouts: list[int]) -> str:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 from click.core import ParameterSource
 
+from docxreport import layout as L
 from docxreport.catalog import Catalog
 from docxreport.checks.confirmation import summary as confirmation_summary
 from docxreport.checks.progress import SchoolProgress, year_progress
 from docxreport.commands.options import folder_option, inputs_option, year_option
-from docxreport.console import clean_exit, print_report
+from docxreport.console import clean_exit, print_fonts, print_report
 from docxreport.errors import InputError
 from docxreport.issues import BLANK, Issue, Report
 from docxreport.load import Loaded, city_registry, load_year, region_catalog
@@ -67,23 +69,32 @@ def check(
     click.echo(f"检查 {loaded.folder}：")
     print_report(loaded.report.without(BLANK))
     progress = _progress(loaded, cat)
+    _selection(loaded, cat, templates)
     _write_reports(loaded, progress, report_file, report_dir)
     reports = [loaded.report]
     if template_check is not None:
         click.echo(f"检查模板 {templates}：")
-        reports.append(Report(template_check.result()))
+        issues, fonts = template_check.result()
+        reports.append(Report(issues))
         print_report(reports[-1])
+        print_fonts(fonts)
     else:
         click.echo(f"没有模板文件夹 {templates}，跳过模板检查。")
     failed = any(not r.valid or (strict and r.warnings) for r in reports)
     sys.exit(1 if failed else 0)
 
 
-def _check_templates(templates: Path, cat: Catalog, inputs: Path, year: int | None) -> list[Issue]:
-    """The template check, with school names checked against the registry when it reads."""
+def _check_templates(
+    templates: Path, cat: Catalog, inputs: Path, year: int | None
+) -> tuple[list[Issue], list[str]]:
+    """The template check, with school names checked against the registry when it reads,
+    and what prints for the fonts the templates ask for (its warnings among the issues)."""
     from docxreport.checks.templates import check_templates  # reads .docx: only when asked
+    from docxreport.finish.fontuse import font_report, template_documents
 
-    return check_templates(templates, cat, city_registry(inputs, year, cat))
+    issues = check_templates(templates, cat, city_registry(inputs, year, cat))
+    fonts = font_report(template_documents(templates))
+    return issues + fonts.issues, fonts.lines
 
 
 def _progress(loaded: Loaded, cat) -> list[SchoolProgress]:
@@ -104,6 +115,47 @@ def _progress(loaded: Loaded, cat) -> list[SchoolProgress]:
             "逐项清单用 --report 或 --report-dir 写出。"
         )
     return progress
+
+
+def _selection(loaded: Loaded, cat: Catalog, templates: Path) -> None:
+    """Bring the selection sheet up to date; say how long the city report will be."""
+    from docxreport.selection.estimate import city_estimate, summary
+    from docxreport.selection.sync import sync_selection
+
+    if loaded.city is None:
+        return
+    city_errors = [i for i in loaded.report.errors if i.loc.file == loaded.city.file]
+    if city_errors:  # never write into a workbook that does not read cleanly
+        click.secho(f"{loaded.city.file} 有错误，{L.SELECTION_SHEET} 表未更新。", fg="yellow")
+        return
+    synced = sync_selection(loaded.folder, loaded.city, loaded.schools)
+    if synced.line():
+        click.secho(synced.line(), fg="yellow" if synced.reason else None)
+    if loaded.data is None:
+        click.echo("工作簿有错误，改正后再估算全市报告的页数。")
+        return
+    data = replace(loaded.data, selection=synced.selection or loaded.data.selection)
+    estimate = city_estimate(data, cat, loaded.folder, templates)
+    if estimate is None:
+        click.echo(f"没有可读的全市报告模板（{templates}），未估算页数。")
+        return
+    sel = data.selection
+    cases, photos = sel.submitted() if sel is not None else (estimate.cases, estimate.photos)
+    how = _how_chosen(sel)
+    if (cases, photos) != (estimate.cases, estimate.photos):
+        everything = city_estimate(replace(data, selection=None), cat, loaded.folder, templates)
+        how += f"（全部收入约 {everything.pages} 页）" if everything is not None else ""
+    click.echo(f"{summary(estimate)}；各校和市级共提交案例 {cases} 个、照片 {photos} 张，{how}。")
+
+
+def _how_chosen(sel) -> str:
+    if sel is None:
+        return "全部收入"
+    if sel.chosen_any:
+        return "按编制组的遴选收入"
+    if sel.default_all:
+        return "尚未遴选，未超过上限，默认全部收入"
+    return "尚未遴选，超过上限，暂只收入市级自己的案例和图片"
 
 
 def _write_reports(
