@@ -14,6 +14,7 @@ from pathlib import Path
 from docxreport import layout as L
 from docxreport.catalog import Catalog
 from docxreport.model import CityData
+from docxreport.regional import REGION_FILE
 
 STARTER = (L.CITY_TEMPLATE, L.SCHOOL_TEMPLATE)
 
@@ -32,8 +33,9 @@ def starter_template(name: str) -> bytes:
 
 
 def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list[Written]:
-    """Write ``inputs/<year>/市级.xlsx`` (blank: 基本信息, 编制组, 学校名册 to fill) and the
-    starter templates into ``templates``; keep whatever is there already."""
+    """Write ``inputs/<year>/市级.xlsx`` (blank: 基本信息, 编制组, 学校名册 to fill), the region's
+    catalog ``inputs/<year>/指标目录.xlsx`` (no additions yet) and the starter templates into
+    ``templates``; keep whatever is there already."""
     from docxreport.workbook.write import write_city  # openpyxl: loaded only to write
 
     out = []
@@ -44,6 +46,7 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
         city.parent.mkdir(parents=True, exist_ok=True)
         write_city(city, cat, CityData(file=L.CITY_FILE, year=year), year)
         out.append(Written(city, True))
+    out.append(_region_catalog(inputs / str(year) / REGION_FILE, cat, year))
     templates.mkdir(parents=True, exist_ok=True)
     for name in STARTER:
         path = templates / name
@@ -55,3 +58,13 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
         shutil.move(tmp, path)
         out.append(Written(path, True))
     return out
+
+
+def _region_catalog(path: Path, cat: Catalog, year: int) -> Written:
+    """The region's catalog file, blank with instructions: where the tool looks for it."""
+    from docxreport.workbook.regionwrite import write_region  # openpyxl: loaded only to write
+
+    if path.exists():
+        return Written(path, False)
+    write_region(path, cat, year)
+    return Written(path, True)

@@ -11,7 +11,7 @@ from docxreport.catalog import Catalog
 from docxreport.commands.options import inputs_option
 from docxreport.console import clean_exit
 from docxreport.errors import InputError
-from docxreport.init import Outcome, missing, plan, previous_year, write_missing
+from docxreport.init import Outcome, carry_catalog, missing, plan, previous_year, write_missing
 from docxreport.load import load_year, region_catalog, year_folders
 from docxreport.model import CityData, Dataset
 from docxreport.workbook import read_city
@@ -37,8 +37,8 @@ def init(year: int, source: int | None, inputs: Path) -> None:
     folder = inputs / str(year)
     source = previous_year(year_folders(inputs), year, source)
     # the region's words: from the new year's city workbook when it exists, else last year's
-    known = (folder / L.CITY_FILE).is_file() or source is None
-    cat = region_catalog(inputs, year if known else source)
+    # its catalog: the new year's file when there is one, else the one carried from ``source``
+    cat = region_catalog(inputs, year, carried_from=source)
     registry = _existing_registry(folder, cat, year)
     prev = None
     if source is None and registry is None:
@@ -48,7 +48,7 @@ def init(year: int, source: int | None, inputs: Path) -> None:
             "再运行本命令生成空白的学校数据表。"
         )
     if source is not None and (registry is None or missing(folder, registry.registry)):
-        prev = _load_previous(inputs, source, cat)
+        prev = _load_previous(inputs, source, region_catalog(inputs, source))
     new = plan(year, cat, prev, registry)
     if prev is not None:
         how = f"由 {source} 年结转"
@@ -57,7 +57,7 @@ def init(year: int, source: int | None, inputs: Path) -> None:
     else:
         how = "所需文件均已存在"
     click.echo(f"准备 {folder}（{how}）：")
-    outcomes = write_missing(folder, cat, new)
+    outcomes = carry_catalog(inputs, source, year) + write_missing(folder, cat, new)
     for outcome in outcomes:
         click.echo("  " + _line(outcome))
     click.echo(_summary(outcomes, folder, year, _inputs_option(inputs)))

@@ -198,7 +198,13 @@ def _read_indicator_sheet(
     for ind in inds:
         if ind.key not in rows:
             book.issues.append(
-                error(Location(book.rel, ws.title), f"缺少指标行（代码 {ind.key}）", ind.name)
+                error(
+                    Location(book.rel, ws.title),
+                    f"缺少指标行（代码 {ind.key}）：工作簿可能是按较早的指标目录生成的；"
+                    f"请在表末加一行，A 列填 {ind.key}、B 列填“{ind.name}”，再填数"
+                    "（先在“审阅”中撤销工作表保护，没有密码）",
+                    ind.name,
+                )
             )
             continue
         for period, col in cols.items():
