@@ -29,6 +29,7 @@ from docxreport.workbook.regionwrite import write_region
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "inputs" / "2024"
+REPORT = "巴彦淖尔市中等职业教育质量年度报告（2025）.docx"
 SCHOOLS = ("市一职", "市职校", "市艺校", "市体校", "前旗职中", "五原职高", "杭后职教")
 AREA = {s: 20000 + 1111 * n for n, s in enumerate(SCHOOLS)}  # 校舍建筑面积 (平方米)
 BOOKS = {s: 60000 + 7777 * n for n, s in enumerate(SCHOOLS)}  # 纸质图书总数 (册)
@@ -176,7 +177,7 @@ def test_city_ratios_are_the_sums_over_the_student_total_by_the_declared_decimal
     area = sum(AREA.values()) / students
     books = sum(BOOKS.values()) / students
     assert data.figure("area_per_student").value == pytest.approx(area)
-    text = "\n".join(blocks(next(built.glob("*.docx"))))
+    text = "\n".join(blocks(built / REPORT))
     assert f"全市生均校舍建筑面积 {area:.2f} 平方米，生均纸质图书 {books:.1f} 册。" in text
     # the new annex-like table: 序号 | 指标 | 单位 | 2024年 | 2025年 (2024 had no such figures)
     assert re.search(rf"生均校舍建筑面积 \| 平方米 \| — \| {area:.2f}$", text, re.M), text
@@ -290,3 +291,51 @@ def test_check_with_a_broken_region_catalog_says_so_without_a_traceback(tmp_path
     result = run("check", "--inputs", str(tmp_path / "inputs"), "--templates", str(tmp_path))
     assert result.exit_code == 1
     assert has_words(result.output, "指标目录", "新指标必须填写“指标名称”")
+
+
+def test_refresh_carries_a_corrected_new_figure_into_the_built_report(region, built, tmp_path):
+    shutil.copytree(region, tmp_path / "inputs")
+    shutil.copytree(built, tmp_path / "out" / "2025")
+    cat = region_catalog(tmp_path / "inputs", 2025)
+    sheet, row = L.indicator_cells(cat)["school_area"]
+    path = tmp_path / "inputs" / "2025" / L.SCHOOL_DIR / "市一职.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb[sheet][f"E{row}"] = AREA["市一职"] + 9060  # one more square metre per student
+    wb.save(path)
+    args = ["--inputs", str(tmp_path / "inputs"), "--out", str(tmp_path / "out")]
+    result = run("refresh", "--year", "2025", *args, "--no-page-numbers")
+    assert result.exit_code == 3, result.output
+    students = load_year(tmp_path / "inputs", 2025, cat).data.figure("students").value
+    area = (sum(AREA.values()) + 9060) / students
+    report = tmp_path / "out" / "2025" / REPORT  # refresh left a backup beside it
+    text = "\n".join(blocks(report))
+    assert f"全市生均校舍建筑面积 {area:.2f} 平方米" in text
+    assert re.search(rf"生均校舍建筑面积 \| 平方米 \| — \| {area:.2f}$", text, re.M)
+    assert has_words(result.output, "生均校舍建筑面积")
+
+
+def test_a_shipped_indicator_keeps_its_kind_and_cannot_retire_while_others_use_it(tmp_path):
+    rows = [
+        {"指标代码": "staff", "类型": "金额"},
+        {"指标代码": "fulltime_teachers", "停用": "停用"},
+    ]
+    path = region_file(tmp_path / R.REGION_FILE, rows, rows=(), sheets=())
+    with pytest.raises(CatalogError) as caught:
+        with_region("省级", path)
+    message = str(caught.value)
+    where = f"{tmp_path.name}/{R.REGION_FILE} › {R.INDICATOR_SHEET}"
+    assert f"{where}!第 2 行（staff）：已有指标 staff 的“类型”不能修改" in message
+    assert has_words(
+        message, f"{where}!第 3 行（fulltime_teachers）", "不能停用", "pe_teachers", "生师比"
+    )
+    assert message.count("\n  - ") == 2, message  # one line for all that use it, nothing more
+
+
+def test_changed_label_bounds_and_decimals_reach_the_catalog(tmp_path):
+    rows = [{"指标代码": "student_teacher_ratio", "指标名称": "学生与专任教师之比",
+             "最小值": 5, "最大值": 40, "小数位": 1}]  # fmt: skip
+    cat = with_region("自治区", region_file(tmp_path / R.REGION_FILE, rows, rows=(), sheets=()))
+    ind = cat.indicator("student_teacher_ratio")
+    assert (ind.name, ind.min, ind.max, ind.decimals) == ("学生与专任教师之比", 5, 40, 1)
+    assert ind.city.rule == "ratio" and ind.unit == ""  # the rest as shipped
+    assert "自治区" in cat.indicator("skill_award_prov_first").name  # the region's wording kept

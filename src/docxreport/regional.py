@@ -210,19 +210,19 @@ def _retire(data: dict[str, Any], retired: dict[str, str], problems: list[str]) 
     for key, where in retired.items():
         if key not in known:
             problems.append(f"{where}：要停用的指标 {key} 不存在")
+    users: dict[str, list[str]] = {}
+    for raw in data["indicators"]:
+        city = raw.get("city", {})
+        for ref in {raw.get("parent"), city.get("numerator"), city.get("denominator")}:
+            if ref in retired and raw["key"] not in retired:
+                users.setdefault(ref, []).append(f"{raw['key']}（{raw.get('name', '')}）")
+    for key, names in users.items():
+        problems.append(
+            f"{retired.pop(key)}：指标 {key} 不能停用：{'、'.join(names)} 用到它"
+            "（是它的其中项，或以它为比值的分子、分母）；请一并停用或修改"
+        )
     inds = [raw for raw in data["indicators"] if raw["key"] not in retired]
     for raw in inds:
-        city = raw.get("city", {})
-        used = [
-            k
-            for k in (raw.get("parent"), city.get("numerator"), city.get("denominator"))
-            if k in retired
-        ]
-        for key in used:
-            problems.append(
-                f"{retired[key]}：指标 {key} 不能停用：{raw['key']}（{raw.get('name', '')}）"
-                "用到它（其中项或比值的分子、分母）；请一并停用或修改"
-            )
         if raw.get("compare_with") in retired:
             raw.pop("compare_with")
     data["indicators"] = inds
