@@ -339,3 +339,13 @@ def test_changed_label_bounds_and_decimals_reach_the_catalog(tmp_path):
     assert (ind.name, ind.min, ind.max, ind.decimals) == ("学生与专任教师之比", 5, 40, 1)
     assert ind.city.rule == "ratio" and ind.unit == ""  # the rest as shipped
     assert "自治区" in cat.indicator("skill_award_prov_first").name  # the region's wording kept
+
+
+def test_a_new_sheet_may_not_take_the_name_of_a_sheet_with_another_use(tmp_path):
+    rows = [{"指标代码": "x", "指标名称": "某数", "类型": "计数", "工作表": "基本信息"}]
+    path = region_file(tmp_path / R.REGION_FILE, rows, rows=(), sheets=("案例",))
+    with pytest.raises(CatalogError) as caught:
+        with_region("省级", path)
+    message = str(caught.value)
+    assert f"{R.SHEET_SHEET}!A12：“案例”是工作簿中另有用途的工作表" in message
+    assert f"{R.INDICATOR_SHEET}!E2：工作表“基本信息”不存在" in message

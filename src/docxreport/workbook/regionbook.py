@@ -10,9 +10,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from docxreport import layout as L
 from docxreport import regional as R
 from docxreport.model import Location
 from docxreport.normalize import cell_text, parse_number
+from docxreport.workbook.guard import GUIDE_SHEET
 from docxreport.workbook.read import Book, _check_headers, open_book
 
 KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
@@ -38,7 +40,11 @@ def read_region(path: Path, rel: str, shipped: dict[str, Any]) -> R.RegionCatalo
 class _Reader:
     def __init__(self, book: Book, shipped: dict[str, Any]) -> None:
         self.book = book
-        self.sheet_ids = {s["name"]: s["id"] for s in shipped.get("sheets", [])}
+        # the sheets indicators may go on: not 基本信息, nor a list's or the guide's
+        self.reserved = {L.INFO_SHEET, GUIDE_SHEET} | {x["sheet"] for x in shipped.get("lists", [])}
+        self.sheet_ids = {
+            s["name"]: s["id"] for s in shipped.get("sheets", []) if s["name"] not in self.reserved
+        }
         self.shipped_keys = {raw["key"] for raw in shipped.get("indicators", [])}
         self.sheets: list[R.Entry] = []
         self.indicators: list[R.Entry] = []
@@ -110,6 +116,11 @@ class _Reader:
         for _r, cells in self._rows(R.SHEET_SHEET, R.SHEET_HEADERS):
             name = self.text(cells["工作表名称"], 31)
             if name is None or name in self.sheet_ids:
+                continue
+            if name in self.reserved:
+                self.problem(
+                    cells["工作表名称"][0], f"“{name}”是工作簿中另有用途的工作表，请另起名称"
+                )
                 continue
             if re.search(r"[\\/?*\[\]:]", name):
                 self.problem(cells["工作表名称"][0], f"工作表名称“{name}”不能含 \\ / ? * [ ] :")

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from docxreport import layout as L
 from docxreport import regional as R
 from docxreport.catalog import Catalog
 from docxreport.workbook.write import (
@@ -130,7 +131,7 @@ def _fill_sheet(ws: Worksheet, headers: tuple[str, ...], widths: tuple[int, ...]
 
 
 def _sheets_sheet(ws: Worksheet, cat: Catalog) -> None:
-    rows = [(s.name, "已有") for s in cat.sheets]
+    rows = [(name, "已有") for name, _inds in L.school_sheets(cat)]
     _rows_sheet(ws, R.SHEET_HEADERS, rows, (20, 40))
     for r in range(2, len(rows) + 2):  # the shipped sheets stay as they are
         for c in "AB":
