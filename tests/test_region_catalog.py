@@ -349,3 +349,24 @@ def test_a_new_sheet_may_not_take_the_name_of_a_sheet_with_another_use(tmp_path)
     message = str(caught.value)
     assert f"{R.SHEET_SHEET}!A12：“案例”是工作簿中另有用途的工作表" in message
     assert f"{R.INDICATOR_SHEET}!E2：工作表“基本信息”不存在" in message
+
+
+def test_new_in_a_region_at_work_writes_only_the_catalog_and_init_then_carries_the_year(tmp_path):
+    inputs, templates = tmp_path / "inputs", tmp_path / "templates"
+    shutil.copytree(SAMPLE, inputs / "2024")
+    shutil.copytree(ROOT / "templates", templates)
+    result = run("new", "2025", "--inputs", str(inputs), "--templates", str(templates))
+    assert result.exit_code == 0, result.output
+    assert has_words(result.output, "跳过", "市级.xlsx", "已有 2024 年的数据", "init 2025")
+    assert has_words(result.output, "写入", "指标目录.xlsx")
+    assert sorted(p.name for p in (inputs / "2025").iterdir()) == [R.REGION_FILE]
+    region_file(inputs / "2025" / R.REGION_FILE)
+    result = run("init", "2025", "--inputs", str(inputs))
+    assert result.exit_code == 0, result.output
+    assert "由 2024 年结转" in result.output
+    city = openpyxl.load_workbook(inputs / "2025" / L.CITY_FILE)["基本信息"]
+    assert "巴彦淖尔" in str(city["B2"].value)  # carried, not blank
+    assert (
+        "设施设备"
+        in openpyxl.load_workbook(inputs / "2025" / L.SCHOOL_DIR / "市一职.xlsx").sheetnames
+    )

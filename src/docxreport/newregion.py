@@ -21,10 +21,12 @@ STARTER = (L.CITY_TEMPLATE, L.SCHOOL_TEMPLATE)
 
 @dataclass(frozen=True)
 class Written:
-    """One file of the new region; ``written`` False means it existed and was kept."""
+    """One file of the new region; ``written`` False means it existed and was kept,
+    or (with ``skipped``) that it is not written, for the reason given."""
 
     path: Path
     written: bool
+    skipped: str = ""
 
 
 def starter_template(name: str) -> bytes:
@@ -40,8 +42,11 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
 
     out = []
     city = inputs / str(year) / L.CITY_FILE
+    earlier = carried_from(inputs, year)
     if city.exists():
         out.append(Written(city, False))
+    elif earlier is not None:  # a region already at work: init carries its city workbook
+        out.append(Written(city, False, f"已有 {earlier} 年的数据，由 docxreport init {year} 结转"))
     else:
         city.parent.mkdir(parents=True, exist_ok=True)
         write_city(city, cat, CityData(file=L.CITY_FILE, year=year), year)
@@ -68,3 +73,13 @@ def _region_catalog(path: Path, cat: Catalog, year: int) -> Written:
         return Written(path, False)
     write_region(path, cat, year)
     return Written(path, True)
+
+
+def carried_from(inputs: Path, year: int) -> int | None:
+    """The latest earlier year with a city workbook: the region is not new, init carries it."""
+    from docxreport.load import year_folders
+
+    earlier = [
+        y for y in year_folders(inputs) if y < year and (inputs / str(y) / L.CITY_FILE).is_file()
+    ]
+    return earlier[-1] if earlier else None
