@@ -235,9 +235,19 @@ def test_last_years_workbooks_still_read_and_this_years_old_workbook_says_which_
     del wb["设施设备"]
     wb.create_sheet("设施设备").append(list(L.indicator_headers(2025)))
     wb.save(old)
-    loaded = load_year(tmp_path / "inputs", 2025, region_catalog(tmp_path / "inputs", 2025))
+    cat = region_catalog(tmp_path / "inputs", 2025)
+    city = tmp_path / "inputs" / "2025" / L.CITY_FILE
+    wb = openpyxl.load_workbook(city)
+    row = L.FIRST_ROW + [i.key for i in L.city_indicators(cat)].index("students")
+    wb[L.CITY_VALUES_SHEET][f"E{row}"] = 9999  # not what the 2024 report printed
+    wb.save(city)
+    loaded = load_year(tmp_path / "inputs", 2025, cat)
     issue = find(loaded.report, "学校/市体校.xlsx › 设施设备", "缺少指标行", "school_area")
     assert has_words(issue.message, "较早的指标目录", "A 列填 school_area", "“校舍建筑面积”")
+    # 2024 is still read (by its own catalog) to check the city's 上年 column against it
+    find(
+        loaded.report, f"市级.xlsx › {L.CITY_VALUES_SHEET}!E{row}", "2024 年报告印出的全市数为 9060"
+    )
 
 
 def test_init_carries_the_region_catalog_into_the_next_year(region, tmp_path):
