@@ -157,6 +157,8 @@ def test_filled_year_checks_clean_and_a_required_change_is_enforced(region, tmp_
     result = run("check", "--year", "2025", "--inputs", str(region), "--templates", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert "共 0 个错误" in result.output
+    assert has_words(result.output, "指标目录：程序自带，加上本地区的", "2025/指标目录.xlsx")
+    assert "新增 4 个指标、修改 1 个、停用 1 个、新增工作表 设施设备、表格中加 5 行" in result.output
     shutil.copytree(region, tmp_path / "inputs")
     cat = region_catalog(tmp_path / "inputs", 2025)
     assert cat.indicator("staff_quota").required == "always"  # optional in the shipped one

@@ -185,6 +185,7 @@ class Catalog:
     lists: tuple[ListSpec, ...]
     tables: tuple[TableSpec, ...]
     groups: tuple[PartGroup, ...] = ()
+    region: str = field(default="", compare=False)  # what a region's catalog changed, in words
     _by_key: dict[str, Indicator] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

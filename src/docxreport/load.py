@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from docxreport import layout as L
@@ -29,7 +29,7 @@ from docxreport.model import (
     Value,
 )
 from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
-from docxreport.regional import REGION_FILE, merge
+from docxreport.regional import REGION_FILE, merge, summary
 from docxreport.rollup import roll_up
 from docxreport.workbook import read_city, read_province, read_school
 
@@ -238,7 +238,8 @@ def with_region(province: str, path: Path) -> Catalog:
             _regions[key] = default_catalog(province)
         else:
             merged = merge(shipped, region)
-            _regions[key] = checked(merged.data, str(path), merged.problems, merged.where)
+            cat = checked(merged.data, str(path), merged.problems, merged.where)
+            _regions[key] = replace(cat, region=f"{path}：{summary(region, shipped)}")
     return _regions[key]
 
 

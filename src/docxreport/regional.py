@@ -245,3 +245,19 @@ def _retire(data: dict[str, Any], retired: dict[str, str], problems: list[str]) 
         if len(g["parts"]) >= 2:
             groups.append(g)
     data["groups"] = groups
+
+
+def summary(region: RegionCatalog, shipped: dict[str, Any]) -> str:
+    """What the region's file changes, in words: 新增 4 个指标、修改 1 个、停用 1 个…"""
+    known = {raw["key"] for raw in shipped.get("indicators", [])}
+    retired = sum(1 for e in region.indicators if e.fields.get("retire"))
+    changed = sum(1 for e in region.indicators if e.fields["key"] in known) - retired
+    added = len(region.indicators) - changed - retired
+    parts = [
+        f"新增 {added} 个指标" if added else "",
+        f"修改 {changed} 个" if changed else "",
+        f"停用 {retired} 个" if retired else "",
+        f"新增工作表 {'、'.join(e.fields['name'] for e in region.sheets)}" if region.sheets else "",
+        f"表格中加 {len(region.rows)} 行" if region.rows else "",
+    ]
+    return "、".join(p for p in parts if p) or "没有增改"

@@ -42,6 +42,7 @@ class _Reader:
         self.book = book
         # the sheets indicators may go on: not 基本信息, nor a list's or the guide's
         self.reserved = {L.INFO_SHEET, GUIDE_SHEET} | {x["sheet"] for x in shipped.get("lists", [])}
+        self.shipped_sheets = {s["name"] for s in shipped.get("sheets", [])}
         self.sheet_ids = {
             s["name"]: s["id"] for s in shipped.get("sheets", []) if s["name"] not in self.reserved
         }
@@ -115,7 +116,7 @@ class _Reader:
     def _read_sheets(self) -> None:
         for _r, cells in self._rows(R.SHEET_SHEET, R.SHEET_HEADERS):
             name = self.text(cells["工作表名称"], 31)
-            if name is None or name in self.sheet_ids:
+            if name is None or name in self.sheet_ids or name in self.shipped_sheets:
                 continue
             if name in self.reserved:
                 self.problem(
