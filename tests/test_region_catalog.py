@@ -110,6 +110,8 @@ def facilities_template(folder: Path) -> Path:
     )
     doc.add_paragraph("表 设施设备", style="表题")
     doc.add_paragraph('{{p table("设施-1") }}')
+    doc.add_paragraph('{{p chart(["school_area", "paper_books"], title="设施设备") }}')
+    doc.add_paragraph("设施设备", style="图题")
     doc.save(str(folder / "city.docx"))
     shutil.copy(ROOT / "templates" / "school.docx", folder / "school.docx")
     return folder
@@ -158,7 +160,9 @@ def test_filled_year_checks_clean_and_a_required_change_is_enforced(region, tmp_
     assert result.exit_code == 0, result.output
     assert "共 0 个错误" in result.output
     assert has_words(result.output, "指标目录：程序自带，加上本地区的", "2025/指标目录.xlsx")
-    assert "新增 4 个指标、修改 1 个、停用 1 个、新增工作表 设施设备、表格中加 5 行" in result.output
+    assert (
+        "新增 4 个指标、修改 1 个、停用 1 个、新增工作表 设施设备、表格中加 5 行" in result.output
+    )
     shutil.copytree(region, tmp_path / "inputs")
     cat = region_catalog(tmp_path / "inputs", 2025)
     assert cat.indicator("staff_quota").required == "always"  # optional in the shipped one
@@ -382,3 +386,11 @@ def test_new_in_a_region_at_work_writes_only_the_catalog_and_init_then_carries_t
         "设施设备"
         in openpyxl.load_workbook(inputs / "2025" / L.SCHOOL_DIR / "市一职.xlsx").sheetnames
     )
+
+
+def test_a_chart_draws_the_new_figures_and_the_listing_traces_them(built):
+    ws = openpyxl.load_workbook(built / "数据来源.xlsx").worksheets[0]
+    rows = [[str(c or "") for c in r] for r in ws.iter_rows(values_only=True)]
+    charted = [r for r in rows if any(c == "图：设施设备" for c in r)]
+    assert str(sum(AREA.values())) in {c for r in charted for c in r}, charted
+    assert str(sum(BOOKS.values())) in {c for r in charted for c in r}, charted
