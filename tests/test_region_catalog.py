@@ -394,3 +394,21 @@ def test_a_chart_draws_the_new_figures_and_the_listing_traces_them(built):
     charted = [r for r in rows if any(c == "图：设施设备" for c in r)]
     assert str(sum(AREA.values())) in {c for r in charted for c in r}, charted
     assert str(sum(BOOKS.values())) in {c for r in charted for c in r}, charted
+
+
+def test_a_city_workbook_made_before_the_region_catalog_still_reads(tmp_path):
+    from docxreport.model import CityData
+    from docxreport.workbook import read_city, write_city
+
+    given = {"指标代码": "city_land", "指标名称": "全市职业教育用地", "单位": "亩", "类型": "金额",
+             "工作表": "落实政策与经费", "全市规则": "市级填报"}  # fmt: skip
+    cat = with_region("省级", region_file(tmp_path / R.REGION_FILE, [*ADDED, given], rows=()))
+    path = tmp_path / L.CITY_FILE
+    write_city(path, default_catalog(), CityData(file=L.CITY_FILE, region="某市"), 2025)
+    city, issues = read_city(path, L.CITY_FILE, cat, 2025)
+    assert city is not None
+    where = f"市级.xlsx › {L.CITY_VALUES_SHEET}"
+    summed = find(issues, where, "缺少指标行", "school_area")
+    assert summed.level == "警告" and "上年的全市数按空白处理" in summed.message
+    stated = find(issues, where, "缺少指标行", "city_land")
+    assert stated.level == "错误" and "A 列填 city_land" in stated.message
