@@ -261,6 +261,7 @@ def test_init_carries_the_region_catalog_into_the_next_year(region, tmp_path):
     result = run("init", "2026", "--inputs", str(tmp_path / "inputs"))
     assert result.exit_code == 0, result.output
     assert "写入  指标目录.xlsx" in result.output
+    assert "指标目录：程序自带，加上本地区的" in result.output  # carried from 2025, and used
     carried = tmp_path / "inputs" / "2026" / R.REGION_FILE
     assert carried.read_bytes() == (region / "2025" / R.REGION_FILE).read_bytes()
     wb = openpyxl.load_workbook(tmp_path / "inputs" / "2026" / L.SCHOOL_DIR / "市一职.xlsx")

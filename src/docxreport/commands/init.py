@@ -57,6 +57,8 @@ def init(year: int, source: int | None, inputs: Path) -> None:
     else:
         how = "所需文件均已存在"
     click.echo(f"准备 {folder}（{how}）：")
+    if cat.region:
+        click.echo(f"指标目录：程序自带，加上本地区的 {cat.region}")
     outcomes = carry_catalog(inputs, source, year) + write_missing(folder, cat, new)
     for outcome in outcomes:
         click.echo("  " + _line(outcome))
