@@ -147,6 +147,7 @@ def test_init_lays_the_added_rows_out_on_their_sheet_and_drops_the_retired_one(r
     keys = [r[0] for r in wb["设施设备"].iter_rows(min_row=2, max_col=2, values_only=True)]
     assert keys == ["school_area", "paper_books", "area_per_student", "books_per_student"]
     assert wb["设施设备"]["F2"].value.endswith("必填；学校产权校舍的建筑面积")
+    assert wb["设施设备"]["F4"].value == "保留 2 位小数；校舍建筑面积 ÷ 全日制在校生人数"
     codes = {c.value for ws in wb.worksheets for c in ws["A"]}
     assert "intl_visiting_teachers" not in codes and "intl_students" in codes
     city = openpyxl.load_workbook(region / "2025" / L.CITY_FILE)[L.CITY_VALUES_SHEET]

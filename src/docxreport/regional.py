@@ -122,6 +122,7 @@ def merge(shipped: dict[str, Any], region: RegionCatalog) -> Merged:
     data = out.data
     data["sheets"] = data.get("sheets", []) + [dict(e.fields) for e in region.sheets]
     by_key = {raw["key"]: raw for raw in data.get("indicators", [])}
+    shipped_keys = set(by_key)
     retired: dict[str, str] = {}
     for entry in region.indicators:
         key = entry.fields["key"]
@@ -134,6 +135,9 @@ def merge(shipped: dict[str, Any], region: RegionCatalog) -> Merged:
             raw = {k: v for k, v in entry.fields.items() if k != "retire"}
             data["indicators"].append(raw)
             by_key[key] = raw
+    for entry in region.indicators:
+        if entry.fields["key"] not in shipped_keys:
+            _explain_ratio(by_key.get(entry.fields["key"]), by_key)
     for entry in region.rows:
         if entry.fields["key"] in by_key:
             _add_row(data, entry, out)
@@ -141,6 +145,18 @@ def merge(shipped: dict[str, Any], region: RegionCatalog) -> Merged:
             out.problems.append(f"{entry.where}：指标 {entry.fields['key']} 不存在")
     _retire(data, retired, out.problems)
     return out
+
+
+def _explain_ratio(raw: dict[str, Any] | None, by_key: dict[str, dict[str, Any]]) -> None:
+    """A new ratio without a description says what it divides (the workbook shows it)."""
+    if raw is None or raw.get("desc"):
+        return
+    city = raw.get("city", {})
+    parts = [by_key.get(city.get(k) or "", {}).get("name") for k in ("numerator", "denominator")]
+    if city.get("rule") == "ratio" and all(parts):
+        raw["desc"] = f"{parts[0]} ÷ {parts[1]}" + (
+            f" × {city['scale']:g}" if city.get("scale") else ""
+        )
 
 
 def _change(raw: dict[str, Any], entry: Entry, problems: list[str]) -> None:
