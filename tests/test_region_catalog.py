@@ -414,3 +414,15 @@ def test_a_city_workbook_made_before_the_region_catalog_still_reads(tmp_path):
     assert summed.level == "警告" and "上年的全市数按空白处理" in summed.message
     stated = find(issues, where, "缺少指标行", "city_land")
     assert stated.level == "错误" and "A 列填 city_land" in stated.message
+
+
+def test_adopt_checks_the_new_template_against_the_regions_catalog(region, built, tmp_path):
+    report = tmp_path / REPORT
+    shutil.copy(built / REPORT, report)
+    args = ["adopt", str(report), "--templates", str(tmp_path / "templates")]
+    result = run(*args, "--inputs", str(region))
+    assert result.exit_code == 0, result.output
+    template = "\n".join(blocks(tmp_path / "templates" / "city.docx"))
+    assert '{{ v("area_per_student") }}' in template and 'table("设施-1")' in template
+    shipped = run(*args, "--inputs", str(tmp_path / "none"))  # the shipped catalog only
+    assert shipped.exit_code == 1 and "area_per_student" in shipped.output
