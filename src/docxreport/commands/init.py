@@ -32,7 +32,8 @@ def init(year: int, source: int | None, inputs: Path) -> None:
     """为新年度准备工作簿：inputs/年度/ 下的市级数据表、每校一个数据表和图片文件夹。
 
     各校上年的“本年”数结转为新表的“上年”数，市级数据表的上年列为上年报告中的全市数；
-    地区信息、编制组和学校名册照抄。已有的文件一律保留，只写入缺少的文件。
+    地区信息、编制组和学校名册照抄；本地区的指标目录（指标目录.xlsx）带到新年度，工作簿按它生成。
+    已有的文件一律保留，只写入缺少的文件。
     """
     folder = inputs / str(year)
     source = previous_year(year_folders(inputs), year, source)
