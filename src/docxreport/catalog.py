@@ -2,7 +2,9 @@
 
 The catalog lives in ``catalog.toml`` next to this module. It is loaded into
 frozen dataclasses and checked like a schema: every problem is collected and
-reported together, each naming its entry.
+reported together, each naming its entry. A region's additions and changes
+(``inputs/<年度>/指标目录.xlsx``, see :mod:`docxreport.regional`) are laid over the
+shipped data before the same checks; ``catalog.toml`` itself stays as shipped.
 """
 
 from __future__ import annotations
