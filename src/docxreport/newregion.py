@@ -6,12 +6,12 @@ workbooks come next, from the filled registry, by ``docxreport init`` (as every 
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from docxreport import layout as L
+from docxreport.atomic import write_bytes_atomically
 from docxreport.catalog import Catalog
 from docxreport.model import CityData
 from docxreport.regional import REGION_FILE
@@ -40,28 +40,22 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
     ``templates``; keep whatever is there already."""
     from docxreport.workbook.write import write_city  # openpyxl: loaded only to write
 
-    out = []
-    city = inputs / str(year) / L.CITY_FILE
+    folder = inputs / str(year)
+    city = folder / L.CITY_FILE
     earlier = carried_from(inputs, year)
-    if city.exists():
-        out.append(Written(city, False))
-    elif earlier is not None:  # a region already at work: init carries its city workbook
-        out.append(Written(city, False, f"已有 {earlier} 年的数据，由 docxreport init {year} 结转"))
+    if earlier is not None and not city.exists():  # a region at work: init carries its city
+        out = [Written(city, False, f"已有 {earlier} 年的数据，由 docxreport init {year} 结转")]
     else:
-        city.parent.mkdir(parents=True, exist_ok=True)
-        write_city(city, cat, CityData(file=L.CITY_FILE, year=year), year)
-        out.append(Written(city, True))
-    out.append(_region_catalog(inputs / str(year) / REGION_FILE, cat, year))
-    templates.mkdir(parents=True, exist_ok=True)
+        blank = CityData(file=L.CITY_FILE, year=year)
+        written = not city.exists() and write_city(
+            city, cat, blank, year, within=folder, exclusive=True
+        )
+        out = [Written(city, written)]
+    out.append(_region_catalog(folder / REGION_FILE, cat, year))
     for name in STARTER:
         path = templates / name
-        if path.exists():
-            out.append(Written(path, False))
-            continue
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_bytes(starter_template(name))
-        shutil.move(tmp, path)
-        out.append(Written(path, True))
+        written = write_bytes_atomically(starter_template(name), path, templates, exclusive=True)
+        out.append(Written(path, written))
     return out
 
 
@@ -69,10 +63,7 @@ def _region_catalog(path: Path, cat: Catalog, year: int) -> Written:
     """The region's catalog file, blank with instructions: where the tool looks for it."""
     from docxreport.workbook.regionwrite import write_region  # openpyxl: loaded only to write
 
-    if path.exists():
-        return Written(path, False)
-    write_region(path, cat, year)
-    return Written(path, True)
+    return Written(path, not path.exists() and write_region(path, cat, year))
 
 
 def carried_from(inputs: Path, year: int) -> int | None:

@@ -11,6 +11,7 @@ from docxreport.commands.options import folder_option, inputs_option
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import Report
 from docxreport.load import region_catalog
+from docxreport.runlock import run_lock
 
 
 @click.command("adopt", options_metavar="[选项]")
@@ -34,7 +35,9 @@ def adopt(report: Path, templates: Path, inputs: Path) -> None:
     from docxreport.adopt import adopt as run_adopt  # loads the Word machinery
 
     # the template serves the coming year: checked against the newest year's catalog
-    done = run_adopt(report, templates, region_catalog(inputs, None))
+    cat = region_catalog(inputs, None)
+    with run_lock(templates, "adopt", notify=click.echo):
+        done = run_adopt(report, templates, cat)
     click.echo(f"已把 {report} 转为模板 {done.target}")
     if done.backup:
         click.echo(f"原模板备份为 {done.backup.name}")

@@ -77,8 +77,9 @@ def guide_lines(year: int) -> list[str]:
     return [f"{year} 年度本地区指标目录"] + [f"{n}. {t}" for n, t in enumerate(lines, start=1)]
 
 
-def write_region(path: Path, cat: Catalog, year: int) -> None:
-    """Write a blank region catalog for ``year``, ``cat`` (the shipped one) listed for reference."""
+def write_region(path: Path, cat: Catalog, year: int) -> bool:
+    """Write a blank region catalog for ``year``, ``cat`` (the shipped one) listed for reference;
+    False when a file of that name appeared meanwhile (it is kept)."""
     wb = Workbook()
     _guide_sheet(wb, guide_lines(year))
     wb.remove(wb.worksheets[0])
@@ -99,7 +100,7 @@ def write_region(path: Path, cat: Catalog, year: int) -> None:
     )
     wb.active = 1
     _printable(wb, f"{year} 年度本地区指标目录")
-    save_atomic(wb, path)
+    return save_atomic(wb, path, path.parent, exclusive=True)
 
 
 def _fill_sheet(ws: Worksheet, headers: tuple[str, ...], widths: tuple[int, ...]) -> None:
