@@ -34,6 +34,7 @@ def starter_template(name: str) -> bytes:
 def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list[Written]:
     """Write ``inputs/<year>/市级.xlsx`` (blank: 基本信息, 编制组, 学校名册 to fill) and the
     starter templates into ``templates``; keep whatever is there already."""
+    from docxreport.render.tidy import Stamp, retidy
     from docxreport.workbook.write import write_city  # openpyxl: loaded only to write
 
     out = []
@@ -51,7 +52,7 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
             out.append(Written(path, False))
             continue
         tmp = path.with_name(f".{name}.tmp")
-        tmp.write_bytes(starter_template(name))
+        tmp.write_bytes(retidy(starter_template(name), Stamp.after(None)))  # a new file
         shutil.move(tmp, path)
         out.append(Written(path, True))
     return out
