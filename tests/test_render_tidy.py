@@ -7,17 +7,16 @@ from datetime import UTC, datetime
 from docx import Document
 from lxml import etree
 
-from docxreport.render.schemaorder import put_in_order
-from docxreport.render.tidy import (
+from docxreport.render.docprops import (
     APPLICATION,
     CORE_NS,
     Stamp,
     read_history,
     tidy_app,
-    tidy_chart,
     tidy_core,
-    tidy_settings,
 )
+from docxreport.render.schemaorder import put_in_order
+from docxreport.render.tidy import Tidy, python_docx_thumbnail, tidy_chart, tidy_settings
 
 CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -126,3 +125,16 @@ def test_properties_a_libreoffice_save_left_out_of_order_are_put_back_once_each(
     assert names[:8] == ["body", "pPr", "pStyle", "spacing", "rPr", "rFonts", "b", "r"]
     assert names[8:11] == ["rPr", "rStyle", "sz"]
     assert body.find(f".//{W}cantSplit").get(f"{W}val") == "on"
+
+
+def test_python_docx_s_thumbnail_goes_and_the_cover_s_stays() -> None:
+    rels = b"""<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+    <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+     Target="docProps/thumbnail.jpeg"/></Relationships>"""
+    theirs = {"_rels/.rels": rels, "docProps/thumbnail.jpeg": python_docx_thumbnail()}
+    ours = {"_rels/.rels": rels, "docProps/thumbnail.jpeg": b"\xff\xd8 the cover"}
+    dropped = Tidy.of_members(theirs, None)
+    assert not dropped.keeps("docProps/thumbnail.jpeg")
+    assert b"thumbnail" not in dropped.part("_rels/.rels", rels)
+    kept = Tidy.of_members(ours, None)
+    assert kept.keeps("docProps/thumbnail.jpeg") and kept.part("_rels/.rels", rels) == rels

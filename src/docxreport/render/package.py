@@ -150,8 +150,9 @@ def save_docx(document: Any, path: Path, stamp: Stamp | None) -> None:
     rels = {"_rels/.rels": package.rels.xml}
     rels.update({p.partname.rels_uri.membername: p.rels.xml for p in parts if len(p.rels)})
     names = [CONTENT_TYPES, *rels, *(p.partname.membername for p in parts)]
+    by_name = {p.partname.membername: p for p in parts}
     with open(path, "wb") as file:
-        tidy = Tidy(names, rels, stamp)
+        tidy = Tidy(names, rels, stamp, lambda n: by_name[n].blob if n in by_name else None)
         writer = ZipWriter(file, frozenset({document.part.partname.membername}), tidy)
         # python-docx's own steps of PackageWriter.write, with this writer
         writer.add(CONTENT_TYPES, _ContentTypesItem.from_parts(parts).blob)
