@@ -16,9 +16,9 @@ the zip writer (:mod:`docxreport.render.package`), whatever template it came fro
   Chinese theme fonts (python-docx's template says Japanese), no claim that spelling was
   checked, no document id shared by every file python-docx ever wrote;
 - python-docx's ``stylesWithEffects.xml`` (Word 2010's copy of the styles with its text
-  effects, beside a plain one for Word 2007; Word 2013 and later neither write nor need it,
-  and this one is stale against our styles) and its thumbnail (not our cover) are left out, with their
-  relationships and content types (the cover's thumbnail, see
+  effects, beside a plain one for Word 2007; Word 2013 and later neither write nor need
+  it, and this one is stale against our styles) and its thumbnail (not our cover) are
+  left out, with their relationships and content types (the cover's thumbnail, see
   :mod:`docxreport.finish.thumbnail`, stays);
 - chart axis ids are unsigned, as the schema says (python-pptx writes negative ones).
 """
@@ -51,7 +51,6 @@ _W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 CONTENT_TYPES = "[Content_Types].xml"
 
 REL_CORE = f"{_PKG_REL}/metadata/core-properties"
@@ -64,6 +63,7 @@ DROPPED = frozenset({REL_THUMBNAIL, REL_STYLES_WITH_EFFECTS})
 
 _TEMPLATE_DOC_ID = "24062061"  # python-docx's template's: in every file it ever wrote
 _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
+_KEEP_SPACE = etree.XMLParser(resolve_entities=False, no_network=True)  # chart text stays
 
 
 def tidy_settings(data: bytes) -> bytes:
@@ -125,7 +125,7 @@ def tidy_chart(data: bytes) -> bytes:
     if b'val="-' not in data and b"dLbl>" not in data and b"dLbl " not in data:
         return data  # our own charts: nothing to do, no parse
     try:
-        root = etree.fromstring(data, _SAFE)
+        root = etree.fromstring(data, _KEEP_SPACE)
     except etree.XMLSyntaxError:
         return data
     for tag in ("axId", "crossAx"):
