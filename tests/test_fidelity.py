@@ -4,7 +4,8 @@ the truth about itself: its properties, its settings, its parts.
 The sample is built once (the city report and 市一职's, with page numbers and PDFs when
 LibreOffice is there), then refreshed, round-tripped through LibreOffice and refreshed,
 adopted, confirmed, drafted, checked into findings workbooks, carried into 2025 by
-``init``, and a new region is started with ``new``.
+``init``, and a new region is started with ``new``; the workbooks embedded in the charts
+are checked too.
 """
 
 from __future__ import annotations
@@ -160,6 +161,18 @@ def test_every_kind_of_file_passes_the_gate(made: dict[str, Path], kind: str) ->
     if kind not in made:
         pytest.skip("LibreOffice is not installed")
     assert_valid_ooxml(made[kind])
+
+
+def test_the_chart_workbooks_staff_open_with_edit_data_pass_the_gate(
+    made: dict[str, Path], tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(made["city report"]) as package:
+        names = [n for n in package.namelist() if n.startswith("word/embeddings/")]
+        assert len(names) == 3  # the sample's three charts
+        for name in names:
+            (tmp_path / Path(name).name).write_bytes(package.read(name))
+    for name in names:
+        assert_valid_ooxml(tmp_path / Path(name).name)
 
 
 def _core(path: Path) -> etree._Element:
