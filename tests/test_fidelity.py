@@ -391,3 +391,58 @@ def test_each_exclusion_is_a_finding_on_the_library_s_own_minimal_output(tmp_pat
     found = validator_findings(tmp_path / "openpyxl.xlsx")
     for exclusion in EXCLUSIONS:
         assert any(excluded(f.part_uri, f.description) is exclusion for f in found), exclusion
+
+
+def _as_built_before(path: Path) -> None:
+    """Give a report the package of the reports built before the tidy pass: docxcompose's
+    doubled core properties, python-docx's stylesWithEffects and settings, negative axis ids."""
+    with zipfile.ZipFile(path) as package:
+        blobs = {n: package.read(n) for n in package.namelist()}
+    with zipfile.ZipFile(ROOT / "templates" / "city.docx") as template:
+        blobs["word/stylesWithEffects.xml"] = template.read("word/stylesWithEffects.xml")
+    custom = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+    core = etree.fromstring(blobs["docProps/core.xml"])
+    keywords = next(c for c in core if etree.QName(c).localname == "keywords")
+    moved = etree.SubElement(core, f"{{{custom}}}keywords")  # the value, misplaced
+    moved.text, keywords.text = keywords.text, None  # the standard copy, empty
+    blobs["docProps/core.xml"] = etree.tostring(core)
+    blobs["word/settings.xml"] = (
+        blobs["word/settings.xml"]
+        .replace(b'w:val="15"', b'w:val="14"')
+        .replace(b'"zh-CN"', b'"ja-JP"')
+    )
+    for name in [n for n in blobs if n.startswith("word/charts/chart")]:
+        blobs[name] = blobs[name].replace(b'axId val="', b'axId val="-')
+    blobs["word/_rels/document.xml.rels"] = blobs["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId990" Type="http://schemas.microsoft.com/office/2007/'
+        b'relationships/stylesWithEffects" Target="stylesWithEffects.xml"/></Relationships>',
+    )
+    blobs["[Content_Types].xml"] = blobs["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/word/stylesWithEffects.xml" ContentType="application/'
+        b'vnd.ms-word.stylesWithEffects+xml"/></Types>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in blobs.items():
+            package.writestr(name, data)
+
+
+def test_refresh_mends_a_report_built_before_the_tidy_pass(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "inputs", tmp_path / "inputs")
+    where = ("--inputs", str(tmp_path / "inputs"), "--out", str(tmp_path / "out"))
+    run("build", *where, "--templates", str(ROOT / "templates"), "--school", "市一职",
+        "--no-page-numbers")  # fmt: skip
+    path = tmp_path / "out" / YEAR / SCHOOL
+    keywords = Document(str(path)).core_properties.keywords
+    _as_built_before(path)
+    assert Document(str(path)).core_properties.keywords == ""  # as python-docx read them
+    with pytest.raises(AssertionError):
+        assert_valid_ooxml(path)
+    correct_students(tmp_path / "inputs", 3055)
+    run("refresh", str(path), *where, "--no-page-numbers", code=3)
+    assert_valid_ooxml(path)
+    with zipfile.ZipFile(path) as package:
+        assert "word/stylesWithEffects.xml" not in package.namelist()
+        assert b'w:val="15"' in package.read("word/settings.xml")
+    assert Document(str(path)).core_properties.keywords == keywords
