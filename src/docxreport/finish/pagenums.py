@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -34,7 +34,7 @@ from typing import Any
 
 from lxml import etree
 
-from docxreport.atomic import write_atomically
+from docxreport.atomic import Ready, write_atomically
 from docxreport.errors import OutputError
 from docxreport.finish import pdf as pdfconv
 from docxreport.finish.thumbnail import put_cover_thumbnail
@@ -189,6 +189,7 @@ class _Report:
     part: str
     root: Any
     refs: list[_PageRef]
+    ready: Ready | None = None  # told of each version about to be saved
 
     @classmethod
     def open(cls, path: Path) -> _Report:
@@ -224,7 +225,7 @@ class _Report:
                     payload = data if info.filename == self.part else src.read(info)
                     dst.writestr(info, payload, compress_type=info.compress_type)
 
-        write_atomically(write, self.path)
+        write_atomically(write, self.path, self.path.parent, ready=self.ready)
 
 
 # -- the PDF side -------------------------------------------------------------------------------
@@ -255,6 +256,16 @@ def page_texts(pdf: Path) -> list[str]:
     text = _poppler([_tool("pdftotext"), "-layout", "-enc", "UTF-8", str(pdf), "-"], pdf)
     pages = text.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def page_count(pdf: Path) -> int | None:
+    """How many pages ``pdf`` has (pdfinfo); None when poppler cannot tell."""
+    try:
+        info = _poppler([_tool("pdfinfo"), str(pdf)], pdf)
+    except OutputError:
+        return None
+    found = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
+    return int(found.group(1)) if found else None
 
 
 def footer_number(page: str) -> str | None:
@@ -372,6 +383,7 @@ def fill_page_numbers_many(
     max_rounds: int = 3,
     timeout: int = 600,
     jobs: int = 1,
+    ready: Callable[[Path], Ready] | None = None,
     archive: bool = False,
 ) -> list[PageNumberReport]:
     """:func:`fill_page_numbers` for several reports, each round one soffice run for all.
@@ -380,9 +392,13 @@ def fill_page_numbers_many(
     bookmark (see :func:`printed_pages`); they are written before the first
     layout, which then confirms them if the pages did not move. ``jobs`` shares
     the reports of a round out among that many parallel soffice runs; ``archive``
-    lays them out as PDF/A-2b (the PDFs kept are then archive PDFs).
+    lays them out as PDF/A-2b (the PDFs kept are then archive PDFs). ``ready(path)``
+    gives the hook each save of ``path`` calls before it takes the name (see
+    :func:`~docxreport.atomic.write_atomically`).
     """
     reports = [_Report.open(Path(p)) for p in docx_paths]
+    for report in reports:
+        report.ready = ready(report.path) if ready is not None else None
     for report, pages in zip(reports, expected or [{}] * len(reports), strict=True):
         report.expect(pages)
     results = [PageNumberReport(r.path, [ref.entry for ref in r.refs]) for r in reports]
@@ -411,9 +427,9 @@ def fill_page_numbers_many(
                     report.save()
                     still.append(i)
             pending = still
-        for result in results:  # the cover, as laid out, is the file's thumbnail
+        for result, report in zip(results, reports, strict=True):  # the cover: the thumbnail
             if result.pdf is not None:
-                put_cover_thumbnail(result.docx, result.pdf)
+                put_cover_thumbnail(result.docx, result.pdf, report.ready)
         if workdir is None:
             for result in results:
                 result.pdf = None

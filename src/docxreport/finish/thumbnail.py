@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from docxreport.atomic import write_atomically
+from docxreport.atomic import Ready, write_atomically
 from docxreport.render.docprops import serialise
 from docxreport.render.package import write_members
 from docxreport.render.tidy import REL_THUMBNAIL
@@ -64,9 +64,10 @@ def _with_thumbnail(rels: bytes, types: bytes) -> tuple[bytes, bytes]:
     return serialise(root), serialise(ct)
 
 
-def put_cover_thumbnail(docx: Path, pdf: Path) -> bool:
+def put_cover_thumbnail(docx: Path, pdf: Path, ready: Ready | None = None) -> bool:
     """Make the first page of ``pdf`` (laid out from ``docx``) the thumbnail of ``docx``,
-    in place and atomically; whether it was done. Nothing else in the file changes."""
+    in place and atomically (``ready``: see :func:`~docxreport.atomic.write_atomically`);
+    whether it was done. Nothing else in the file changes."""
     picture = cover_picture(pdf)
     if picture is None:
         return False
@@ -82,5 +83,5 @@ def put_cover_thumbnail(docx: Path, pdf: Path) -> bool:
         with open(tmp, "wb") as out:
             write_members(out, blobs, None)  # not a new revision: the same build
 
-    write_atomically(write, docx)
+    write_atomically(write, docx, docx.parent, ready=ready)
     return True
