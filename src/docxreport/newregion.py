@@ -38,6 +38,7 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
     """Write ``inputs/<year>/市级.xlsx`` (blank: 基本信息, 编制组, 学校名册 to fill), the region's
     catalog ``inputs/<year>/指标目录.xlsx`` (no additions yet) and the starter templates into
     ``templates``; keep whatever is there already."""
+    from docxreport.render.tidy import Stamp, retidy
     from docxreport.workbook.write import write_city  # openpyxl: loaded only to write
 
     folder = inputs / str(year)
@@ -54,7 +55,8 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
     out.append(_region_catalog(folder / REGION_FILE, cat, year))
     for name in STARTER:
         path = templates / name
-        written = write_bytes_atomically(starter_template(name), path, templates, exclusive=True)
+        starter = retidy(starter_template(name), Stamp.after(None))  # a new file
+        written = write_bytes_atomically(starter, path, templates, exclusive=True)
         out.append(Written(path, written))
     return out
 
