@@ -113,8 +113,16 @@ def test_a_period_other_than_prev_or_curr_is_an_error(tmp_path):
 
 def test_headers_are_checked_and_located_as_such(tmp_path):
     found = issues_of(tmp_path, "正文", header="{{ yaer }} 年度报告")
-    issue = find(found, "templates/city.docx › 页眉 1!段落 1", "“yaer”", "是否应为“year”")
+    issue = find(found, "templates/city.docx › 页眉!段落 1", "“yaer”", "是否应为“year”")
     assert issue.message.endswith("所在段落：“{{ yaer }} 年度报告”")
+
+
+def test_figures_and_years_pass_in_a_header_but_a_table_there_is_an_error(tmp_path):
+    header = '{{ region.name }}中职质量报告（{{ year }}）在校生{{ v("students") }}人'
+    assert issues_of(tmp_path, "正文", header=header) == []
+    found = issues_of(tmp_path, "正文", header='{{p table("1-5") }}')
+    issue = find(found, "templates/city.docx › 页眉!段落 1", "页眉中不能使用 table()")
+    assert issue.is_error
 
 
 def test_every_unknown_name_is_reported_once_per_paragraph(tmp_path):

@@ -24,6 +24,7 @@ from docxreport.finish.manifest import Manifest
 from docxreport.ledger import Entry, entries
 from docxreport.model import Dataset
 from docxreport.render.chartpatch import chart_rid, refresh_chart
+from docxreport.render.copies import Occurrence, Plain, occurrences
 from docxreport.render.marks import Mark, places
 from docxreport.render.patch import Bookmark, ReportFile, TableMaker
 from docxreport.view.charts import ChartSpec, ChartView
@@ -59,6 +60,23 @@ class Unlinked:
         return f"{self.report} › {self.mark.where}：{self.why}{was}，不再关联数据，未改动"
 
 
+@dataclass(frozen=True)
+class Copied:
+    """A copy of a changed figure that no mark covers (Word copies text without its
+    bookmark): listed, never changed, as it may have been meant to stay."""
+
+    report: str
+    where: str
+    old: str
+    new: str
+
+    def line(self) -> str:
+        return (
+            f"{self.report} › {self.where}：复制的数字“{self.old}”未关联数据，"
+            f"仍为旧值（数据现为 {self.new}），请核对"
+        )
+
+
 @dataclass
 class Refreshed:
     """What refresh did to one report."""
@@ -67,6 +85,7 @@ class Refreshed:
     label: str
     changes: list[Changed] = field(default_factory=list)
     unlinked: list[Unlinked] = field(default_factory=list)
+    copies: list[Copied] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     listing: list[Entry] = field(default_factory=list)
     backup: Path | None = None
@@ -127,17 +146,19 @@ class Refresher:
         assert state is not None
         view = make_view(self.data, self.cat, state.school or None, self.folder / L.PHOTO_DIR)
         done = Refreshed(report.path, view.label)
-        marks = report.bookmarks()
+        found_all = occurrences(report)
+        plain = Plain(report)  # read before anything changes: copies Word left unmarked
         here = places(report.root)  # where each mark stands now, after staff's edits
         tables: TableMaker | None = None
         kept: list[Mark] = []
         items: list[Any] = []
         for mark in state.marks:
-            found = marks.get(mark.name)
-            if found is None or found.end is None:
+            listed = found_all.get(mark.name, [])
+            if not listed:
                 done.unlinked.append(Unlinked(view.label, mark, "已删除"))
                 continue
-            mark = replace(mark, where=here.get(mark.name, mark.where))
+            found, copies = listed[0].bookmark, listed[1:]
+            mark = replace(mark, where=here.get(mark.name, listed[0].where or mark.where))
             if mark.kind == "table":
                 table = _table(view, mark)
                 if table is None:
@@ -159,12 +180,37 @@ class Refresher:
                     items.append(chart)
                     kept.append(mark)
                 continue
+            window = plain.window(found, mark.printed)
             kept.append(self._figure(report, found, mark, view, done, items))
+            fresh = _value(view, mark)[0]
+            if fresh is None or fresh == mark.printed:
+                continue
+            self._copies(report, mark, fresh, copies, done)
+            if window and mark.kind in ("figure", "change"):
+                for where in plain.find(window):
+                    done.copies.append(Copied(view.label, where, mark.printed, fresh))
         if self.draft_done and report.remove_draft_mark():
             done.notes.append("!已去掉页眉的“征求意见稿”（各校数据均已齐全）")
         report.set_state(replace(state, marks=kept))
         done.listing = entries(view.label, items)
         return done
+
+    @staticmethod
+    def _copies(
+        report: ReportFile, mark: Mark, fresh: str, copies: list[Occurrence], done: Refreshed
+    ) -> None:
+        """Bound copies of a changed figure follow it while they still show what was
+        printed; a copy staff retyped is listed."""
+        for copy in copies:
+            spill = copy.bookmark.spill(mark.printed)
+            current = copy.bookmark.text() + spill
+            where = f"{copy.where}（复制的数字）"
+            if current == mark.printed:
+                report.set_text(copy.bookmark, fresh, spill)
+                done.changes.append(Changed(done.label, where, current, fresh))
+            elif current != fresh:
+                why = "已删除" if not current.strip() else f"已改写为“{current}”"
+                done.unlinked.append(Unlinked(done.label, replace(mark, where=where), why))
 
     def _figure(
         self,

@@ -86,9 +86,11 @@ def refresh(
     _finish(changed, done, out / str(loaded.data.year), no_page_numbers)
     unlinked = sum(len(r.unlinked) for r in done)
     figures = sum(len(r.changes) for r in done)
+    copies = sum(len(r.copies) for r in done)
+    stale = f"，{copies} 处复制的数字仍为旧值" if copies else ""
     click.echo(
         f"完成：检查 {len(done)} 份报告，更新 {len(changed)} 份，"
-        f"{figures} 处数字有变化，{unlinked} 处不再关联。"
+        f"{figures} 处数字有变化，{unlinked} 处不再关联{stale}。"
     )
     sys.exit(CHANGED if changed else 0)
 
@@ -137,6 +139,8 @@ def _tell(result: Refreshed) -> None:
         click.echo(change.line())
     for unlinked in result.unlinked:
         click.secho(unlinked.line(), fg="yellow")
+    for copied in result.copies:
+        click.secho(copied.line(), fg="yellow")
     for note in result.notes:
         click.secho(note.lstrip("!"), fg="yellow")
     if result.backup:

@@ -23,10 +23,12 @@ from docxreport.errors import OutputError
 from docxreport.page import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM
 from docxreport.render.draft import DRAFT_MARK
 from docxreport.render.marks import START, Mark, paragraph_text
+from docxreport.render.sideparts import SIDE_TYPES, labels
 from docxreport.render.state import State, read_state
 from docxreport.view.grids import Grid
 
 DOCUMENT = "word/document.xml"
+DOCUMENT_RELS = "word/_rels/document.xml.rels"
 _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
@@ -34,6 +36,7 @@ _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 class Bookmark:
     start: Any
     end: Any | None
+    part: str = DOCUMENT  # the package part holding it (the body, or a header…)
 
     def runs(self) -> list[Any]:
         """The runs from the start to the end, when both stand in one paragraph."""
@@ -75,6 +78,17 @@ class Bookmark:
                 break
 
 
+def _end_of(start: Any, candidates: list[Any]) -> Any | None:
+    """The end of the bookmark ``start`` among the ends sharing its id: the one in its
+    own paragraph (a copied paragraph holds a copy of both), else the only one."""
+    parent = start.getparent()
+    same = [e for e in candidates if e.getparent() is parent]
+    if same:
+        at = parent.index(start)
+        return next((e for e in same if parent.index(e) > at), same[-1])
+    return candidates[0] if candidates else None
+
+
 def _texts_after(node: Any, enough: int) -> list[Any]:
     """The w:t elements after ``node`` in its paragraph, until ``enough`` characters."""
     out, count = [], 0
@@ -102,13 +116,59 @@ class ReportFile:
             raise OutputError(f"{path} 不是可读的 Word 文件（{type(exc).__name__}）") from exc
         self.state_name, self.state = found if found else ("", None)
         self.changed_parts: set[str] = set()
+        self.roots = {DOCUMENT: self.root, **self._side_roots()}
+
+    def _side_roots(self) -> dict[str, Any]:
+        """The parsed headers, footers and footnotes, by part name."""
+        rels = self.side_rels()
+        roots = {}
+        for name, _ in rels.values():
+            if name in self.blobs:
+                try:
+                    roots[name] = etree.fromstring(self.blobs[name], _SAFE)
+                except etree.XMLSyntaxError as exc:
+                    raise OutputError(f"{self.path} 的 {name} 不是合法的 XML") from exc
+        return roots
+
+    def side_rels(self) -> dict[str, tuple[str, str]]:
+        """rId → (part name, type) of the document's headers, footers and footnotes."""
+        blob = self.blobs.get(DOCUMENT_RELS)
+        if blob is None:
+            return {}
+        found = {}
+        for rel in etree.fromstring(blob, _SAFE):
+            kind, target = rel.get("Type", ""), rel.get("Target", "")
+            if kind in SIDE_TYPES and rel.get("TargetMode") != "External":
+                name = target.lstrip("/") if target.startswith("/") else f"word/{target}"
+                found[rel.get("Id", "")] = (name, kind)
+        return found
+
+    def side_labels(self) -> dict[str, str]:
+        """Part name → ``第 1 节页眉`` (see :mod:`.sideparts`)."""
+        return labels(self.root, self.side_rels())
 
     def bookmarks(self) -> dict[str, Bookmark]:
-        ends = {e.get(qn("w:id")): e for e in self.root.iter(qn("w:bookmarkEnd"))}
-        return {
-            b.get(qn("w:name"), ""): Bookmark(b, ends.get(b.get(qn("w:id"))))
-            for b in self.root.iter(qn("w:bookmarkStart"))
-        }
+        """Bookmark name → where it stands, in the body, headers, footers and footnotes.
+
+        A name that appears twice (a paragraph copied with its bookmark) maps to its
+        first; :meth:`all_bookmarks` gives every one."""
+        found: dict[str, Bookmark] = {}
+        for name, bookmark in self.all_bookmarks():
+            found.setdefault(name, bookmark)
+        return found
+
+    def all_bookmarks(self) -> list[tuple[str, Bookmark]]:
+        """Every bookmark, in order of the parts and of the document, duplicates kept."""
+        out = []
+        for part, root in self.roots.items():
+            ends: dict[str, list[Any]] = {}
+            for e in root.iter(qn("w:bookmarkEnd")):
+                ends.setdefault(e.get(qn("w:id")), []).append(e)
+            for b in root.iter(qn("w:bookmarkStart")):
+                bid = b.get(qn("w:id"))
+                end = _end_of(b, ends.get(bid, []))
+                out.append((b.get(qn("w:name"), ""), Bookmark(b, end, part)))
+        return out
 
     # -- changes ----------------------------------------------------------------------------
 
@@ -126,7 +186,7 @@ class ReportFile:
         texts[0].text = text
         for t in texts[1:]:
             t.text = ""
-        self.changed_parts.add(DOCUMENT)
+        self.changed_parts.add(mark.part)
 
     def update_table(self, mark: Bookmark, fresh: Any) -> tuple[str, list[tuple[str, str]]]:
         """Bring the table holding ``mark`` up to ``fresh`` (a new w:tbl element).
@@ -164,18 +224,14 @@ class ReportFile:
     def remove_draft_mark(self) -> bool:
         """Take the 征求意见稿 line out of every header; whether there was one."""
         removed = False
-        for name, blob in list(self.blobs.items()):
-            if not (name.startswith("word/header") and name.endswith(".xml")):
+        for name, root in self.roots.items():
+            if not name.startswith("word/header") or DRAFT_MARK.encode() not in self.blobs[name]:
                 continue
-            if DRAFT_MARK.encode() not in blob:
-                continue
-            root = etree.fromstring(blob, _SAFE)
             for p in list(root.iter(qn("w:p"))):
                 if paragraph_text(p).strip() == DRAFT_MARK:
                     p.getparent().remove(p)
                     removed = True
-            self.blobs[name] = _serialise(root)
-            self.changed_parts.add(name)
+                    self.changed_parts.add(name)
         return removed
 
     def set_state(self, state: State) -> None:
@@ -188,8 +244,9 @@ class ReportFile:
 
     def write(self, target: Path) -> None:
         """Write the package to ``target``: changed parts re-serialised, others as they were."""
-        if DOCUMENT in self.changed_parts:
-            self.blobs[DOCUMENT] = _serialise(self.root)
+        for name, root in self.roots.items():
+            if name in self.changed_parts:
+                self.blobs[name] = _serialise(root)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.infos:
                 if info.filename in self.blobs:  # a part dropped (adopt's charts) is left out

@@ -1,0 +1,238 @@
+"""refresh under the edits compiling groups really make: copies, headers, tables, tracked text.
+
+Each scenario edits the built sample city report as staff would (python-docx, or a
+LibreOffice round trip), corrects 市一职's 在校生 (2955 → 3055, so the city's 9060 →
+9160) and checks both the document after refresh and what refresh printed.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+import test_refresh as base
+from docxreport.finish.pdf import find_soffice
+from docxreport.render.marks import END, PREFIX, SEP, START
+from test_refresh import CITY, PROSE, correct_students, refresh, run
+
+ROOT = Path(__file__).resolve().parents[1]
+built, year = base.built, base.year  # the sample built once, and a private copy per test
+needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice is not installed")
+
+
+def city_of(root: Path) -> Path:
+    return root / "out" / "2024" / CITY
+
+
+def prose(doc):
+    return next(p for p in doc.paragraphs if p.text.startswith(PROSE))
+
+
+def duplicate_prose(path: Path, unbind: bool = False) -> None:
+    """Copy the 在校生 paragraph to the end of its chapter's next paragraph, as a paste
+    would; ``unbind`` drops the copy's bookmarks, as Word does."""
+    doc = docx.Document(str(path))
+    p = prose(doc)._p
+    twin = copy.deepcopy(p)
+    if unbind:
+        for b in list(twin.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
+            twin.remove(b)
+    p.getnext().addnext(twin)
+    doc.save(str(path))
+
+
+def resave_with_libreoffice(path: Path, tmp: Path) -> None:
+    out = tmp / "lo"
+    subprocess.run(
+        [
+            find_soffice(),
+            f"-env:UserInstallation=file://{tmp / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    shutil.copy(out / path.name, path)
+
+
+def prose_texts(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(str(path)).paragraphs if p.text.startswith(PROSE)]
+
+
+# -- copies --------------------------------------------------------------------------------------
+
+
+def test_a_duplicated_paragraph_is_updated_in_both_places_and_the_copy_is_named(year: Path):
+    city = city_of(year)
+    duplicate_prose(city)
+    assert all("9060" in t for t in prose_texts(city)) and len(prose_texts(city)) == 2
+    correct_students(year)
+    result = refresh(year, city)
+    assert result.exit_code == 3, result.output
+    after = prose_texts(city)
+    assert len(after) == 2 and all("9160" in t and "9060" not in t for t in after), after
+    assert "1.10 培养规模 › “全市中等职业学校共有教职工 14…”（复制的数字）：9060 → 9160" in (
+        result.output
+    )
+
+
+@needs_soffice
+def test_a_copy_libreoffice_renamed_copy_n_is_updated_too(year: Path, tmp_path: Path):
+    city = city_of(year)
+    duplicate_prose(city)
+    resave_with_libreoffice(city, tmp_path)
+    with zipfile.ZipFile(city) as package:
+        assert b"_Copy_" in package.read("word/document.xml")  # LibreOffice renamed the copy
+    correct_students(year)
+    result = refresh(year, city)
+    assert result.exit_code == 3, result.output
+    after = prose_texts(city)
+    assert len(after) == 2 and all("9160" in t and "9060" not in t for t in after), after
+    assert "（复制的数字）：9060 → 9160" in result.output
+
+
+def test_a_copy_word_left_unbound_is_listed_with_its_place_not_changed(year: Path):
+    city = city_of(year)
+    duplicate_prose(city, unbind=True)
+    correct_students(year)
+    result = refresh(year, city)
+    assert result.exit_code == 3, result.output
+    first, second = prose_texts(city)
+    assert "9160" in first and "9060" in second  # the unbound copy is the staff's to mend
+    assert (
+        "全市报告 › 1.10 培养规模 › “全市中等职业学校共有教职工 14…”："
+        "复制的数字“9060”未关联数据，仍为旧值（数据现为 9160），请核对"
+    ) in result.output
+    assert "处复制的数字仍为旧值" in result.output.splitlines()[-1]
+
+
+def test_a_retyped_copy_is_listed_as_no_longer_linked(year: Path):
+    city = city_of(year)
+    duplicate_prose(city)
+    doc = docx.Document(str(city))
+    twin = [p for p in doc.paragraphs if p.text.startswith(PROSE)][1]
+    for t in twin._p.iter(qn("w:t")):
+        if t.text == "9060":
+            t.text = "9,060"
+    doc.save(str(city))
+    correct_students(year)
+    result = refresh(year, city)
+    first, second = prose_texts(city)
+    assert "9160" in first and "9,060" in second
+    assert "（复制的数字）：已改写为“9,060”（生成时为“9060”），不再关联数据，未改动" in (
+        result.output
+    )
+
+
+# -- headers and footers -------------------------------------------------------------------------
+
+HEADER = '{{ region.name }}中职质量报告（{{ year }}）在校生{{ v("students") }}人'
+
+
+@pytest.fixture
+def headed(tmp_path: Path) -> Path:
+    """The sample built with a template whose header prints the region, the year and a figure."""
+    shutil.copytree(ROOT / "inputs", tmp_path / "inputs")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    tpl = tmp_path / "templates" / "city.docx"
+    doc = docx.Document(str(tpl))
+    header = doc.sections[0].header
+    header.is_linked_to_previous = False
+    header.paragraphs[0].text = HEADER
+    doc.save(str(tpl))
+    result = run(
+        "build",
+        "--inputs",
+        str(tmp_path / "inputs"),
+        "--templates",
+        str(tmp_path / "templates"),
+        "--out",
+        str(tmp_path / "out"),
+        "--no-page-numbers",
+        "--city-only",
+    )
+    assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+def header_text(path: Path) -> list[str]:
+    doc = docx.Document(str(path))
+    return [doc.sections[0].header.paragraphs[0].text]
+
+
+def no_mark_characters(path: Path) -> None:
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            blob = package.read(name)
+            assert not any(c.encode() in blob for c in (START, SEP, END)), name
+
+
+def test_a_header_prints_its_figures_cleanly_and_marked(headed: Path):
+    city = city_of(headed)
+    assert header_text(city) == ["巴彦淖尔市中职质量报告（2024）在校生9060人"]
+    no_mark_characters(city)
+    with zipfile.ZipFile(city) as package:
+        header = package.read("word/header1.xml").decode()
+    assert header.count(f'w:name="{PREFIX}') == 3
+
+
+@needs_soffice
+def test_a_header_reads_cleanly_in_libreoffice_and_refreshes_after_its_round_trip(
+    headed: Path, tmp_path: Path
+):
+    city = city_of(headed)
+    pdf = tmp_path / "pdf"
+    subprocess.run(
+        [
+            find_soffice(),
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(pdf),
+            str(city),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    text = subprocess.run(
+        ["pdftotext", str(pdf / city.with_suffix(".pdf").name), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "巴彦淖尔市中职质量报告（2024）在校生9060人" in "".join(text.split())
+    assert not any(c in text for c in (START, SEP, END))
+    resave_with_libreoffice(city, tmp_path)  # LibreOffice repeats the header per section
+    correct_students(headed)
+    result = refresh(headed, city)
+    assert result.exit_code == 3, result.output
+    doc = docx.Document(str(city))
+    headers = {p.text for s in doc.sections for p in s.header.paragraphs if p.text}
+    assert headers == {"巴彦淖尔市中职质量报告（2024）在校生9160人"}
+    assert "页眉" in result.output and "9060 → 9160" in result.output
+
+
+def test_a_figure_in_the_header_is_refreshed_with_the_rest(headed: Path):
+    city = city_of(headed)
+    correct_students(headed)
+    result = refresh(headed, city)
+    assert result.exit_code == 3, result.output
+    assert header_text(city) == ["巴彦淖尔市中职质量报告（2024）在校生9160人"]
+    assert "全市报告 › 第 1 节页眉：9060 → 9160" in result.output
+    no_mark_characters(city)
