@@ -16,6 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from lxml import etree
 
 import test_refresh as base
 from docxreport.finish.pdf import find_soffice
@@ -236,3 +237,145 @@ def test_a_figure_in_the_header_is_refreshed_with_the_rest(headed: Path):
     assert header_text(city) == ["巴彦淖尔市中职质量报告（2024）在校生9160人"]
     assert "全市报告 › 第 1 节页眉：9060 → 9160" in result.output
     no_mark_characters(city)
+
+
+# -- tables --------------------------------------------------------------------------------------
+
+
+def table_1_5(doc):
+    return next(t for t in doc.tables if t.cell(0, 0).text == "学校" and len(t.rows) > 5)
+
+
+def rows_of(path: Path) -> list[list[str]]:
+    table = table_1_5(docx.Document(str(path)))
+    return [[c.text for c in r.cells] for r in table.rows]
+
+
+def edit_table(path: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    doc = docx.Document(str(path))
+    edit(table_1_5(doc))
+    doc.save(str(path))
+
+
+def delete_row(first_cell: str):  # type: ignore[no-untyped-def]
+    def edit(table) -> None:  # type: ignore[no-untyped-def]
+        row = next(r for r in table.rows if r.cells[0].text == first_cell)
+        row._tr.getparent().remove(row._tr)
+
+    return edit
+
+
+def test_a_hand_edited_cell_is_kept_and_listed_with_its_row_and_column(year: Path):
+    city = city_of(year)
+
+    def retype(table) -> None:  # type: ignore[no-untyped-def]
+        row = next(r for r in table.rows if r.cells[0].text == "市一职")
+        row.cells[5].paragraphs[0].runs[0].text = "2960"
+
+    edit_table(city, retype)
+    correct_students(year)
+    result = refresh(year, city)
+    assert result.exit_code == 3, result.output
+    rows = {r[0]: r for r in rows_of(city)}
+    assert rows["市一职"][5] == "2960" and rows["总计"][5] == "9160"
+    assert (
+        "全市报告 › 1.10 培养规模 › 表格（表1-5） “市一职”行“在校生 2024 年”列："
+        "已改写为“2960”（生成时为“2955”），不再关联数据，未改动"
+    ) in result.output
+    assert "“总计”行“在校生 2024 年”列：9060 → 9160" in result.output
+    assert "重建" not in result.output
+
+
+@pytest.mark.parametrize("row", ["市职校", "总计"])
+def test_a_deleted_row_stays_deleted_and_the_other_cells_still_update(year: Path, row: str):
+    city = city_of(year)
+    edit_table(city, delete_row(row))
+    before = rows_of(city)
+    correct_students(year)
+    result = refresh(year, city)
+    assert result.exit_code == 3, result.output
+    after = rows_of(city)
+    assert len(after) == len(before) and row not in [r[0] for r in after]
+    assert {r[0]: r for r in after}["市一职"][5] == "3055"
+    assert "表格（表1-5） “市一职”行“在校生 2024 年”列：2955 → 3055" in result.output
+    assert "重建" not in result.output and "不再关联" not in result.output.split("完成")[0]
+    again = refresh(year, city)  # nothing changed: the deletion is not "a new shape"
+    assert again.exit_code == 0 and "重建" not in again.output, again.output
+
+
+def test_a_shaded_header_row_keeps_its_shading(year: Path):
+    city = city_of(year)
+
+    def shade(table) -> None:  # type: ignore[no-untyped-def]
+        for cell in table.rows[0].cells:
+            pr = cell._tc.get_or_add_tcPr()
+            shd = pr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:fill"): "FFFF00"})
+            pr.append(shd)
+
+    edit_table(city, shade)
+    correct_students(year)
+    result = refresh(year, city)
+    assert result.exit_code == 3, result.output
+    table = table_1_5(docx.Document(str(city)))
+    fills = {s.get(qn("w:fill")) for s in table.rows[0]._tr.iter(qn("w:shd"))}
+    assert fills == {"FFFF00"}
+    assert {r[0]: r for r in rows_of(city)}["市一职"][5] == "3055"
+
+
+def test_a_deleted_table_is_named_by_its_number(year: Path):
+    city = city_of(year)
+    edit_table(city, lambda table: table._tbl.getparent().remove(table._tbl))
+    correct_students(year)
+    result = refresh(year, city)
+    assert "全市报告 › 培养规模 › 表格（表1-5）：已删除，不再关联数据，未改动" in result.output
+
+
+# -- the smaller things --------------------------------------------------------------------------
+
+
+def test_the_backup_line_is_printed_once_the_backup_exists(year: Path):
+    city = city_of(year)
+    correct_students(year)
+    result = refresh(year, city)
+    backups = list(city.parent.glob("*.备份-*.docx"))
+    assert len(backups) == 1
+    assert f"已更新 {city}（原文件备份为 {backups[0].name}）" in result.output
+
+
+def test_a_retyped_figure_beside_updated_ones_says_its_sentence_now_mixes_old_and_new(year: Path):
+    city = city_of(year)
+    doc = docx.Document(str(city))
+    for t in prose(doc)._p.iter(qn("w:t")):
+        if t.text == "9060":
+            t.text = "9,060"
+    doc.save(str(city))
+    correct_students(year)
+    result = refresh(year, city)
+    text = prose(docx.Document(str(city))).text
+    assert "9,060" in text and "9.41" in text  # the sentence's change was updated beside it
+    line = next(ln for ln in result.output.splitlines() if "已改写为“9,060”" in ln)
+    assert line.endswith("这句话现在新旧数字混杂，请核对")
+    assert "1 句新旧数字混杂" in result.output.splitlines()[-1]
+
+
+def test_dump_reads_a_tracked_replacement_as_accepted(tmp_path: Path):
+    from docxreport.dump import blocks
+
+    doc = docx.Document()
+    p = doc.add_paragraph("在校生 ")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    p._p.append(
+        etree.fromstring(
+            f'<w:del xmlns:w="{w}" w:id="1" w:author="编制组" w:date="2025-01-01T00:00:00Z">'
+            "<w:r><w:delText>9060</w:delText></w:r></w:del>"
+        )
+    )
+    p._p.append(
+        etree.fromstring(
+            f'<w:ins xmlns:w="{w}" w:id="2" w:author="编制组" w:date="2025-01-01T00:00:00Z">'
+            "<w:r><w:t>9070</w:t></w:r></w:ins>"
+        )
+    )
+    p.add_run(" 人")
+    doc.save(str(tmp_path / "t.docx"))
+    assert list(blocks(tmp_path / "t.docx")) == ["[Normal] 在校生 9070 人"]

@@ -27,6 +27,7 @@ from docxreport.render.chartpatch import chart_rid, refresh_chart
 from docxreport.render.copies import Occurrence, Plain, occurrences
 from docxreport.render.marks import Mark, places
 from docxreport.render.patch import Bookmark, ReportFile, TableMaker
+from docxreport.render.tablepatch import TablePatch
 from docxreport.view.charts import ChartSpec, ChartView
 from docxreport.view.report import ReportView, TableView, make_view
 from docxreport.workbook.sources import row_of
@@ -54,10 +55,14 @@ class Unlinked:
     report: str
     mark: Mark
     why: str
+    mixed: bool = False  # other figures of its sentence were updated: old and new side by side
 
     def line(self) -> str:
         was = f"（生成时为“{self.mark.printed}”）" if self.mark.printed else ""
-        return f"{self.report} › {self.mark.where}：{self.why}{was}，不再关联数据，未改动"
+        line = f"{self.report} › {self.mark.where}：{self.why}{was}，不再关联数据，未改动"
+        if self.mixed:
+            line += "；同一句中的其他数字已按新数据更新，这句话现在新旧数字混杂，请核对"
+        return line
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class Refreshed:
     changes: list[Changed] = field(default_factory=list)
     unlinked: list[Unlinked] = field(default_factory=list)
     copies: list[Copied] = field(default_factory=list)
+    paragraphs: set[Any] = field(default_factory=set)  # where a figure was updated
     notes: list[str] = field(default_factory=list)
     listing: list[Entry] = field(default_factory=list)
     backup: Path | None = None
@@ -127,6 +133,23 @@ def _value(view: ReportView, mark: Mark) -> tuple[str | None, Any]:
     return None, None
 
 
+def _mixed(unlinked: Unlinked, found: dict[str, list[Occurrence]], updated: set[Any]) -> Unlinked:
+    """A retyped figure whose paragraph had other figures updated says so."""
+    listed = found.get(unlinked.mark.name)
+    if not listed or not unlinked.why.startswith("已改写") or unlinked.mark.kind == "table":
+        return unlinked
+    return replace(unlinked, mixed=listed[0].bookmark.start.getparent() in updated)
+
+
+def _deleted(view: ReportView, mark: Mark) -> Mark:
+    """A deleted mark as its message names it: a table by its number, not its first cell."""
+    if mark.kind != "table":
+        return mark
+    table = _table(view, mark)
+    where = f"{mark.where}（{table.place}）" if table is not None else mark.where
+    return replace(mark, where=where, printed="")
+
+
 def _table(view: ReportView, mark: Mark) -> TableView | None:
     table = view.tables.get(mark.key)
     if mark.school and (table is None or table.school != mark.school):
@@ -155,7 +178,7 @@ class Refresher:
         for mark in state.marks:
             listed = found_all.get(mark.name, [])
             if not listed:
-                done.unlinked.append(Unlinked(view.label, mark, "已删除"))
+                done.unlinked.append(Unlinked(view.label, _deleted(view, mark), "已删除"))
                 continue
             found, copies = listed[0].bookmark, listed[1:]
             mark = replace(mark, where=here.get(mark.name, listed[0].where or mark.where))
@@ -165,11 +188,9 @@ class Refresher:
                     done.unlinked.append(Unlinked(view.label, mark, "表格已不在指标目录中"))
                     continue
                 tables = tables or TableMaker(report.path)
-                self._table(
-                    report, found, mark, table, tables.make(table.grid, table.landscape), done
-                )
+                fresh = tables.make(table.grid, table.landscape)
+                kept.append(self._table(report, found, mark, table, fresh, done))
                 items.append(table)
-                kept.append(mark)
                 continue
             if mark.kind == "block":
                 kept.append(mark)
@@ -189,6 +210,7 @@ class Refresher:
             if window and mark.kind in ("figure", "change"):
                 for where in plain.find(window):
                     done.copies.append(Copied(view.label, where, mark.printed, fresh))
+        done.unlinked = [_mixed(u, found_all, done.paragraphs) for u in done.unlinked]
         if self.draft_done and report.remove_draft_mark():
             done.notes.append("!已去掉页眉的“征求意见稿”（各校数据均已齐全）")
         report.set_state(replace(state, marks=kept))
@@ -235,6 +257,7 @@ class Refresher:
         if new != current:
             report.set_text(found, new, spill)
             done.changes.append(Changed(view.label, mark.where, current, new))
+            done.paragraphs.add(found.start.getparent())
         return replace(mark, printed=new)
 
     @staticmethod
@@ -267,13 +290,36 @@ class Refresher:
         table: TableView,
         fresh: Any,
         done: Refreshed,
-    ) -> None:
-        how, cells = report.update_table(found, fresh)
-        where = f"{mark.where}（{table.place}）"
-        if how == "rebuilt":
-            done.notes.append(f"!{done.label} › {where}：行列与生成时不同，已按新数据重建此表")
-        for old, new in cells:
-            done.changes.append(Changed(done.label, where, old, new))
+    ) -> Mark:
+        """A table follows the paragraph rule: staff's cells and deletions stay."""
+        patch = report.update_table(found, fresh, mark.cells, table.grid.header_rows)
+        where = _table_where(mark, table)
+        if patch.how == "rebuilt":
+            done.notes.append(f"!{done.label} › {where}：{_reshaped(patch)}")
+        for cell in patch.changed:
+            done.changes.append(Changed(done.label, f"{where}{cell.place}", cell.old, cell.new))
+        for cell in patch.kept:
+            staff = replace(mark, where=f"{where}{cell.place}", printed=cell.new)
+            why = "已删除" if not cell.old.strip() else f"已改写为“{cell.old}”"
+            done.unlinked.append(Unlinked(done.label, staff, why))
+        return replace(mark, cells=patch.cells) if patch.how != "missing" else mark
+
+
+def _table_where(mark: Mark, table: TableView) -> str:
+    """An annex table is found by its number (附表3), not under the last chapter."""
+    if table.place.startswith("附表"):
+        return table.place
+    return f"{mark.where}（{table.place}）"
+
+
+def _reshaped(patch: TablePatch) -> str:
+    what = []
+    if patch.added:
+        what.append(f"新增“{'”“'.join(patch.added)}”")
+    if patch.removed:
+        what.append(f"去掉“{'”“'.join(patch.removed)}”")
+    why = "、".join(what) if what else "行列数目有变化"
+    return f"数据的行列有变化（{why}），已按新数据重建此表（编制组对此表的修改需重新做）"
 
 
 def backup_name(path: Path) -> Path:

@@ -81,13 +81,16 @@ def refresh(
         _tell(result)
         if result.changed:
             save(report, result, _manifest(report.path, out))
+            click.echo(f"已更新 {result.path}（原文件备份为 {result.backup.name}）")
         done.append(result)
     changed = [r for r in done if r.changed]
     _finish(changed, done, out / str(loaded.data.year), no_page_numbers)
     unlinked = sum(len(r.unlinked) for r in done)
     figures = sum(len(r.changes) for r in done)
     copies = sum(len(r.copies) for r in done)
+    mixed = sum(1 for r in done for u in r.unlinked if u.mixed)
     stale = f"，{copies} 处复制的数字仍为旧值" if copies else ""
+    stale += f"，{mixed} 句新旧数字混杂" if mixed else ""
     click.echo(
         f"完成：检查 {len(done)} 份报告，更新 {len(changed)} 份，"
         f"{figures} 处数字有变化，{unlinked} 处不再关联{stale}。"
@@ -143,8 +146,6 @@ def _tell(result: Refreshed) -> None:
         click.secho(copied.line(), fg="yellow")
     for note in result.notes:
         click.secho(note.lstrip("!"), fg="yellow")
-    if result.backup:
-        click.echo(f"已更新 {result.path}（原文件备份为 {result.backup.name}）")
 
 
 def _finish(

@@ -30,6 +30,7 @@ from docxreport.render.package import save_docx
 from docxreport.render.paragraphs import read_paragraphs
 from docxreport.render.sideparts import side_labels, side_parts
 from docxreport.render.state import State, attach
+from docxreport.render.tablepatch import encode, table_texts
 from docxreport.render.template import CachedTemplate, make_env, shared_env
 from docxreport.render.verify import (
     check_leftover_texts,
@@ -263,7 +264,11 @@ def render_report(
     paragraphs = read_paragraphs(body)  # shared by the steps below
     if marks is not None and state is not None and identify is not None:
         where = places(body, paragraphs)
-        state.marks = [replace(mark, where=where.get(mark.name, mark.where)) for _, mark in bound]
+        cells = _table_cells(body, {m.name for _, m in bound if m.kind == "table"})
+        state.marks = [
+            replace(mark, where=where.get(mark.name, mark.where), cells=cells.get(mark.name, ""))
+            for _, mark in bound
+        ]
         attach(tpl.docx, state)
     number_document(tpl.docx, paragraphs)
     if draft:
@@ -274,6 +279,19 @@ def render_report(
     check_no_marks(tpl.docx, f"（模板 {template.name}）")
     write_atomically(lambda tmp: _save(tpl, tmp), out)
     return Rendered(found, texts)
+
+
+def _table_cells(body: Any, names: set[str]) -> dict[str, str]:
+    """Mark name → the texts its table printed (see :mod:`.tablepatch`)."""
+    found: dict[str, str] = {}
+    if not names:
+        return found
+    for b in body.iter(qn("w:bookmarkStart")):
+        name = b.get(qn("w:name"), "")
+        if name in names:
+            tbl = next(b.iterancestors(qn("w:tbl")), None)
+            found[name] = encode(table_texts(tbl)) if tbl is not None else ""
+    return found
 
 
 def _bind_side_parts(

@@ -52,6 +52,7 @@ class Mark:
     school: str = ""
     printed: str = ""
     where: str = ""  # the chapter and the paragraph's first words, for messages
+    cells: str = ""  # a table's: the texts it printed, cell by cell (JSON, see tablepatch)
 
     @property
     def identity(self) -> tuple[str, str, str, str]:

@@ -10,7 +10,6 @@ was parsed (staff's wording, formatting, comments and tracked changes included).
 
 from __future__ import annotations
 
-import copy
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from docxreport.render.draft import DRAFT_MARK
 from docxreport.render.marks import START, Mark, paragraph_text
 from docxreport.render.sideparts import SIDE_TYPES, labels
 from docxreport.render.state import State, read_state
+from docxreport.render.tablepatch import TablePatch, decode, patch_table
 from docxreport.view.grids import Grid
 
 DOCUMENT = "word/document.xml"
@@ -188,38 +188,18 @@ class ReportFile:
             t.text = ""
         self.changed_parts.add(mark.part)
 
-    def update_table(self, mark: Bookmark, fresh: Any) -> tuple[str, list[tuple[str, str]]]:
-        """Bring the table holding ``mark`` up to ``fresh`` (a new w:tbl element).
-
-        Returns ("cells", [(old, new)…]) when only cell texts changed, or ("rebuilt", [])
-        when the shape differed and the whole table was replaced.
-        """
+    def update_table(
+        self, mark: Bookmark, fresh: Any, printed: str, header_rows: int = 1
+    ) -> TablePatch:
+        """Bring the table holding ``mark`` up to ``fresh`` (a new w:tbl); ``printed``:
+        the mark's cell texts (see :mod:`.tablepatch`)."""
         old = next((a for a in mark.start.iterancestors(qn("w:tbl"))), None)
         if old is None:
-            return "missing", []
-        if _shape(old) != _shape(fresh):
-            name, bid = mark.start.get(qn("w:name")), mark.start.get(qn("w:id"))
-            replacement = copy.deepcopy(fresh)
-            first = next(replacement.iter(qn("w:r")), None)
-            if first is not None:
-                start, end = copy.deepcopy(mark.start), etree.Element(qn("w:bookmarkEnd"))
-                start.set(qn("w:name"), name)
-                end.set(qn("w:id"), bid)
-                first.addprevious(start)
-                first.addnext(end)
-            old.addprevious(replacement)
-            old.getparent().remove(old)
-            self.changed_parts.add(DOCUMENT)
-            return "rebuilt", []
-        changes = []
-        for old_tc, new_tc in zip(old.iter(qn("w:tc")), fresh.iter(qn("w:tc")), strict=True):
-            before, after = _cell_text(old_tc), _cell_text(new_tc)
-            if before != after:
-                _set_cell_text(old_tc, after)
-                changes.append((before, after))
-        if changes:
-            self.changed_parts.add(DOCUMENT)
-        return "cells", changes
+            return TablePatch("missing")
+        result = patch_table(old, fresh, decode(printed), mark.start, header_rows)
+        if result.how == "rebuilt" or result.changed:
+            self.changed_parts.add(mark.part)
+        return result
 
     def remove_draft_mark(self) -> bool:
         """Take the 征求意见稿 line out of every header; whether there was one."""
@@ -258,41 +238,6 @@ class ReportFile:
 
 def _serialise(root: Any) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _shape(tbl: Any) -> list[list[tuple[str, str]]]:
-    """Rows of (gridSpan, vMerge) per cell: what "the same table shape" means here."""
-    shape = []
-    for tr in tbl.iter(qn("w:tr")):
-        row = []
-        for tc in tr.iter(qn("w:tc")):
-            pr = tc.find(qn("w:tcPr"))
-            span = pr.find(qn("w:gridSpan")) if pr is not None else None
-            merge = pr.find(qn("w:vMerge")) if pr is not None else None
-            row.append(
-                (
-                    "1" if span is None else span.get(qn("w:val"), "1"),
-                    "" if merge is None else merge.get(qn("w:val"), "continue"),
-                )
-            )
-        shape.append(row)
-    return shape
-
-
-def _cell_text(tc: Any) -> str:
-    return "\n".join(paragraph_text(p) for p in tc.iter(qn("w:p")))
-
-
-def _set_cell_text(tc: Any, text: str) -> None:
-    """The cell's first text gets ``text``; its other texts are emptied (formatting kept)."""
-    texts = list(tc.iter(qn("w:t")))
-    if not texts:
-        p = tc.find(qn("w:p"))
-        run = etree.SubElement(p, qn("w:r"))
-        texts = [etree.SubElement(run, qn("w:t"))]
-    texts[0].text = text
-    for t in texts[1:]:
-        t.text = ""
 
 
 class TableMaker:
