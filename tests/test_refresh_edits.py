@@ -379,3 +379,23 @@ def test_dump_reads_a_tracked_replacement_as_accepted(tmp_path: Path):
     p.add_run(" 人")
     doc.save(str(tmp_path / "t.docx"))
     assert list(blocks(tmp_path / "t.docx")) == ["[Normal] 在校生 9070 人"]
+
+
+def test_a_deleted_column_stays_deleted_and_the_other_columns_still_update(year: Path):
+    city = city_of(year)
+
+    def drop_staff_column(table) -> None:  # type: ignore[no-untyped-def]
+        grid = table._tbl.find(qn("w:tblGrid"))
+        grid.remove(grid.findall(qn("w:gridCol"))[1])
+        for tr in table._tbl.findall(qn("w:tr")):
+            tr.remove(tr.findall(qn("w:tc"))[1])  # 教职工数, merged over both header rows
+
+    edit_table(city, drop_staff_column)
+    correct_students(year)
+    result = refresh(year, city)
+    assert result.exit_code == 3, result.output
+    rows = rows_of(city)
+    assert "教职工数" not in rows[0] and len(rows[2]) == 7
+    assert {r[0]: r for r in rows}["市一职"][4] == "3055"
+    assert "表格（表1-5） “市一职”行“在校生 2024 年”列：2955 → 3055" in result.output
+    assert "重建" not in result.output

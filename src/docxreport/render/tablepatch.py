@@ -109,8 +109,8 @@ def patch_table(
         _replace(old, fresh, mark)
         return result
     rows = {key: i for i, key in enumerate(row_keys(printed))}
-    columns = _columns(now, printed)
     named = _Headers(fresh, header_rows)
+    columns = _columns(_Headers(old, header_rows).columns(), named.columns())
     trs = old.findall(_TR)
     for i, key in enumerate(row_keys(now)):
         at = rows.get(key)
@@ -137,16 +137,16 @@ def _shape(texts: Texts) -> list[tuple[tuple[str, int], int]]:
     return [(key, len(row)) for key, row in zip(row_keys(texts), texts, strict=True)]
 
 
-def _columns(now: Texts, printed: Texts) -> dict[int, int] | None:
-    """Staff's column → the printed column, from the header row, when staff deleted
-    columns (the header has fewer cells than printed); None: no column deleted."""
-    if not now or not printed or len(now[0]) >= len(printed[0]):
+def _columns(have: list[str], printed: list[str]) -> dict[int, int] | None:
+    """Staff's grid column → the printed one, matched by the column names, when staff
+    deleted columns; None: no column deleted; {}: the columns no longer line up."""
+    if len(have) >= len(printed):
         return None
     mapping, c = {}, 0
-    for j, text in enumerate(now[0]):
-        while c < len(printed[0]) and printed[0][c] != text:
+    for j, name in enumerate(have):
+        while c < len(printed) and printed[c] != name:
             c += 1
-        if c == len(printed[0]):
+        if c == len(printed):
             return {}
         mapping[j] = c
         c += 1
@@ -184,6 +184,11 @@ class _Headers:
                     if text and text not in names.setdefault(col, []):
                         names[col].append(text)
         self.names = names
+        self.width = max((a + b for starts in self.starts for a, b in starts), default=0)
+
+    def columns(self) -> list[str]:
+        """Each grid column's name ("" where the header rows say nothing)."""
+        return [" ".join(self.names.get(col, [])) for col in range(self.width)]
 
     def __call__(self, row: int, cell: int) -> str:
         if row < len(self.starts) and cell < len(self.starts[row]):
