@@ -23,10 +23,12 @@ from docxreport.catalog import Catalog
 from docxreport.finish.manifest import Manifest
 from docxreport.ledger import Entry, entries
 from docxreport.model import Dataset
+from docxreport.refreshnotes import comment_changes
 from docxreport.render.chartpatch import chart_rid, refresh_chart
 from docxreport.render.copies import Occurrence, Plain, occurrences
 from docxreport.render.marks import Mark, places
 from docxreport.render.patch import Bookmark, ReportFile, TableMaker
+from docxreport.render.revisions import has_pending
 from docxreport.render.tablepatch import TablePatch
 from docxreport.view.charts import ChartSpec, ChartView
 from docxreport.view.report import ReportView, TableView, make_view
@@ -92,6 +94,7 @@ class Refreshed:
     unlinked: list[Unlinked] = field(default_factory=list)
     copies: list[Copied] = field(default_factory=list)
     paragraphs: set[Any] = field(default_factory=set)  # where a figure was updated
+    charts: list[tuple[Bookmark, str, list[str]]] = field(default_factory=list)  # changed
     notes: list[str] = field(default_factory=list)
     listing: list[Entry] = field(default_factory=list)
     backup: Path | None = None
@@ -160,15 +163,20 @@ def _table(view: ReportView, mark: Mark) -> TableView | None:
 class Refresher:
     """Refreshes one report at a time against one year's data."""
 
-    def __init__(self, data: Dataset, cat: Catalog, folder: Path, draft_done: bool) -> None:
+    def __init__(
+        self, data: Dataset, cat: Catalog, folder: Path, draft_done: bool, track: bool = False
+    ) -> None:
         self.data, self.cat, self.folder = data, cat, folder
         self.draft_done = draft_done  # no school is still 【待补】: the draft mark can go
+        self.track = track  # changes as tracked changes (修订), charts' in comments
 
     def refresh(self, report: ReportFile) -> Refreshed:
         state = report.state
         assert state is not None
         view = make_view(self.data, self.cat, state.school or None, self.folder / L.PHOTO_DIR)
         done = Refreshed(report.path, view.label)
+        if self.track:
+            report.track()
         found_all = occurrences(report)
         plain = Plain(report)  # read before anything changes: copies Word left unmarked
         here = places(report.root)  # where each mark stands now, after staff's edits
@@ -211,6 +219,8 @@ class Refresher:
                 for where in plain.find(window):
                     done.copies.append(Copied(view.label, where, mark.printed, fresh))
         done.unlinked = [_mixed(u, found_all, done.paragraphs) for u in done.unlinked]
+        if self.track and (done.changes or done.charts):
+            comment_changes(report, done)
         if self.draft_done and report.remove_draft_mark():
             done.notes.append("!已去掉页眉的“征求意见稿”（各校数据均已齐全）")
         report.set_state(replace(state, marks=kept))
@@ -247,6 +257,8 @@ class Refresher:
         current = found.text() + spill
         if current != mark.printed:
             why = "已删除" if not current.strip() else f"已改写为“{current}”"
+            if mark.before and current == mark.before:
+                why = f"数据更新的修订被拒绝，保留“{current}”"
             done.unlinked.append(Unlinked(view.label, mark, why))
             return mark
         new, item = _value(view, mark)
@@ -255,9 +267,12 @@ class Refresher:
         if item is not None:
             items.append(item)
         if new != current:
+            pending = report.revisions is not None and has_pending(found.start, found.end)
             report.set_text(found, new, spill)
             done.changes.append(Changed(view.label, mark.where, current, new))
             done.paragraphs.add(found.start.getparent())
+            if report.revisions is not None:
+                return replace(mark, printed=new, before=mark.before if pending else current)
         return replace(mark, printed=new)
 
     @staticmethod
@@ -276,10 +291,14 @@ class Refresher:
         chart = view.charts(spec)
         changed, values = refresh_chart(report.blobs, rid, chart)
         report.changed_parts.update(changed)
+        lines = []
         for where, old, new in values:
             done.changes.append(
                 Changed(view.label, f"{mark.where}（{chart.place}）{where}", old, new)
             )
+            lines.append(f"{where}：{old or '（空）'} → {new}")
+        if lines:
+            done.charts.append((found, f"{chart.place}", lines))
         return chart
 
     @staticmethod

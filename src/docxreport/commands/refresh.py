@@ -37,6 +37,12 @@ CHANGED = 3  # exit status when some report changed (0: nothing changed, 1: erro
     help="按征求意见稿读取：缺少或有错误的学校印为【待补】；各校齐全后页眉的“征求意见稿”会去掉。",
 )
 @click.option("--no-page-numbers", is_flag=True, help="不重新填写目录页码（不调用 LibreOffice）。")
+@click.option(
+    "--track",
+    is_flag=True,
+    help="把改动写成修订（作者“docxreport（数据更新）”），供审阅时逐处接受或拒绝；"
+    "图表的改动写在批注中，报告开头另加一条汇总批注。",
+)
 @clean_exit
 def refresh(
     reports: tuple[Path, ...],
@@ -45,6 +51,7 @@ def refresh(
     out: Path,
     draft: bool,
     no_page_numbers: bool,
+    track: bool,
 ) -> None:
     """把工作簿中改正后的数字更新到已经在 Word/WPS 中修改过的报告里。
 
@@ -67,7 +74,7 @@ def refresh(
         click.echo(f"检查 {loaded.folder} 发现错误，未刷新任何报告：")
         print_report(Report(loaded.report.errors))
         sys.exit(1)
-    refresher = Refresher(loaded.data, cat, loaded.folder, draft_done=not loaded.pending)
+    refresher = Refresher(loaded.data, cat, loaded.folder, not loaded.pending, track)
     done: list[Refreshed] = []
     for report in opened:
         locks = lock_files(report.path)

@@ -53,6 +53,7 @@ class Mark:
     printed: str = ""
     where: str = ""  # the chapter and the paragraph's first words, for messages
     cells: str = ""  # a table's: the texts it printed, cell by cell (JSON, see tablepatch)
+    before: str = ""  # the text a tracked data update replaced (its rejection restores it)
 
     @property
     def identity(self) -> tuple[str, str, str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from docxreport.errors import OutputError
 from docxreport.page import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM
 from docxreport.render.draft import DRAFT_MARK
 from docxreport.render.marks import START, Mark, paragraph_text
+from docxreport.render.revisions import COMMENTS, Revisions, add_comment, between, comments_root
 from docxreport.render.sideparts import SIDE_TYPES, labels
 from docxreport.render.state import State, read_state
 from docxreport.render.tablepatch import TablePatch, decode, patch_table
@@ -78,6 +80,25 @@ class Bookmark:
                 break
 
 
+_REVISIONS = (qn("w:ins"), qn("w:del"))
+
+
+def _hoist_bookmarks(root: Any) -> None:
+    """A bookmark end standing first or last inside a tracked change is put just outside it.
+
+    LibreOffice, saving a figure with a pending data update, moves the bookmark's start
+    into the ``w:del``; the same place, one level up, keeps start and end siblings.
+    """
+    for b in list(root.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
+        parent = b.getparent()
+        if parent is None or parent.tag not in _REVISIONS:
+            continue
+        if b.tag == qn("w:bookmarkStart") and b.getprevious() is None:
+            parent.addprevious(b)
+        elif b.tag == qn("w:bookmarkEnd") and b.getnext() is None:
+            parent.addnext(b)
+
+
 def _end_of(start: Any, candidates: list[Any]) -> Any | None:
     """The end of the bookmark ``start`` among the ends sharing its id: the one in its
     own paragraph (a copied paragraph holds a copy of both), else the only one."""
@@ -117,6 +138,23 @@ class ReportFile:
         self.state_name, self.state = found if found else ("", None)
         self.changed_parts: set[str] = set()
         self.roots = {DOCUMENT: self.root, **self._side_roots()}
+        for root in self.roots.values():
+            _hoist_bookmarks(root)
+        self.revisions: Revisions | None = None  # set: changes are written as tracked
+        self._comments: Any = None
+
+    def track(self, when: datetime | None = None) -> None:
+        """From now on, write changed texts as tracked changes (see :mod:`.revisions`)."""
+        comments = [etree.fromstring(self.blobs[COMMENTS], _SAFE)] if COMMENTS in self.blobs else []
+        self.revisions = Revisions([*self.roots.values(), *comments], when)
+
+    def comment(self, first: Any, last: Any, lines: list[str]) -> None:
+        """A comment by docxreport over ``first``…``last`` (in one paragraph)."""
+        assert self.revisions is not None
+        if self._comments is None:
+            self._comments = comments_root(self.blobs, self.infos)
+        add_comment(self.revisions, self._comments, first, last, lines)
+        self.changed_parts.update({COMMENTS, DOCUMENT})
 
     def _side_roots(self) -> dict[str, Any]:
         """The parsed headers, footers and footnotes, by part name."""
@@ -178,6 +216,10 @@ class ReportFile:
         ``spill``: the end of the old text that stands after the bookmark (see
         :meth:`Bookmark.spill`); it is removed there.
         """
+        tracked = self.revisions is not None and not spill and mark.end is not None
+        if tracked and self.revisions.replace(between(mark.start, mark.end), text):
+            self.changed_parts.add(mark.part)
+            return
         texts = [t for r in mark.runs() for t in r.iter(qn("w:t"))]
         if not texts:
             return
@@ -196,7 +238,7 @@ class ReportFile:
         old = next((a for a in mark.start.iterancestors(qn("w:tbl"))), None)
         if old is None:
             return TablePatch("missing")
-        result = patch_table(old, fresh, decode(printed), mark.start, header_rows)
+        result = patch_table(old, fresh, decode(printed), mark.start, header_rows, self.revisions)
         if result.how == "rebuilt" or result.changed:
             self.changed_parts.add(mark.part)
         return result
@@ -227,6 +269,8 @@ class ReportFile:
         for name, root in self.roots.items():
             if name in self.changed_parts:
                 self.blobs[name] = _serialise(root)
+        if self._comments is not None:
+            self.blobs[COMMENTS] = _serialise(self._comments)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.infos:
                 if info.filename in self.blobs:  # a part dropped (adopt's charts) is left out

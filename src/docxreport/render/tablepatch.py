@@ -23,9 +23,11 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from docxreport.render.marks import paragraph_text
+from docxreport.render.revisions import Revisions
 
 Texts = list[list[str]]
 _TR, _TC, _P = qn("w:tr"), qn("w:tc"), qn("w:p")
+_NOT_CONTENT = (qn("w:pPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:proofErr"))
 
 
 @dataclass(frozen=True)
@@ -92,12 +94,17 @@ def row_keys(texts: Texts) -> list[tuple[str, int]]:
 
 
 def patch_table(
-    old: Any, fresh: Any, printed: Texts | None, mark: Any, header_rows: int = 1
+    old: Any,
+    fresh: Any,
+    printed: Texts | None,
+    mark: Any,
+    header_rows: int = 1,
+    revisions: Revisions | None = None,
 ) -> TablePatch:
     """Bring the staff's table ``old`` up to ``fresh`` (a new ``w:tbl``), given the texts
     the table ``printed`` when it was built or last refreshed; ``mark`` is the table's
     bookmark start (a rebuilt table gets it back on its first run); ``header_rows``
-    name the columns in messages."""
+    name the columns in messages; with ``revisions`` changed cells are tracked changes."""
     now, new = table_texts(old), table_texts(fresh)
     printed = printed if printed is not None else now  # a report made before texts were kept
     result = TablePatch("cells", cells=encode(new))
@@ -124,7 +131,7 @@ def patch_table(
                 if cur != will:
                     result.kept.append(CellEdit(edit.row, edit.column, cur, was))
             elif will != was:
-                _set_cell_text(tcs[j], will)
+                _set_cell_text(tcs[j], will, revisions)
                 result.changed.append(CellEdit(edit.row, edit.column, was, will))
     return result
 
@@ -222,8 +229,18 @@ def _replace(old: Any, fresh: Any, mark: Any) -> None:
     old.getparent().remove(old)
 
 
-def _set_cell_text(tc: Any, text: str) -> None:
-    """The cell's first text gets ``text``; its other texts are emptied (formatting kept)."""
+def _set_cell_text(tc: Any, text: str, revisions: Revisions | None = None) -> None:
+    """The cell's first text gets ``text``; its other texts are emptied (formatting kept).
+    With ``revisions``, a cell of one paragraph changes as a tracked change."""
+    paragraphs = tc.findall(_P)
+    if revisions is not None and len(paragraphs) == 1:
+        p = paragraphs[0]
+        nodes = [n for n in p if n.tag not in _NOT_CONTENT]
+        if not nodes:
+            revisions.insert(p, None, text)
+            return
+        if revisions.replace(nodes, text):
+            return
     texts = list(tc.iter(qn("w:t")))
     if not texts:
         p = tc.find(qn("w:p"))
