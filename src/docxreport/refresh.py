@@ -20,6 +20,7 @@ from typing import Any
 from docxreport import layout as L
 from docxreport.atomic import write_atomically
 from docxreport.catalog import Catalog
+from docxreport.figureaudit import Finding, audit_report
 from docxreport.finish.manifest import Manifest
 from docxreport.ledger import Entry, entries
 from docxreport.model import Dataset
@@ -95,6 +96,7 @@ class Refreshed:
     copies: list[Copied] = field(default_factory=list)
     paragraphs: set[Any] = field(default_factory=set)  # where a figure was updated
     charts: list[tuple[Bookmark, str, list[str]]] = field(default_factory=list)  # changed
+    handwritten: list[Finding] = field(default_factory=list)  # typed figures the data contradicts
     notes: list[str] = field(default_factory=list)
     listing: list[Entry] = field(default_factory=list)
     backup: Path | None = None
@@ -225,6 +227,11 @@ class Refresher:
             done.notes.append("!已去掉页眉的“征求意见稿”（各校数据均已齐全）")
         report.set_state(replace(state, marks=kept))
         done.listing = entries(view.label, items)
+        done.handwritten = [
+            f
+            for f in audit_report(report, self.data, self.cat, self.folder / L.PHOTO_DIR)
+            if not f.agrees
+        ]
         return done
 
     @staticmethod

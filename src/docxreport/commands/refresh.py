@@ -56,7 +56,7 @@ def refresh(
     """把工作簿中改正后的数字更新到已经在 Word/WPS 中修改过的报告里。
 
     只改动报告中由数据生成、且数值有变化的数字和表格；编制组改写的文字、格式、批注和修订都保留。
-    被删除或改写的数字不会放回，列为“不再关联”。改动前先备份（<原名>.备份-<日期时间>.docx）。
+    被删除或改写的数字不会放回，列为“不再关联”；编制组手写的数字与数据不一致时列出。改动前先备份（<原名>.备份-<日期时间>.docx）。
     没有报告变化时退出状态为 0，有报告被更新时为 3，有错误时为 1（不写任何文件）。
     """
     from docxreport.refresh import Refresher, save  # loads the Word machinery
@@ -98,6 +98,8 @@ def refresh(
     mixed = sum(1 for r in done for u in r.unlinked if u.mixed)
     stale = f"，{copies} 处复制的数字仍为旧值" if copies else ""
     stale += f"，{mixed} 句新旧数字混杂" if mixed else ""
+    typed = sum(len(r.handwritten) for r in done)
+    stale += f"，{typed} 处手写的数字与数据不一致" if typed else ""
     click.echo(
         f"完成：检查 {len(done)} 份报告，更新 {len(changed)} 份，"
         f"{figures} 处数字有变化，{unlinked} 处不再关联{stale}。"
@@ -151,6 +153,8 @@ def _tell(result: Refreshed) -> None:
         click.secho(unlinked.line(), fg="yellow")
     for copied in result.copies:
         click.secho(copied.line(), fg="yellow")
+    for finding in result.handwritten:
+        click.secho(f"{result.label} › {finding.line()}", fg="yellow")
     for note in result.notes:
         click.secho(note.lstrip("!"), fg="yellow")
 

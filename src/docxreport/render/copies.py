@@ -74,6 +74,15 @@ class Plain:
     def __init__(self, report: ReportFile) -> None:
         self.paragraphs = [(where, _masked(para.p)) for para, where in walk_places(report.root)]
 
+    @staticmethod
+    def prose(root: Any) -> list[tuple[str, str, str]]:
+        """(chapter, text with marked texts hidden, text) of every paragraph outside tables."""
+        return [
+            (where.split(" › ")[0] if " › " in where else "", _masked(para.p), para.text)
+            for para, where in walk_places(root)
+            if not where.endswith("表格")
+        ]
+
     def window(self, bookmark: Bookmark, printed: str) -> str | None:
         """The printed text with a few characters around it, as its paragraph reads."""
         p = bookmark.start.getparent()
