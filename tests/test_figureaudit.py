@@ -129,3 +129,34 @@ def test_check_edited_lists_them_too_and_strict_fails(year: Path):
     assert "手写的 9060 与数据“全日制在校生人数”2024 年 9160" in result.output
     strict = run(*args, "--edited", str(city), "--strict")
     assert strict.exit_code == 1
+
+
+def test_adopt_splits_the_hand_written_numbers_and_binds_on_request(year: Path, tmp_path: Path):
+    city = year / "out" / "2024" / CITY
+    doc = docx.Document(str(city))
+    prose = next(p for p in doc.paragraphs if p.text.startswith(PROSE))
+    prose.insert_paragraph_before("编制组补充：全市在校生 9060 人；全市招生 3000 人。")
+    doc.save(str(city))
+    args = ["adopt", str(city), "--inputs", str(year / "inputs")]
+    result = run(*args, "--templates", str(tmp_path / "a"))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "与数据中恰好一个数相同的手写数字 1 处（可加 --bind-typed 改为占位符）：" in out
+    assert (
+        '1.10 培养规模 › “编制组补充：全市在校生 9060 人；全市招…”：9060 → {{ v("students") }}'
+        in out
+    )
+    assert "与数据不一致的手写数字 1 处：" in out
+    assert "手写的 3000 与数据“招生数”2024 年 3321" in out
+    assert "手写的年份" in out and "“2024 年”是手写的" in out
+    template = "\n".join(
+        p.text for p in docx.Document(str(tmp_path / "a" / "city.docx")).paragraphs
+    )
+    assert "编制组补充：全市在校生 9060 人" in template  # not bound without the flag
+
+    result = run(*args, "--templates", str(tmp_path / "b"), "--bind-typed")
+    assert "（已改为占位符）" in result.output
+    bound = docx.Document(str(tmp_path / "b" / "city.docx")).paragraphs
+    assert '编制组补充：全市在校生 {{ v("students") }} 人；全市招生 3000 人。' in [
+        p.text for p in bound
+    ]

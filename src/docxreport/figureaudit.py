@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from docxreport.catalog import Catalog, Indicator
@@ -46,6 +46,9 @@ class Finding:
     year: int
     prev_year: int
     agrees: bool
+    matches: tuple[tuple[str, str], ...] = ()  # (indicator key, period) the number equals
+    index: int = 0  # which of the audited paragraphs
+    start: int = 0  # where the number starts in its text
 
     def line(self) -> str:
         who = f"{self.school}的" if self.school else ""
@@ -97,10 +100,10 @@ class Auditor:
     def audit(self, paragraphs: Iterable[tuple[str, str, str]]) -> list[Finding]:
         """Findings for ``paragraphs``: (where, text with marked figures hidden, text)."""
         found: list[Finding] = []
-        for where, masked, text in paragraphs:
+        for index, (where, masked, text) in enumerate(paragraphs):
             blanked = _QUOTED.sub(lambda m: re.sub(r"\d", HIDDEN, m.group(0)), masked)
             for clause in _CLAUSE.finditer(blanked):
-                found += self._clause(where, text, clause)
+                found += [replace(f, index=index) for f in self._clause(where, text, clause)]
         return found
 
     def _clause(self, where: str, text: str, clause: re.Match[str]) -> list[Finding]:
@@ -128,7 +131,9 @@ class Auditor:
             results = [r for r in results if r is not None]
             if results:
                 agreeing = [r for r in results if r.agrees]
-                out.append(agreeing[0] if agreeing else results[0])
+                matches = tuple(m for r in agreeing for m in r.matches)
+                chosen = agreeing[0] if agreeing else results[0]
+                out.append(replace(chosen, matches=matches, start=at))
         return out
 
     def _unit(self, after: str) -> str | None:
@@ -157,8 +162,8 @@ class Auditor:
         curr, prev = view.figures.get((ind.key, CURR)), view.figures.get((ind.key, PREV))
         if curr is None or curr.empty:
             return None
-        values = [p.text for p in (curr, prev) if p is not None and not p.empty]
-        agrees = any(_same(typed, v) for v in values)
+        periods = [(p.period, p.text) for p in (curr, prev) if p is not None and not p.empty]
+        matches = tuple((ind.key, period) for period, v in periods if _same(typed, v))
         return Finding(
             where,
             excerpt,
@@ -169,7 +174,8 @@ class Auditor:
             prev.text if prev is not None else "",
             view.year,
             view.prev_year,
-            agrees,
+            bool(matches),
+            matches,
         )
 
 

@@ -77,11 +77,7 @@ class Plain:
     @staticmethod
     def prose(root: Any) -> list[tuple[str, str, str]]:
         """(chapter, text with marked texts hidden, text) of every paragraph outside tables."""
-        return [
-            (where.split(" › ")[0] if " › " in where else "", _masked(para.p), para.text)
-            for para, where in walk_places(root)
-            if not where.endswith("表格")
-        ]
+        return [(where, masked, text) for _, where, masked, text in prose_paragraphs(root)]
 
     def window(self, bookmark: Bookmark, printed: str) -> str | None:
         """The printed text with a few characters around it, as its paragraph reads."""
@@ -125,3 +121,12 @@ def _masked(p: Any) -> str:
             text = el.text or ""
             out.append(HIDDEN * len(text) if open_ids else text)
     return "".join(out)
+
+
+def prose_paragraphs(root: Any) -> list[tuple[Any, str, str, str]]:
+    """(w:p, chapter, text with marked texts hidden, text) of each paragraph outside tables."""
+    return [
+        (para.p, where.split(" › ")[0] if " › " in where else "", _masked(para.p), para.text)
+        for para, where in walk_places(root)
+        if not where.endswith("表格")
+    ]
