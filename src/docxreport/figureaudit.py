@@ -205,8 +205,11 @@ def _excerpt(text: str, start: int, end: int, around: int = 12) -> str:
     return ("…" if first else "") + shown + ("…" if last < len(text) else "")
 
 
-def audit_report(report: Any, data: Any, cat: Catalog, folder: Any = None) -> list[Finding]:
-    """The findings of an edited report (a :class:`~.render.patch.ReportFile`)."""
+def audit_report(
+    report: Any, data: Any, cat: Catalog, folder: Any = None, walked: Any = None
+) -> list[Finding]:
+    """The findings of an edited report (a :class:`~.render.patch.ReportFile`);
+    ``walked``: its body's paragraphs, if already walked (:func:`~.marks.walk_places`)."""
     from docxreport.render.copies import Plain
     from docxreport.view.report import make_view
 
@@ -214,4 +217,4 @@ def audit_report(report: Any, data: Any, cat: Catalog, folder: Any = None) -> li
     school = state.school or None if state is not None else None
     view = make_view(data, cat, school, folder)
     auditor = Auditor(cat, view, lambda short: make_view(data, cat, short, folder))
-    return auditor.audit(Plain.prose(report.root))
+    return auditor.audit(Plain.prose(report.root, walked))

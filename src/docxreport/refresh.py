@@ -27,7 +27,7 @@ from docxreport.model import Dataset
 from docxreport.refreshnotes import comment_changes
 from docxreport.render.chartpatch import chart_rid, refresh_chart
 from docxreport.render.copies import Occurrence, Plain, occurrences
-from docxreport.render.marks import Mark, places
+from docxreport.render.marks import PREFIX, Mark, walk_places
 from docxreport.render.patch import Bookmark, ReportFile, TableMaker
 from docxreport.render.revisions import has_pending
 from docxreport.render.tablepatch import TablePatch
@@ -179,9 +179,15 @@ class Refresher:
         done = Refreshed(report.path, view.label)
         if self.track:
             report.track()
-        found_all = occurrences(report)
-        plain = Plain(report)  # read before anything changes: copies Word left unmarked
-        here = places(report.root)  # where each mark stands now, after staff's edits
+        walked = walk_places(report.root)  # the body's paragraphs, read once
+        found_all = occurrences(report, walked)
+        plain = Plain(report, walked)  # read before anything changes: copies Word left unmarked
+        here = {  # where each mark stands now, after staff's edits
+            name: where
+            for para, where in walked
+            for name in para.bookmarks
+            if name.startswith(PREFIX)
+        }
         tables: TableMaker | None = None
         kept: list[Mark] = []
         items: list[Any] = []

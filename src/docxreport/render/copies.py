@@ -44,9 +44,13 @@ class Occurrence:
     copy: bool = False
 
 
-def occurrences(report: ReportFile) -> dict[str, list[Occurrence]]:
+Walked = list[tuple[Any, str]]  # (Paragraph, where) of the body, see walk_places
+
+
+def occurrences(report: ReportFile, walked: Walked | None = None) -> dict[str, list[Occurrence]]:
     """Mark name → its bookmarks in the report, its own first, then the copies."""
-    here = {para.p: where for para, where in walk_places(report.root)}
+    walked = walk_places(report.root) if walked is None else walked
+    here = {para.p: where for para, where in walked}
     labels = report.side_labels()
     found: dict[str, list[Occurrence]] = {}
     for name, bookmark in report.all_bookmarks():
@@ -71,13 +75,14 @@ class Plain:
     """The body's paragraphs with every marked text hidden: where a copy Word unbound
     can be found. Read once, before refresh changes anything."""
 
-    def __init__(self, report: ReportFile) -> None:
-        self.paragraphs = [(where, _masked(para.p)) for para, where in walk_places(report.root)]
+    def __init__(self, report: ReportFile, walked: Walked | None = None) -> None:
+        walked = walk_places(report.root) if walked is None else walked
+        self.paragraphs = [(where, _masked(para.p)) for para, where in walked]
 
     @staticmethod
-    def prose(root: Any) -> list[tuple[str, str, str]]:
+    def prose(root: Any, walked: Walked | None = None) -> list[tuple[str, str, str]]:
         """(chapter, text with marked texts hidden, text) of every paragraph outside tables."""
-        return [(where, masked, text) for _, where, masked, text in prose_paragraphs(root)]
+        return [(w, masked, text) for _, w, masked, text in prose_paragraphs(root, walked)]
 
     def window(self, bookmark: Bookmark, printed: str) -> str | None:
         """The printed text with a few characters around it, as its paragraph reads."""
@@ -123,10 +128,17 @@ def _masked(p: Any) -> str:
     return "".join(out)
 
 
-def prose_paragraphs(root: Any) -> list[tuple[Any, str, str, str]]:
-    """(w:p, chapter, text with marked texts hidden, text) of each paragraph outside tables."""
+def prose_paragraphs(root: Any, walked: Walked | None = None) -> list[tuple[Any, str, str, str]]:
+    """(w:p, chapter, text with marked texts hidden, text) of each paragraph outside tables,
+    read now (``walked``, an earlier walk of the same body, only saves finding them)."""
+    walked = walk_places(root) if walked is None else walked
     return [
-        (para.p, where.split(" › ")[0] if " › " in where else "", _masked(para.p), para.text)
-        for para, where in walk_places(root)
+        (
+            para.p,
+            where.split(" › ")[0] if " › " in where else "",
+            _masked(para.p),
+            "".join(t.text or "" for t in para.p.iter(_T)),
+        )
+        for para, where in walked
         if not where.endswith("表格")
     ]
