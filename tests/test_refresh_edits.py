@@ -399,3 +399,24 @@ def test_a_deleted_column_stays_deleted_and_the_other_columns_still_update(year:
     assert {r[0]: r for r in rows}["市一职"][4] == "3055"
     assert "表格（表1-5） “市一职”行“在校生 2024 年”列：2955 → 3055" in result.output
     assert "重建" not in result.output
+
+
+@needs_soffice
+def test_table_edits_hold_after_a_libreoffice_save(year: Path, tmp_path: Path):
+    city = city_of(year)
+
+    def edit(table) -> None:  # type: ignore[no-untyped-def]
+        row = next(r for r in table.rows if r.cells[0].text == "市职校")
+        row.cells[5].paragraphs[0].runs[0].text = "800"  # staff's figure
+        total = next(r for r in table.rows if r.cells[0].text == "总计")
+        total._tr.getparent().remove(total._tr)
+
+    edit_table(city, edit)
+    resave_with_libreoffice(city, tmp_path)
+    correct_students(year)
+    result = refresh(year, city)
+    assert result.exit_code == 3, result.output
+    rows = {r[0]: r for r in rows_of(city)}
+    assert rows["市职校"][5] == "800" and rows["市一职"][5] == "3055" and "总计" not in rows
+    assert "“市职校”行“在校生 2024 年”列：已改写为“800”（生成时为“793”）" in result.output
+    assert "重建" not in result.output
