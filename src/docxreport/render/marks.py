@@ -33,6 +33,7 @@ PREFIX = "_dr"  # our bookmarks; a leading underscore hides them in Word's bookm
 SIDE_IDS = 1_000_000  # bookmark ids in headers and footers start above the body's
 _WRAPPED = re.compile(f"{START}(\\d+){SEP}(.*?){END}", re.S)
 _ANY = re.compile(f"[{START}{SEP}{END}]")
+_OPENED = re.compile(f"{START}(\\d+){SEP}")
 _HEADING_STYLES = re.compile(r"^(Heading|heading|标题)\s*\d")
 
 
@@ -82,9 +83,15 @@ class Marks:
             found.append(self.items[int(match.group(1))])
             return match.group(2)
 
+        def opened(match: re.Match[str]) -> str:  # a value docxtpl split over texts
+            found.append(self.items[int(match.group(1))])
+            return ""
+
         for t in root.iter(qn("w:t"), DOC_PR):
-            if START in _wrapped_text(t):
-                _set_wrapped_text(t, _ANY.sub("", _WRAPPED.sub(unwrap, _wrapped_text(t))))
+            text = _wrapped_text(t)
+            if _ANY.search(text):  # the end of a split value stands in a later text
+                text = _OPENED.sub(opened, _WRAPPED.sub(unwrap, text))
+                _set_wrapped_text(t, _ANY.sub("", text))
         return found
 
     def bind(self, body: Any, identify: Identify, first: int = 1) -> list[tuple[Any, Mark]]:
