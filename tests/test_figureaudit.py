@@ -160,3 +160,24 @@ def test_adopt_splits_the_hand_written_numbers_and_binds_on_request(year: Path, 
     assert '编制组补充：全市在校生 {{ v("students") }} 人；全市招生 3000 人。' in [
         p.text for p in bound
     ]
+
+
+def test_a_tracked_refresh_puts_the_contradicted_typed_figures_in_its_summary_comment(year: Path):
+    city = year / "out" / "2024" / CITY
+    add_typed_sentence(city)
+    correct_students(year)
+    result = run(
+        "refresh",
+        str(city),
+        "--inputs",
+        str(year / "inputs"),
+        "--out",
+        str(year / "out"),
+        "--no-page-numbers",
+        "--track",
+    )
+    assert result.exit_code == 3, result.output
+    summary = next(c.text for c in docx.Document(str(city)).comments if "更新本报告" in c.text)
+    assert (
+        "手写的数字与数据不一致（未改动）：1.10 培养规模 › “编制组补充：全市在校生 9060" in summary
+    )

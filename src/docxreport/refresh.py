@@ -227,17 +227,15 @@ class Refresher:
                 for where in plain.find(window):
                     done.copies.append(Copied(view.label, where, mark.printed, fresh))
         done.unlinked = [_mixed(u, found_all, done.paragraphs) for u in done.unlinked]
+        photos = self.folder / L.PHOTO_DIR
+        found = audit_report(report, self.data, self.cat, photos, walked)
+        done.handwritten = [f for f in found if not f.agrees]
         if self.track and (done.changes or done.charts):
             comment_changes(report, done)
         if self.draft_done and report.remove_draft_mark():
             done.notes.append("!已去掉页眉的“征求意见稿”（各校数据均已齐全）")
         report.set_state(replace(state, marks=kept))
         done.listing = entries(view.label, items)
-        done.handwritten = [
-            f
-            for f in audit_report(report, self.data, self.cat, self.folder / L.PHOTO_DIR)
-            if not f.agrees
-        ]
         return done
 
     @staticmethod

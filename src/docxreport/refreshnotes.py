@@ -2,7 +2,8 @@
 
 Figures in prose and tables change as tracked changes; a chart cannot show a revision, so
 each changed chart gets a comment under it (on its caption) with the old and new values,
-and the report gets one summary comment at its top listing every change.
+and the report gets one summary comment at its top listing every change, and the
+hand-typed figures the data now contradicts.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def comment_changes(report: ReportFile, done: Refreshed) -> None:
         f"{when} 按工作簿的最新数据更新本报告，共 {len(done.changes)} 处数字有变化。"
         f"正文和表格中的改动已标为修订（作者“{AUTHOR}”），请逐处审阅后接受或拒绝{charts}。"
     )
-    report.comment(*_ends(top), [head, *(c.line() for c in done.changes)])
+    typed = [f"手写的数字与数据不一致（未改动）：{f.line()}" for f in done.handwritten]
+    report.comment(*_ends(top), [head, *(c.line() for c in done.changes), *typed])
 
 
 def _content(p: Any) -> list[Any]:
