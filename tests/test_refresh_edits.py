@@ -420,3 +420,22 @@ def test_table_edits_hold_after_a_libreoffice_save(year: Path, tmp_path: Path):
     assert rows["市职校"][5] == "800" and rows["市一职"][5] == "3055" and "总计" not in rows
     assert "“市职校”行“在校生 2024 年”列：已改写为“800”（生成时为“793”）" in result.output
     assert "重建" not in result.output
+
+
+def test_a_table_copied_with_its_bookmark_is_updated_too(year: Path):
+    city = city_of(year)
+
+    def duplicate(table) -> None:  # type: ignore[no-untyped-def]
+        table._tbl.addnext(copy.deepcopy(table._tbl))
+
+    edit_table(city, duplicate)
+    correct_students(year)
+    result = refresh(year, city)
+    assert result.exit_code == 3, result.output
+    doc = docx.Document(str(city))
+    head = [c.text for c in table_1_5(doc).rows[0].cells]
+    tables = [t for t in doc.tables if [c.text for c in t.rows[0].cells] == head]
+    assert len(tables) == 2
+    for table in tables:
+        assert {r.cells[0].text: r.cells[5].text for r in table.rows}["市一职"] == "3055"
+    assert "表格（表1-5）（复制的表格） “市一职”行“在校生 2024 年”列：2955 → 3055" in result.output

@@ -206,6 +206,16 @@ class Refresher:
                 tables = tables or TableMaker(report.path)
                 fresh = tables.make(table.grid, table.landscape)
                 kept.append(self._table(report, found, mark, table, fresh, done))
+                for copy in copies:  # a table copied with its bookmark follows it too
+                    self._table(
+                        report,
+                        copy.bookmark,
+                        replace(mark, where=copy.where),
+                        table,
+                        fresh,
+                        done,
+                        copied=True,
+                    )
                 items.append(table)
                 continue
             if mark.kind == "block":
@@ -320,10 +330,11 @@ class Refresher:
         table: TableView,
         fresh: Any,
         done: Refreshed,
+        copied: bool = False,
     ) -> Mark:
         """A table follows the paragraph rule: staff's cells and deletions stay."""
         patch = report.update_table(found, fresh, mark.cells, table.grid.header_rows)
-        where = _table_where(mark, table)
+        where = _table_where(mark, table) + ("（复制的表格）" if copied else "")
         if patch.how == "rebuilt":
             done.notes.append(f"!{done.label} › {where}：{_reshaped(patch)}")
         for cell in patch.changed:
