@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docxreport.catalog import default_catalog
 from docxreport.figureaudit import HIDDEN, Auditor, audit_report
 from docxreport.load import load_year
+from docxreport.render.copies import Plain
 from docxreport.render.patch import ReportFile
 from docxreport.view.report import make_view
 
@@ -79,6 +80,13 @@ def text_paragraphs(path: Path) -> list[tuple[str, str, str]]:
     return out
 
 
+def with_unit(auditor: Auditor, paragraphs: list[tuple[str, str, str]]) -> int:
+    """How many numbers outside marks are followed by a catalog unit (checked or not)."""
+    units = "|".join(re.escape(u) for u in auditor.units)
+    pattern = re.compile(rf"\d[\d,.]*\s*(?:{units})")
+    return sum(len(pattern.findall(masked)) for _, masked, _ in paragraphs)
+
+
 def main() -> None:
     cat = default_catalog()
     data = load_year(ROOT / "inputs", 2024, cat).data
@@ -93,9 +101,10 @@ def main() -> None:
             found = audit_report(report, data, cat)
             took = time.perf_counter() - started
             warned = [f for f in found if not f.agrees]
+            units = with_unit(Auditor(cat, make_view(data, cat)), Plain.prose(report.root))
             print(
-                f"{path.name}, marks removed: {len(found)} figures checked, "
-                f"{len(warned)} warnings, {took * 1000:.0f} ms"
+                f"{path.name}, marks removed: {len(found)} figures checked (of {units} "
+                f"numbers with a unit), {len(warned)} warnings, {took * 1000:.0f} ms"
             )
             for f in warned:
                 print("  " + f.line())
@@ -118,12 +127,14 @@ def main() -> None:
     view = make_view(data, cat)
     auditor = Auditor(cat, view, lambda short: make_view(data, cat, short))
     started = time.perf_counter()
-    found = auditor.audit(text_paragraphs(published))
+    paragraphs = text_paragraphs(published)
+    found = auditor.audit(paragraphs)
     took = time.perf_counter() - started
     warned = [f for f in found if not f.agrees]
+    prose = [p for p in paragraphs if "\t" not in p[2]]  # table rows come tab-separated
     print(
-        f"{published.name}: {len(found)} figures checked, {len(warned)} warnings, "
-        f"{took * 1000:.0f} ms"
+        f"{published.name}: {len(found)} figures checked (of {with_unit(auditor, prose)} "
+        f"numbers with a unit in prose), {len(warned)} warnings, {took * 1000:.0f} ms"
     )
     for f in found:
         print(("  ✗ " + f.line()) if not f.agrees else f"  ✓ {f.where} › “{f.excerpt}”")
