@@ -59,14 +59,15 @@ def open_template(path: Path) -> tuple[DocumentObject | None, str | None]:
 
 def read_parts(document: DocumentObject) -> list[Part]:
     """The body, headers and footers of a template, paragraph by paragraph; a header or
-    footer is named by the section that shows it (``第 2 节页眉``), or its file when no
-    section does."""
+    footer is named by its file's number and, in a template of several sections, the first
+    section that shows it: ``页眉 2（第 3 节）``."""
     parts = [Part("正文", _paragraphs(document.element.body))]
     named = side_labels(document)
     others = [p for p in document.part.package.iter_parts() if _side_part(p.partname)]
     for part in sorted(others, key=lambda p: str(p.partname)):
-        name = named.get(str(part.partname).lstrip("/")) or _side_part(part.partname)
-        parts.append(Part(name, _paragraphs(part.element)))
+        label = named.get(str(part.partname).lstrip("/"), "")
+        section = f"（{label.split('节')[0]}节）" if "节" in label else ""
+        parts.append(Part(_side_part(part.partname) + section, _paragraphs(part.element)))
     return parts
 
 

@@ -348,7 +348,7 @@ def _calls(check: _Checker, ast: Walked) -> Iterator[Issue]:
         name = call.node.name
         if name in _BODY_ONLY and check.part.name != "正文":
             problem = (
-                f"{check.part.name}中不能使用 {name}()：表格、图表、图片、案例和目录只能放在正文中"
+                f"{check.part.name} 中不能使用 {name}()：表格、图表、图片、案例和目录只能放在正文中"
             )
             yield check.issue(error, call.lineno, problem, f"{name}(")
             continue
