@@ -439,3 +439,21 @@ def test_a_table_copied_with_its_bookmark_is_updated_too(year: Path):
     for table in tables:
         assert {r.cells[0].text: r.cells[5].text for r in table.rows}["市一职"] == "3055"
     assert "表格（表1-5）（复制的表格） “市一职”行“在校生 2024 年”列：2955 → 3055" in result.output
+
+
+def test_a_chart_copied_with_its_bookmark_is_refreshed_too(year: Path):
+    from docxreport.render.chartpatch import chart_values
+
+    city = city_of(year)
+    doc = docx.Document(str(city))
+    chart_p = next(p for p in doc.paragraphs if next(p._p.iter("{*}chart"), None) is not None)
+    chart_p._p.addnext(copy.deepcopy(chart_p._p))  # same chart part: python-docx's copy
+    doc.save(str(city))
+    correct_students(year)
+    result = refresh(year, city)
+    assert result.exit_code == 3, result.output
+    assert "（复制的图表）" not in result.output  # the same chart part: already up to date
+    with zipfile.ZipFile(city) as package:
+        charts = [n for n in package.namelist() if n.startswith("word/charts/chart")]
+        values = [chart_values(package.read(n)) for n in charts]
+    assert any(3055.0 in v for _, series in values for _, v in series)

@@ -226,6 +226,14 @@ class Refresher:
                 if chart is not None:
                     items.append(chart)
                     kept.append(mark)
+                for copy in copies:  # a chart copied with its bookmark: its own chart part
+                    self._chart(
+                        report,
+                        copy.bookmark,
+                        replace(mark, where=f"{copy.where}（复制的图表）"),
+                        view,
+                        done,
+                    )
                 continue
             window = plain.window(found, mark.printed)
             kept.append(self._figure(report, found, mark, view, done, items))
