@@ -10,7 +10,6 @@ checked like any template.
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +17,14 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-from docxreport.atomic import write_atomically
+from docxreport.atomic import copy_atomically, write_atomically
 from docxreport.build import CITY_TEMPLATE, SCHOOL_TEMPLATE, SCHOOL_TEMPLATE_DIR
 from docxreport.catalog import Catalog
 from docxreport.checks.templates import check_template
 from docxreport.errors import InputError, OutputError
 from docxreport.figureaudit import Auditor, Finding
 from docxreport.issues import Issue
+from docxreport.layout import short_name_problem
 from docxreport.model import CURR, Dataset
 from docxreport.refresh import backup_name
 from docxreport.render.copies import Plain, prose_paragraphs
@@ -100,6 +100,9 @@ def adopt(
         raise InputError(
             f"{report_path} 没有 docxreport 的标记信息，不是本工具生成的报告，无法转为模板"
         )
+    problem = short_name_problem(state.school) if state.school else None
+    if problem is not None:  # the file's own record of its school: data like any other
+        raise InputError(f"{report_path} 记录的学校简称“{state.school}”不能用作文件名：{problem}")
     source = _loop_source(templates, state.school)
     findings = _typed_figures(report, data, cat) if data is not None else []
     bindable = [(f, tag) for f in findings if (tag := _tag(f)) is not None]
@@ -119,11 +122,10 @@ def adopt(
         disagree=[f for f in findings if not f.agrees],
         bound=bind,
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         done.backup = backup_name(target)
-        shutil.copy2(target, done.backup)
-    write_atomically(report.write, target)
+        copy_atomically(target, done.backup, templates)
+    write_atomically(report.write, target, templates)
     rel = (
         target.relative_to(templates.parent).as_posix()
         if templates.parent in target.parents

@@ -11,6 +11,7 @@ from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import Report
+from docxreport.runlock import run_lock
 
 
 @click.command("adopt", options_metavar="[选项]")
@@ -40,7 +41,8 @@ def adopt(report: Path, templates: Path, inputs: Path, bind_typed: bool) -> None
 
     cat = default_catalog()
     data = _year_data(report, inputs, cat)
-    done = run_adopt(report, templates, cat, data, bind_typed)
+    with run_lock(templates, "adopt", notify=click.echo):
+        done = run_adopt(report, templates, cat, data, bind_typed)
     click.echo(f"已把 {report} 转为模板 {done.target}")
     if done.backup:
         click.echo(f"原模板备份为 {done.backup.name}")
