@@ -11,7 +11,7 @@ longer linked.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,11 @@ from typing import Any
 from docxreport import layout as L
 from docxreport.atomic import copy_atomically, write_atomically
 from docxreport.catalog import Catalog
-from docxreport.figureaudit import Finding, audit_report
+from docxreport.figureaudit import audit_report
 from docxreport.finish.manifest import Manifest
-from docxreport.ledger import Entry, entries
+from docxreport.ledger import entries
 from docxreport.model import Dataset
+from docxreport.refreshed import Changed, Copied, Refreshed, Unlinked
 from docxreport.refreshnotes import comment_changes
 from docxreport.render.chartpatch import chart_rid, refresh_chart
 from docxreport.render.copies import Occurrence, Plain, occurrences
@@ -35,74 +36,6 @@ from docxreport.view.report import ReportView, TableView, make_view
 from docxreport.workbook.sources import row_of
 
 BACKUP = "{stem}.备份-{stamp}{suffix}"
-
-
-@dataclass(frozen=True)
-class Changed:
-    """One figure that changed: in which report, where, from what to what."""
-
-    report: str
-    where: str
-    old: str
-    new: str
-
-    def line(self) -> str:
-        return f"{self.report} › {self.where}：{self.old or '（空）'} → {self.new}"
-
-
-@dataclass(frozen=True)
-class Unlinked:
-    """A marked piece staff deleted or retyped: no longer bound to the data."""
-
-    report: str
-    mark: Mark
-    why: str
-    mixed: bool = False  # other figures of its sentence were updated: old and new side by side
-
-    def line(self) -> str:
-        was = f"（生成时为“{self.mark.printed}”）" if self.mark.printed else ""
-        line = f"{self.report} › {self.mark.where}：{self.why}{was}，不再关联数据，未改动"
-        if self.mixed:
-            line += "；同一句中的其他数字已按新数据更新，这句话现在新旧数字混杂，请核对"
-        return line
-
-
-@dataclass(frozen=True)
-class Copied:
-    """A copy of a changed figure that no mark covers (Word copies text without its
-    bookmark): listed, never changed, as it may have been meant to stay."""
-
-    report: str
-    where: str
-    old: str
-    new: str
-
-    def line(self) -> str:
-        return (
-            f"{self.report} › {self.where}：复制的数字“{self.old}”未关联数据，"
-            f"仍为旧值（数据现为 {self.new}），请核对"
-        )
-
-
-@dataclass
-class Refreshed:
-    """What refresh did to one report."""
-
-    path: Path
-    label: str
-    changes: list[Changed] = field(default_factory=list)
-    unlinked: list[Unlinked] = field(default_factory=list)
-    copies: list[Copied] = field(default_factory=list)
-    paragraphs: set[Any] = field(default_factory=set)  # where a figure was updated
-    charts: list[tuple[Bookmark, str, list[str]]] = field(default_factory=list)  # changed
-    handwritten: list[Finding] = field(default_factory=list)  # typed figures the data contradicts
-    notes: list[str] = field(default_factory=list)
-    listing: list[Entry] = field(default_factory=list)
-    backup: Path | None = None
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes) or any(n.startswith("!") for n in self.notes)
 
 
 def text_value(view: ReportView, key: str) -> str | None:

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docxreport.render.revisions import AUTHOR
 
 if TYPE_CHECKING:
-    from docxreport.refresh import Refreshed
+    from docxreport.refreshed import Refreshed
     from docxreport.render.patch import ReportFile
 
 _P, _PPR = qn("w:p"), qn("w:pPr")

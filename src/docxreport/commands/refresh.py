@@ -18,7 +18,7 @@ from docxreport.load import load_year, region_catalog, resolve_year
 from docxreport.runlock import run_lock
 
 if TYPE_CHECKING:
-    from docxreport.refresh import Refreshed
+    from docxreport.refreshed import Refreshed
     from docxreport.render.patch import ReportFile
 
 SOURCES_FILE = "数据来源.xlsx"
