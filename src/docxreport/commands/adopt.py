@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import Report
+from docxreport.load import region_catalog
 from docxreport.runlock import run_lock
 
 
@@ -39,7 +39,8 @@ def adopt(report: Path, templates: Path, inputs: Path, bind_typed: bool) -> None
     """
     from docxreport.adopt import adopt as run_adopt  # loads the Word machinery
 
-    cat = default_catalog()
+    # the template serves the coming year: checked against the newest year's catalog
+    cat = region_catalog(inputs, None)
     data = _year_data(report, inputs, cat)
     with run_lock(templates, "adopt", notify=click.echo):
         done = run_adopt(report, templates, cat, data, bind_typed)
