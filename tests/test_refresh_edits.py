@@ -21,6 +21,7 @@ from lxml import etree
 import test_refresh as base
 from docxreport.finish.pdf import find_soffice
 from docxreport.render.marks import END, PREFIX, SEP, START
+from ooxml_gate import assert_valid_ooxml
 from test_refresh import CITY, PROSE, correct_students, refresh, run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,6 +89,7 @@ def test_a_duplicated_paragraph_is_updated_in_both_places_and_the_copy_is_named(
     assert "1.10 培养规模 › “全市中等职业学校共有教职工 14…”（复制的数字）：9060 → 9160" in (
         result.output
     )
+    assert_valid_ooxml(city)
 
 
 @needs_soffice
@@ -237,6 +239,7 @@ def test_a_figure_in_the_header_is_refreshed_with_the_rest(headed: Path):
     assert header_text(city) == ["巴彦淖尔市中职质量报告（2024）在校生9160人"]
     assert "全市报告 › 第 1 节页眉：9060 → 9160" in result.output
     no_mark_characters(city)
+    assert_valid_ooxml(city)
 
 
 # -- tables --------------------------------------------------------------------------------------
@@ -284,6 +287,7 @@ def test_a_hand_edited_cell_is_kept_and_listed_with_its_row_and_column(year: Pat
     ) in result.output
     assert "“总计”行“在校生 2024 年”列：9060 → 9160" in result.output
     assert "重建" not in result.output
+    assert_valid_ooxml(city)
 
 
 @pytest.mark.parametrize("row", ["市职校", "总计"])

@@ -21,6 +21,7 @@ import test_refresh as base
 from docxreport.dump import blocks
 from docxreport.finish.pdf import find_soffice
 from docxreport.render.revisions import AUTHOR, accept_all, reject_all
+from ooxml_gate import assert_valid_ooxml
 from test_refresh import CITY, PROSE, correct_students, run
 from test_refresh_edits import needs_soffice, resave_with_libreoffice
 
@@ -100,6 +101,7 @@ def test_changes_are_tracked_by_docxreport_with_a_date_and_charts_get_comments(y
     assert any("全日制在校生人数 2024 年：9060 → 9160" in t for t in texts)
     summary = next(t for t in texts if "按工作簿的最新数据更新本报告" in t)
     assert "1.10 培养规模" in summary and "9060 → 9160" in summary
+    assert_valid_ooxml(city)  # revisions and comments as Word wants them
 
 
 def test_accepted_changes_leave_the_figures_bound_and_the_next_refresh_works(year: Path):

@@ -26,7 +26,7 @@ from docxreport.model import Dataset
 from docxreport.refreshed import Changed, Copied, Refreshed, Unlinked
 from docxreport.refreshnotes import comment_changes
 from docxreport.render.chartpatch import chart_rid, refresh_chart
-from docxreport.render.copies import Occurrence, Plain, occurrences
+from docxreport.render.copies import Occurrence, Plain, mend, occurrences
 from docxreport.render.marks import PREFIX, Mark, walk_places
 from docxreport.render.patch import Bookmark, ReportFile, TableMaker
 from docxreport.render.revisions import has_pending
@@ -113,6 +113,7 @@ class Refresher:
             report.track()
         walked = walk_places(report.root)  # the body's paragraphs, read once
         found_all = occurrences(report, walked)
+        mend(report, found_all)  # copies that kept the name: unique names and ids
         plain = Plain(report, walked)  # read before anything changes: copies Word left unmarked
         here = {  # where each mark stands now, after staff's edits
             name: where

@@ -20,11 +20,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from docx.oxml.ns import qn
+from lxml import etree
 
 from docxreport.render.marks import PREFIX, walk_places
 from docxreport.render.patch import DOCUMENT, Bookmark, ReportFile
 
 _COPY = re.compile(r"(?:_Copy_\d+)+$")
+_IDS = etree.XPath(
+    "//w:bookmarkStart/@w:id",
+    namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"},
+)
 _T, _START, _END = qn("w:t"), qn("w:bookmarkStart"), qn("w:bookmarkEnd")
 BEFORE, AFTER = 6, 4  # characters around a figure that make its copy recognisable
 HIDDEN = "\0"
@@ -69,6 +74,28 @@ def occurrences(report: ReportFile, walked: Walked | None = None) -> dict[str, l
         for later in listed[1:]:
             later.copy = True
     return found
+
+
+def mend(report: ReportFile, found: dict[str, list[Occurrence]]) -> None:
+    """Give each copy that kept its original's bookmark name (and id) a name and id of its
+    own, ``_dr000046_Copy_1`` as LibreOffice names them: Word wants both unique."""
+    ids = [int(v) for root in report.roots.values() for v in _IDS(root) if v.isdigit()]
+    next_id = max(ids, default=0) + 1
+    for name, listed in found.items():
+        taken = {o.bookmark.start.get(qn("w:name")) for o in listed}
+        n = 0
+        for copy in listed[1:]:
+            start, end = copy.bookmark.start, copy.bookmark.end
+            if start.get(qn("w:name")) != name:
+                continue
+            n += 1
+            while f"{name}_Copy_{n}" in taken:
+                n += 1
+            start.set(qn("w:name"), f"{name}_Copy_{n}")
+            start.set(qn("w:id"), str(next_id))
+            end.set(qn("w:id"), str(next_id))
+            next_id += 1
+            report.changed_parts.add(copy.bookmark.part)
 
 
 class Plain:
