@@ -93,7 +93,8 @@ def _refresh(
     refresher = Refresher(loaded.data, cat, loaded.folder, not loaded.pending, track)
     done: list[Refreshed] = []
     skipped: list[Refreshed] = []  # open in Word/WPS, with figures to update
-    for report in opened:
+    for i, report in enumerate(opened, 1):
+        click.echo(f"[{i}/{len(opened)}] 正在核对 {report.path}")
         result = refresher.refresh(report)  # in memory: nothing is written yet
         locks = lock_files(report.path)
         if locks:

@@ -50,7 +50,10 @@ COMMANDS = {
             "把工作簿中改正后的数字更新到已经修改过的报告里：编制组改写的文字、格式、批注都保留，"
             "改动前先备份。",
             False,
-            (Flag("--no-page-numbers", "不重新填写目录页码"),),
+            (
+                Flag("--track", "把改动写成修订（审阅时可在 Word/WPS 中逐处接受或拒绝）"),
+                Flag("--no-page-numbers", "不重新填写目录页码"),
+            ),
         ),
         Command(
             "confirm",
