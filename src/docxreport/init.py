@@ -29,6 +29,7 @@ from docxreport.load import school_files
 from docxreport.model import CURR, PREV, CityData, Dataset, Scalar, School, SchoolData
 
 if TYPE_CHECKING:
+    from docxreport.checks.templatesections import Section
     from docxreport.workbook.write import Lists, Values
 
 DATA_ROLE = "数据采集"
@@ -194,8 +195,29 @@ def missing(folder: Path, registry: Sequence[School]) -> bool:
     return any(school_file(folder, s) is None for s in registry)
 
 
-def write_missing(folder: Path, cat: Catalog, new: NewYear) -> list[Outcome]:
-    """Write every workbook of ``new`` that is not in ``folder`` yet; keep the others."""
+@dataclass(frozen=True)
+class Chapters:
+    """The chapters with room for cases and photos: the city template's, and those of
+    either template (a school's cases may go into both reports)."""
+
+    city: tuple[Section, ...] = ()
+    any: tuple[Section, ...] = ()
+
+
+def chapters(templates: Path) -> Chapters:
+    """The chapters of the templates in ``templates`` (none when the folder is missing)."""
+    from docxreport.checks.templatesections import template_sections  # reads .docx
+
+    city, school = templates / L.CITY_TEMPLATE, templates / L.SCHOOL_TEMPLATE
+    return Chapters(tuple(template_sections([city])), tuple(template_sections([city, school])))
+
+
+def write_missing(
+    folder: Path, cat: Catalog, new: NewYear, sections: Chapters | None = None
+) -> list[Outcome]:
+    """Write every workbook of ``new`` that is not in ``folder`` yet; keep the others.
+    ``sections`` become the 章节 drop-down of the 案例 and 图片 sheets."""
+    sections = sections or Chapters()
     out = []
     from docxreport.workbook.write import write_city, write_school  # openpyxl: only to write
 
@@ -203,7 +225,7 @@ def write_missing(folder: Path, cat: Catalog, new: NewYear) -> list[Outcome]:
     if city_path.exists():
         out.append(Outcome(L.CITY_FILE, False))
     else:
-        write_city(city_path, cat, new.city, new.year, new.city_values)
+        write_city(city_path, cat, new.city, new.year, new.city_values, sections=sections.city)
         out.append(Outcome(L.CITY_FILE, True))
     for book in new.schools:
         found = school_file(folder, book.school)
@@ -220,6 +242,7 @@ def write_missing(folder: Path, cat: Catalog, new: NewYear) -> list[Outcome]:
             book.lists,
             contact=new.contact,
             notes=notes(new, book),
+            sections=sections.any,
         )
         out.append(Outcome(f"{L.SCHOOL_DIR}/{book.school.filename}", True))
     photos = folder / L.PHOTO_DIR

@@ -34,16 +34,10 @@ def starter_template(name: str) -> bytes:
 def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list[Written]:
     """Write ``inputs/<year>/市级.xlsx`` (blank: 基本信息, 编制组, 学校名册 to fill) and the
     starter templates into ``templates``; keep whatever is there already."""
+    from docxreport.checks.templatesections import template_sections  # reads .docx
     from docxreport.workbook.write import write_city  # openpyxl: loaded only to write
 
     out = []
-    city = inputs / str(year) / L.CITY_FILE
-    if city.exists():
-        out.append(Written(city, False))
-    else:
-        city.parent.mkdir(parents=True, exist_ok=True)
-        write_city(city, cat, CityData(file=L.CITY_FILE, year=year), year)
-        out.append(Written(city, True))
     templates.mkdir(parents=True, exist_ok=True)
     for name in STARTER:
         path = templates / name
@@ -54,4 +48,12 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
         tmp.write_bytes(starter_template(name))
         shutil.move(tmp, path)
         out.append(Written(path, True))
+    city = inputs / str(year) / L.CITY_FILE
+    if city.exists():
+        out.insert(0, Written(city, False))
+    else:
+        city.parent.mkdir(parents=True, exist_ok=True)
+        sections = template_sections([templates / L.CITY_TEMPLATE])
+        write_city(city, cat, CityData(file=L.CITY_FILE, year=year), year, sections=sections)
+        out.insert(0, Written(city, True))
     return out

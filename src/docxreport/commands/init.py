@@ -8,10 +8,10 @@ import click
 
 from docxreport import layout as L
 from docxreport.catalog import Catalog
-from docxreport.commands.options import inputs_option
+from docxreport.commands.options import folder_option, inputs_option
 from docxreport.console import clean_exit
 from docxreport.errors import InputError
-from docxreport.init import Outcome, missing, plan, previous_year, write_missing
+from docxreport.init import Outcome, chapters, missing, plan, previous_year, write_missing
 from docxreport.load import load_year, region_catalog, year_folders
 from docxreport.model import CityData, Dataset
 from docxreport.workbook import read_city
@@ -27,8 +27,13 @@ from docxreport.workbook import read_city
     help="从哪一年结转数据，默认为早于 年度 的最新年度。",
 )
 @inputs_option
+@folder_option(
+    "--templates",
+    "templates",
+    "报告模板所在的文件夹；其中放案例、照片的章节成为工作簿“章节”列的下拉选项。",
+)
 @clean_exit
-def init(year: int, source: int | None, inputs: Path) -> None:
+def init(year: int, source: int | None, inputs: Path, templates: Path) -> None:
     """为新年度准备工作簿：inputs/年度/ 下的市级数据表、每校一个数据表和图片文件夹。
 
     各校上年的“本年”数结转为新表的“上年”数，市级数据表的上年列为上年报告中的全市数；
@@ -57,7 +62,7 @@ def init(year: int, source: int | None, inputs: Path) -> None:
     else:
         how = "所需文件均已存在"
     click.echo(f"准备 {folder}（{how}）：")
-    outcomes = write_missing(folder, cat, new)
+    outcomes = write_missing(folder, cat, new, chapters(templates))
     for outcome in outcomes:
         click.echo("  " + _line(outcome))
     click.echo(_summary(outcomes, folder, year, _inputs_option(inputs)))

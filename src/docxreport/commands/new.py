@@ -37,7 +37,8 @@ def new(year: int, inputs: Path, templates: Path) -> None:
     click.echo(
         "下一步：\n"
         f"  1. 在 {city} 中填写“基本信息”（地区名称、地区全称、行政区划代码、编制单位、"
-        "省级称谓等）、“编制组”和“学校名册”（每校一行：简称、全称、别名）。\n"
+        "省级称谓等）、“编制组”和“学校名册”（每校一行：简称、全称、别名）；"
+        "“市级指标”表中规则为“市级数据表填报”的几项只能由市级填写。\n"
         f"  2. 运行 docxreport init {year}{option}，按名册为每所学校生成数据表，发给各校填写。\n"
         f"  3. 在 Word/WPS 中把 {templates} 里模板的【请撰写：…】段落改写为本地的文字；"
         "docxreport check 会列出尚未改写的段落。"
