@@ -228,3 +228,17 @@ def test_charts_show_only_the_year_there_is(first_year):
         captions = [p.text for p in Document(str(report)).paragraphs if p.style.name == "图题"]
         assert captions, report.name
         assert not [c for c in captions if f"{YEAR - 1} 年" in c], (report.name, captions)
+
+
+def test_a_sentence_with_none_of_its_figures_leaves_no_empty_paragraph(first_year):
+    home = first_year[0]
+    city = next(r for r in _reports(home) if r.parent.name == str(YEAR))
+    section, inside = [], False
+    for p in Document(str(city)).paragraphs:
+        heading = p.style.name.startswith("Heading")
+        if heading and inside:
+            break
+        if inside:
+            section.append(p.text)
+        inside = inside or (heading and p.text.endswith("经费投入"))
+    assert section and all(text.strip() for text in section), section

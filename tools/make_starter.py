@@ -148,6 +148,10 @@ def derive(src: Path, out: Path, who: str) -> None:
             continue
         if not (in_body or in_preface) or style not in BODY_STYLES or not text.strip():
             continue
+        for claim, computed in CLAIMS.items():
+            if claim in text:
+                text = text.replace(claim, computed)
+                _set_text(p, text)
         if "{%p" in text or "{{p" in text:
             opened += len(re.findall(r"\{%p\s*(?:if|for)\b", text))
             opened -= len(re.findall(r"\{%p\s*end(?:if|for)\b", text))
@@ -157,10 +161,6 @@ def derive(src: Path, out: Path, who: str) -> None:
         if not _DATA.search(text):
             _ask(p, el, trail, who, asked)
             continue
-        for claim, computed in CLAIMS.items():
-            if claim in text:
-                text = text.replace(claim, computed)
-                _set_text(p, text)
         if "{%" in text and not _local(text):
             # a generic sentence with figures under a condition: kept, the region writes above
             section = " › ".join(trail)
