@@ -242,3 +242,14 @@ def test_a_sentence_with_none_of_its_figures_leaves_no_empty_paragraph(first_yea
             section.append(p.text)
         inside = inside or (heading and p.text.endswith("经费投入"))
     assert section and all(text.strip() for text in section), section
+
+
+def test_the_report_workbook_counts_the_bureau_blanks(first_year, tmp_path):
+    home = first_year[0]
+    out = tmp_path / "检查结果.xlsx"
+    inputs = str(home / "inputs")
+    result = CliRunner().invoke(main, ["check", "--inputs", inputs, "--report", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = {r[0]: r for r in openpyxl.load_workbook(out)["汇总"].iter_rows(values_only=True)}
+    given = [i for i in default_catalog().indicators if i.city.rule == "given"]
+    assert rows["市级及其他"][4:6] == (len(given), len(given))

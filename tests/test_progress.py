@@ -73,7 +73,7 @@ def test_a_blank_bureau_figure_is_a_blank_warning_at_its_city_cell(real_catalog)
     )
     [issue] = check_city_blank(city, real_catalog)  # students is summed, not supplied
     assert issue.loc == loc and issue.kind == BLANK and issue.indicator == "年财政专项经费"
-    assert "附表6及正文中将印为“—”" in issue.message and "由市级填报" in issue.message
+    assert "（附表6等处）将印为“—”" in issue.message and "由市级填报" in issue.message
 
 
 def test_filled_figure_is_not_blank(real_catalog):

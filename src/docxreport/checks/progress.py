@@ -66,7 +66,7 @@ def check_city_blank(city: CityData, cat: Catalog) -> Iterator[Issue]:
         if ind.city.rule != "given" or ind.key not in tables:
             continue
         where = (
-            f"全市报告的{'、'.join(tables[ind.key])}及正文中将印为“—”；此数由市级填报，不由各校汇总"
+            f"全市报告中（{'、'.join(tables[ind.key])}等处）将印为“—”；此数由市级填报，不由各校汇总"
         )
         yield from _blank(city.values, ind, where)
 
