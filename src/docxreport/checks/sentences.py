@@ -39,6 +39,8 @@ _SENTENCE = re.compile(r"(?<=[。；！？;!?])")
 _WRAPPED = re.compile(f"{START}(\\d+){SEP}(.*?){END}", re.S)
 EXCERPT = 40
 SENTENCE = "sentence"  # the kind of the issues found here
+TEXTS = {"year": "年度", "prev_year": "上年度"}  # data texts as a template excerpt names them
+CHANGE_PARTS = {"word": "增加/减少", "abs": "增减数", "pct": "增减百分比"}
 
 
 @dataclass(frozen=True)
@@ -204,8 +206,12 @@ def template_sentence_issues(path: Path, rel: str, cat: Catalog, kind: str) -> l
         return cat.has(key) and cat.indicator(key).required != "always"
 
     def shown(piece: Piece) -> str:  # the trial's figures are no one's: name them
-        if piece.item is None or not judge.figure(piece.item):
-            return piece.text if piece.item is None else "〈…〉"
+        if piece.item is None:
+            return piece.text
+        if not judge.figure(piece.item):
+            return f"〈{TEXTS.get(getattr(piece.item, 'name', ''), '…')}〉"
+        if isinstance(piece.item, tuple):  # a comparison: which part of it
+            return f"〈{CHANGE_PARTS.get(piece.item[1], piece.item[1])}〉"
         return f"〈{judge.label(piece.item)}〉"
 
     judge = replace(view_judge(changes, may_blank), shown=shown)
