@@ -170,7 +170,10 @@ def _problems(sentence: list[Piece], judge: Judge) -> Iterator[str]:
     items = [p.item for p in sentence if p.item is not None and judge.figure(p.item)]
     blank = list(dict.fromkeys(judge.label(i) for i in items if judge.blank(i)))
     if blank:
-        yield f"句中的{'、'.join(blank)}印为“{DASH}”；请在模板中把这部分写成有数据时才印出"
+        yield (
+            f"句中的{'、'.join(blank)}印为“{DASH}”；请补填数据，"
+            "或在模板中把这部分写成有数据时才印出"
+        )
     plain = "".join(p.text for p in sentence if p.item is None)
     words = _DIRECTION.findall(plain)
     if not words or not items:
@@ -216,6 +219,11 @@ def template_sentence_issues(path: Path, rel: str, cat: Catalog, kind: str) -> l
 
     judge = replace(view_judge(changes, may_blank), shown=shown)
     return [
-        replace(issue, message=issue.message.replace("印为", "可能印为", 1))
+        replace(issue, message=_as_possible(issue.message))
         for issue in sentence_issues(prose(document, items), judge, rel)
     ]
+
+
+def _as_possible(message: str) -> str:
+    """A report's dash, said of a template: it may print one, and the template is the fix."""
+    return message.replace("印为", "可能印为", 1).replace("请补填数据，或在模板中", "请在模板中", 1)
