@@ -107,9 +107,6 @@ def _progress(loaded: Loaded, cat) -> list[SchoolProgress]:
     click.echo("填报进度与数据确认（本年数，每校一行）：")
     for p in progress:
         click.echo(f"  {p.line()}")
-    if loaded.confirmations:
-        heading, *_, counts = confirmation_summary(loaded.city, loaded.confirmations)
-        click.echo(f"{heading.rstrip('：')}。{counts}")
     city = [i for i in loaded.report.of_file(loaded.city.file) if i.kind == BLANK]
     if city:
         click.echo(
@@ -117,6 +114,9 @@ def _progress(loaded: Loaded, cat) -> list[SchoolProgress]:
             + "、".join(f"{i.indicator}（{i.loc.sheet}!{i.loc.cell}）" for i in city)
             + "）"
         )
+    if loaded.confirmations:
+        heading, *_, counts = confirmation_summary(loaded.city, loaded.confirmations)
+        click.echo(f"{heading.rstrip('：')}。{counts}")
     blank = sum(p.blank for p in progress) + len(city)
     if blank:
         click.echo(
