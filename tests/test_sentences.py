@@ -85,3 +85,15 @@ def test_a_comparison_with_last_year_that_has_no_last_year():
 def test_policy_prose_without_figures_is_left_alone():
     year = object()  # a year or a name: not a figure
     assert issues(Piece("提高办学质量，"), Piece("2025", year), Piece(" 年增加投入。")) == []
+
+
+def test_a_direction_word_in_a_clause_about_something_else_is_left_alone():
+    students = printed("students", "在校生", "900")
+    changes = {"students": moved("students", "在校生", -100)}
+    found = issues(
+        Piece("在校生 "),
+        Piece("900", students),
+        Piece(" 人，学校将继续提高办学质量。"),
+        changes=changes,
+    )
+    assert found == []

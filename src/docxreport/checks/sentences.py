@@ -36,6 +36,7 @@ DOWN = ("减少", "下降", "降低", "减小", "回落", "缩小")
 _DIRECTION = re.compile("|".join(UP + DOWN))
 _VERSUS = re.compile("较上年|比上年|同比|逐年|与上年相比")
 _SENTENCE = re.compile(r"(?<=[。；！？;!?])")
+_CLAUSE = re.compile(r"(?<=[，,。；！？;!?])")
 _WRAPPED = re.compile(f"{START}(\\d+){SEP}(.*?){END}", re.S)
 EXCERPT = 40
 SENTENCE = "sentence"  # the kind of the issues found here
@@ -85,14 +86,15 @@ def _in_table(p: Any) -> bool:
     return any(a.tag == qn("w:tbl") for a in p.iterancestors())
 
 
-def sentences(pieces: Sequence[Piece]) -> Iterator[list[Piece]]:
-    """The pieces grouped by sentence (a plain text piece may end one and start the next)."""
+def sentences(pieces: Sequence[Piece], ends: re.Pattern[str] = _SENTENCE) -> Iterator[list[Piece]]:
+    """The pieces grouped by sentence (a plain text piece may end one and start the next);
+    with ``ends`` :data:`_CLAUSE`, by clause."""
     current: list[Piece] = []
     for piece in pieces:
         if piece.item is not None:
             current.append(piece)
             continue
-        parts = _SENTENCE.split(piece.text)
+        parts = ends.split(piece.text)
         for i, part in enumerate(parts):
             if part:
                 current.append(Piece(part))
@@ -175,7 +177,7 @@ def _problems(sentence: list[Piece], judge: Judge) -> Iterator[str]:
             "或在模板中把这部分写成有数据时才印出"
         )
     plain = "".join(p.text for p in sentence if p.item is None)
-    words = _DIRECTION.findall(plain)
+    words = [w for clause in sentences(sentence, _CLAUSE) for w in _about_figures(clause, judge)]
     if not words or not items:
         return
     moves = {judge.label(i): judge.direction(i) for i in items}
@@ -188,6 +190,14 @@ def _problems(sentence: list[Piece], judge: Judge) -> Iterator[str]:
             yield f"句中写着“{word}”，但{'、'.join(against)}较上年{moved}"
         elif not known and _VERSUS.search(plain):
             yield f"句中写着“{word}”，但{'、'.join(moves)}没有上年数据，无法比较"
+
+
+def _about_figures(clause: list[Piece], judge: Judge) -> list[str]:
+    """The direction words written in ``clause`` that speak of figures: the clause prints a
+    figure or compares with last year (not "提高办学质量" beside an unrelated number)."""
+    plain = "".join(p.text for p in clause if p.item is None)
+    figures = any(p.item is not None and judge.figure(p.item) for p in clause)
+    return _DIRECTION.findall(plain) if figures or _VERSUS.search(plain) else []
 
 
 def template_sentence_issues(path: Path, rel: str, cat: Catalog, kind: str) -> list[Issue]:
