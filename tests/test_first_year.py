@@ -29,7 +29,7 @@ YEAR = 2025
 # short, full, the sample school whose 本年 figures it takes
 SCHOOLS = (
     ("北一职", "北山市第一职业中等专业学校", "市一职"),
-    ("北职校", "北山职业技术学校", "市职校"),
+    ("北职校", "北山职业技术学校", "杭后职教"),
     ("西县职中", "西川县职业中等专业学校", "前旗职中"),
     ("南县职高", "南河县高级职业中学", "五原职高"),
 )
@@ -253,3 +253,13 @@ def test_the_report_workbook_counts_the_bureau_blanks(first_year, tmp_path):
     rows = {r[0]: r for r in openpyxl.load_workbook(out)["汇总"].iter_rows(values_only=True)}
     given = [i for i in default_catalog().indicators if i.city.rule == "given"]
     assert rows["市级及其他"][4:6] == (len(given), len(given))
+
+
+def test_the_majors_table_is_captioned_with_the_school_s_full_name(first_year):
+    home = first_year[0]
+    city = next(r for r in _reports(home) if r.parent.name == str(YEAR))
+    captions = [p.text for p in Document(str(city)).paragraphs if p.style.name == "表题"]
+    majors = [c for c in captions if "专业设置及各专业学生情况一览表" in c]
+    assert majors == [
+        f"表 1-1 北山职业技术学校 {YEAR - 1} 学年、{YEAR} 学年专业设置及各专业学生情况一览表"
+    ]
