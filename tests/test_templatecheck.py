@@ -283,3 +283,14 @@ def test_a_comparison_printed_unguarded_is_warned(tmp_path):
     found = issues_of(tmp_path, '在校生较上年{{ change("students").word }}。')
     [issue] = [i for i in found if i.kind == SENTENCE]
     assert "较上年变化可能印为“—”" in issue.message
+
+
+def test_a_school_template_is_tried_as_a_school_report(tmp_path):
+    found = issues_of(
+        tmp_path,
+        '{{ school.full }}共有专业群 {{ v("major_groups") }} 个。',
+        name="school.docx",
+    )
+    [issue] = [i for i in found if i.kind == SENTENCE]
+    assert str(issue.loc) == "templates/school.docx › 正文!段落 1"
+    assert "专业群数量可能印为“—”" in issue.message
