@@ -47,6 +47,14 @@ def workbook_warnings(report: Report) -> str:
     return f"工作簿 {listed} 个 + 空白待补 {len(blank)} 个（{parts}）"
 
 
+def print_fonts(lines: list[str]) -> None:
+    """What prints for each font the documents ask for, one line each."""
+    if lines:
+        click.echo("字体（文档要求的字体 → 本机生成 PDF 时实际使用的字体）：")
+        for line in lines:
+            click.echo(f"  {line}")
+
+
 def clean_exit(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn a :class:`DocxreportError` (or any surprise) into a message and exit 1."""
 
