@@ -6,12 +6,12 @@ workbooks come next, from the filled registry, by ``docxreport init`` (as every 
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from docxreport import layout as L
+from docxreport.atomic import write_bytes_atomically
 from docxreport.catalog import Catalog
 from docxreport.model import CityData
 
@@ -38,22 +38,15 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
     from docxreport.workbook.write import write_city  # openpyxl: loaded only to write
 
     out = []
-    templates.mkdir(parents=True, exist_ok=True)
-    for name in STARTER:
+    for name in STARTER:  # first: the city workbook offers the chapters they have room for
         path = templates / name
-        if path.exists():
-            out.append(Written(path, False))
-            continue
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_bytes(starter_template(name))
-        shutil.move(tmp, path)
-        out.append(Written(path, True))
-    city = inputs / str(year) / L.CITY_FILE
-    if city.exists():
-        out.insert(0, Written(city, False))
-    else:
-        city.parent.mkdir(parents=True, exist_ok=True)
-        sections = template_sections([templates / L.CITY_TEMPLATE])
-        write_city(city, cat, CityData(file=L.CITY_FILE, year=year), year, sections=sections)
-        out.insert(0, Written(city, True))
-    return out
+        written = write_bytes_atomically(starter_template(name), path, templates, exclusive=True)
+        out.append(Written(path, written))
+    folder = inputs / str(year)
+    city = folder / L.CITY_FILE
+    blank = CityData(file=L.CITY_FILE, year=year)
+    sections = template_sections([templates / L.CITY_TEMPLATE])
+    written = not city.exists() and write_city(
+        city, cat, blank, year, within=folder, exclusive=True, sections=sections
+    )
+    return [Written(city, written), *out]

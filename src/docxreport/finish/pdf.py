@@ -18,6 +18,7 @@ import signal
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 
 from docxreport.atomic import write_atomically
@@ -94,7 +95,8 @@ def _check_inputs(docx_paths: list[Path]) -> None:
 
 
 def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
-    """Run soffice in its own process group, killed whole when it overruns ``timeout``."""
+    """Run soffice in its own process group, killed whole when it overruns ``timeout`` or
+    the run is interrupted."""
     kwargs: dict = {"start_new_session": True} if os.name == "posix" else {}
     with subprocess.Popen(
         command,
@@ -107,9 +109,10 @@ def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
     ) as proc:
         try:
             out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except BaseException:  # overrun, or the run interrupted (Ctrl-C): stop it now
             if os.name == "posix":
-                os.killpg(proc.pid, signal.SIGKILL)
+                with suppress(OSError):
+                    os.killpg(proc.pid, signal.SIGKILL)
             else:
                 proc.kill()
             proc.communicate()
@@ -222,5 +225,5 @@ def _collect(staging: Path, docx: Path, outdir: Path) -> Path | None:
             return None
     set_language(made, document_language(docx))
     out = outdir / made.name
-    write_atomically(lambda tmp: shutil.copyfile(made, tmp), out)
+    write_atomically(lambda tmp: shutil.copyfile(made, tmp), out, outdir)
     return out
