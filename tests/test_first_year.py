@@ -173,6 +173,7 @@ def test_the_workbooks_offer_the_template_chapters(first_year):
     rules = [dv for dv in wb["案例"].data_validations.dataValidation if dv.type == "list"]
     assert [str(r.sqref) for r in rules] == ["A2:A1000"]
     assert rules[0].formula1 == f"'章节一览'!$A$2:$A${len(chapters) + 1}"
+    assert wb["案例"].column_dimensions["A"].number_format == "@"  # 1.10 stays 1.10
 
 
 @pytest.mark.skipif(

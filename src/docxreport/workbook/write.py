@@ -183,6 +183,8 @@ def _list_sheet(
     for c, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(c)
         ws.column_dimensions[letter].protection = UNLOCKED  # rows added later
+        if col.key == SECTION:  # a chapter such as 1.10 stays text, not the number 1.1
+            ws.column_dimensions[letter].number_format = "@"
         header = DataValidation(type=None)
         header.add(f"{letter}1")
         rule = section_rule(sections) if sections and col.key == SECTION else _list_rule(col)
