@@ -39,12 +39,14 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
     catalog ``inputs/<year>/指标目录.xlsx`` (no additions yet) and the starter templates into
     ``templates``; keep whatever is there already."""
     from docxreport.checks.templatesections import template_sections  # reads .docx
+    from docxreport.render.tidy import Stamp, retidy
     from docxreport.workbook.write import write_city  # openpyxl: loaded only to write
 
     starters = []
     for name in STARTER:  # first: the city workbook offers the chapters they have room for
         path = templates / name
-        written = write_bytes_atomically(starter_template(name), path, templates, exclusive=True)
+        starter = retidy(starter_template(name), Stamp.after(None))  # a new file
+        written = write_bytes_atomically(starter, path, templates, exclusive=True)
         starters.append(Written(path, written))
     folder = inputs / str(year)
     city = folder / L.CITY_FILE
