@@ -31,6 +31,8 @@ from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
 from docxreport.rollup import roll_up
 from docxreport.workbook import read_city, read_province, read_school
 
+BACKUP_MARK = ".备份-"  # <简称>.备份-<日期时间>.xlsx, the naming of every backup
+
 
 def year_folders(inputs: Path) -> list[int]:
     if not inputs.is_dir():
@@ -75,7 +77,7 @@ class Loaded:
 
 
 def school_files(folder: Path) -> list[Path]:
-    """The school workbooks, ignoring Excel/WPS lock files and hidden temporaries."""
+    """The school workbooks, ignoring Excel/WPS lock files, hidden temporaries and backups."""
     sdir = folder / L.SCHOOL_DIR
     if not sdir.is_dir():
         return []
@@ -84,6 +86,7 @@ def school_files(folder: Path) -> list[Path]:
         for p in sdir.iterdir()
         if p.is_file()
         and not p.name.startswith(("~$", ".~", "."))
+        and BACKUP_MARK not in p.name  # an earlier version kept by collect or by hand
         and p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv", "")
     )
 

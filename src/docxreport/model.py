@@ -104,6 +104,8 @@ class SchoolData:
     file: str  # relative to the year folder, e.g. 学校/市一职.xlsx
     year: int | None = None
     digest: str = ""  # the workbook's version fingerprint (SHA-256 of its cell values)
+    contact: str = ""  # 基本信息's 填表人 and 联系电话, for the reminder list
+    phone: str = ""
     values: dict[tuple[str, str], Value] = field(default_factory=dict)
     lists: dict[str, list[Row]] = field(default_factory=dict)
 
@@ -146,6 +148,8 @@ class CityData:
     # The registry's 已确认版本 cells by school short name; "" column: the sheet has none.
     confirmed: dict[str, Value] = field(default_factory=dict)
     confirmed_column: str = ""
+    # Optional registry columns 联系人 and 联系电话, by school short name: (name, phone).
+    contacts: dict[str, tuple[str, str]] = field(default_factory=dict)
     _by_name: tuple[tuple[int, int], dict[str, School]] = field(
         default=((0, -1), {}), init=False, repr=False, compare=False
     )

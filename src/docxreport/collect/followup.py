@@ -1,0 +1,45 @@
+"""After a batch is filed: the same checks as ``check``, and the receipt and reminder list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from docxreport.catalog import Catalog
+from docxreport.checks.progress import SchoolProgress, school_progress
+from docxreport.collect.register import FILE, Written, update_register
+from docxreport.collect.results import Collected
+from docxreport.issues import Report
+from docxreport.load import Loaded, load_year
+
+
+@dataclass
+class FollowUp:
+    """The year checked after filing: the issues of the schools just filed, every
+    school's progress, and the receipt list (None when the year's registry is unreadable)."""
+
+    loaded: Loaded
+    issues: Report
+    progress: list[SchoolProgress]
+    register: Written | None
+
+    @property
+    def failed(self) -> bool:
+        return not self.issues.valid
+
+
+def follow_up(done: Collected, inputs: Path, cat: Catalog, out: Path) -> FollowUp:
+    """Check the year as ``check`` does; renew ``out/<年度>/收表登记.xlsx``."""
+    loaded = load_year(inputs, done.year, cat)
+    filed = {o.file for o in done.schools if o.filed}
+    issues = Report([i for i in loaded.report if i.loc.file in filed])
+    if loaded.city is None:
+        return FollowUp(loaded, issues, [], None)
+    progress = school_progress(
+        loaded.city.registry, loaded.files, loaded.schools, loaded.report, cat
+    )
+    title = f"{loaded.city.region_full or loaded.city.region}　{done.year} 年度收表登记"
+    path = out / str(done.year) / FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = update_register(path, done, progress, loaded.city, loaded.schools, title)
+    return FollowUp(loaded, issues, progress, written)

@@ -1,0 +1,113 @@
+"""File one school's workbooks of a batch: the newest in place, every other version kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from docxreport import layout as L
+from docxreport.collect import results as R
+from docxreport.collect.gather import Item
+from docxreport.collect.place import backup_name, keep_copy, locked, on_file, sha, write_bytes
+from docxreport.model import School
+from docxreport.workbook.identify import Identity
+
+LOCKED = "未能放入（文件正被打开）"
+
+
+@dataclass
+class Candidate:
+    """A received workbook that is a registered school's, for the year being collected."""
+
+    item: Item
+    data: bytes
+    ident: Identity
+    school: School
+    note: str = ""  # e.g. converted from .xls
+
+    @property
+    def digest(self) -> str:
+        return self.ident.digest
+
+    def newest_first(self) -> tuple[datetime, datetime]:
+        """Sort key: the workbook's own saved time, then the file's time."""
+        return (self.ident.saved or datetime.min, self.item.mtime or datetime.min)
+
+    def received(
+        self, status: str, message: str = "", placed: str = "", backup: str = ""
+    ) -> R.Received:
+        note = "；".join(m for m in (self.note, message) if m)
+        return R.Received(
+            self.item.label,
+            R.WORKBOOK,
+            status,
+            note,
+            self.school.short,
+            self.digest,
+            self.ident.saved,
+            placed,
+            backup,
+            sha(self.data),
+        )
+
+
+def _when(c: Candidate) -> str:
+    return f"{c.ident.saved:%Y-%m-%d %H:%M}" if c.ident.saved else "保存时间不详"
+
+
+def file_school(
+    folder: Path, school: School, cands: list[Candidate], now: datetime
+) -> tuple[R.SchoolOutcome, list[R.Received]]:
+    """Put the newest of ``cands`` in place as ``学校/<简称>.xlsx``; keep the others as backups."""
+    sdir = folder / L.SCHOOL_DIR
+    cands = sorted(cands, key=Candidate.newest_first, reverse=True)
+    chosen, others = cands[0], cands[1:]
+    have = on_file(sdir, school.short)
+    rel = f"{L.SCHOOL_DIR}/{have.current.name}"
+    reason = locked(have.current)
+    if reason:
+        out = R.SchoolOutcome(school, LOCKED, rel, have.digest, on_file=have.exists)
+        return out, [c.received(R.REFUSED, reason) for c in cands]
+    known = set(have.kept) | ({have.digest} if have.digest else set())
+    lines: list[R.Received] = []
+    if chosen.digest == have.digest:
+        outcome = R.SchoolOutcome(school, R.SAME, rel, have.digest, on_file=True)
+        lines.append(chosen.received(R.SAME, placed=rel))
+    elif have.exists and have.saved and chosen.ident.saved and chosen.ident.saved < have.saved:
+        outcome = R.SchoolOutcome(school, R.OLDER, rel, have.digest, on_file=True)
+        why = f"早于已有版本（保存于 {have.saved:%Y-%m-%d %H:%M}），未替换"
+        for c in cands:
+            lines.append(_keep(c, have.current, known, now, R.OLDER, why))
+        return outcome, lines
+    else:
+        backup = ""
+        if have.exists and (not have.digest or have.digest not in have.kept):
+            path = backup_name(have.current, now)
+            keep_copy(have.current, path)
+            backup = f"{L.SCHOOL_DIR}/{path.name}"
+        write_bytes(chosen.data, have.current)
+        known.add(chosen.digest)
+        status = R.UPDATED if have.exists else R.NEW
+        outcome = R.SchoolOutcome(school, status, rel, chosen.digest, backup, on_file=True)
+        saved = f"保存于 {_when(chosen)}" if others else ""
+        lines.append(chosen.received(status, saved, rel, backup))
+    why = f"采用了同批较新的 {chosen.item.label}（{_when(chosen)}）"
+    for other in others:
+        lines.append(_keep(other, have.current, known, now, R.KEPT, why))
+    return outcome, lines
+
+
+def _keep(
+    c: Candidate, current: Path, known: set[str], now: datetime, status: str, why: str
+) -> R.Received:
+    """Keep a version that is not the one in place as a backup, unless it is kept already."""
+    when = f"保存于 {_when(c)}，{why}"
+    if c.digest in known:
+        same = R.KEPT_ALREADY if status == R.KEPT else status
+        return c.received(same, f"{when}；此版本已在 {L.SCHOOL_DIR}/ 中")
+    path = backup_name(current, now)
+    write_bytes(c.data, path)
+    known.add(c.digest)
+    rel = f"{L.SCHOOL_DIR}/{path.name}"
+    return c.received(status, when, rel, rel)
