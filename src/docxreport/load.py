@@ -91,17 +91,45 @@ def school_files(folder: Path) -> list[Path]:
     )
 
 
+def _misnamed(path: Path, rel: str, city: CityData, cat: Catalog) -> tuple[School | None, str]:
+    """Whose workbook a file of an unknown name is, by its content, and what to do about it."""
+    from docxreport.workbook.identify import SCHOOL, identify
+
+    try:
+        ident = identify(path.read_bytes(), rel, cat)
+    except OSError:
+        return None, ""
+    if ident.kind != SCHOOL:
+        return None, ""
+    named = [s for s in map(city.school, (ident.school, ident.full)) if s is not None]
+    if not named:
+        return None, ""
+    school, year = named[0], ident.year_text or "（未标年度）"
+    said = f"；从内容看这是“{school.short}”的 {year} 年度工作簿"
+    if (path.parent / school.filename).is_file():
+        return school, (
+            f"{said}，而 {L.SCHOOL_DIR}/{school.filename} 也已存在：请运行 docxreport collect "
+            f"{path}（按保存时间把较新的一份放在 {school.filename}，另一份存为备份）"
+        )
+    return school, f"{said}：请运行 docxreport collect {path}，或把文件改名为 {school.filename}"
+
+
 def _match_schools(
-    city: CityData, files: list[Path]
+    city: CityData, files: list[Path], cat: Catalog
 ) -> tuple[list[tuple[Path, object]], list[Issue]]:
     issues: list[Issue] = []
-    matched, seen = [], {}
+    matched, seen, found = [], {}, {}
     for path in files:
         rel = f"{L.SCHOOL_DIR}/{path.name}"
         school = city.school(path.stem)
         if school is None:
             names = "、".join(s.short for s in city.registry)
-            issues.append(error(Location(rel), f"文件名“{path.stem}”不是名册中的学校（{names}）"))
+            whose, hint = _misnamed(path, rel, city, cat)
+            if whose is not None:
+                found.setdefault(whose.short, rel)
+            issues.append(
+                error(Location(rel), f"文件名“{path.stem}”不是名册中的学校（{names}）{hint}")
+            )
             continue
         if school.short in seen:
             issues.append(
@@ -116,7 +144,8 @@ def _match_schools(
     for school in city.registry:
         if school.short not in seen:
             loc = Location(f"{L.SCHOOL_DIR}/{school.filename}")
-            issues.append(error(loc, f"缺少“{school.full}”的工作簿"))
+            there = f"；{found[school.short]} 从内容看就是它" if school.short in found else ""
+            issues.append(error(loc, f"缺少“{school.full}”的工作簿{there}"))
     return matched, issues
 
 
@@ -241,7 +270,7 @@ def load_year(
         if city is not None:
             report.extend([error(Location(L.CITY_FILE, L.REGISTRY_SHEET), "学校名册为空")])
         return Loaded(None, report, folder, city)
-    matched, found = _match_schools(city, school_files(folder))
+    matched, found = _match_schools(city, school_files(folder), cat)
     report.extend(found)
     files = {school.short: f"{L.SCHOOL_DIR}/{path.name}" for path, school in matched}
     schools: list[SchoolData] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -71,8 +72,13 @@ def collect(
     outcomes = {}
     for short, group in cands.items():
         outcomes[short], lines = file_school(folder, group[0].school, group, done.at)
-        done.received += lines
-        _tidy(folder, group, lines)
+        moved = _tidy(folder, group, lines)
+        done.received += [
+            replace(r, message="；".join(m for m in (r.message, "原文件名不对，已从原处移走") if m))
+            if r.source in moved
+            else r
+            for r in lines
+        ]
     done.received += _photos(folder, photos, [c for g in cands.values() for c in g])
     done.schools = [outcomes.get(s.short) or _not_received(folder, s) for s in city.registry]
     return done
@@ -157,16 +163,22 @@ def _match(ident: identify.Identity, city: CityData, year: int) -> School | str:
     return found[0]
 
 
-def _tidy(folder: Path, group: list[Candidate], lines: list[R.Received]) -> None:
-    """A misnamed workbook found in 学校/ itself is moved, not copied, once it is kept."""
+def _tidy(folder: Path, group: list[Candidate], lines: list[R.Received]) -> set[str]:
+    """A misnamed workbook found in 学校/ itself is moved, not copied, once it is kept.
+
+    Returns the labels of the files moved.
+    """
     sdir = (folder / L.SCHOOL_DIR).resolve()
     kept = {line.fingerprint for line in lines if not line.refused}
+    moved = set()
     for c in group:
         path = c.item.path
         if path is None or path.resolve().parent != sdir or is_backup(path.name):
             continue
         if path.name != c.school.filename and sha(c.data) in kept:
             path.unlink(missing_ok=True)
+            moved.add(c.item.label)
+    return moved
 
 
 def _not_received(folder: Path, school: School) -> R.SchoolOutcome:
