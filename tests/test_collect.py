@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import stat
+import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -21,11 +23,13 @@ from PIL import Image
 
 from docxreport import layout as L
 from docxreport.cli import main
-from docxreport.collect import collect
+from docxreport.collect import collect, gather
 from docxreport.collect import results as R
+from docxreport.finish.pdf import find_soffice, private_profile, run_soffice
 from docxreport.load import load_year
+from docxreport.workbook import convert
 from docxreport.workbook.confirmed import content_digest
-from docxreport.workbook.read import open_book
+from docxreport.workbook.read import open_book, read_school
 
 SAMPLE = Path(__file__).resolve().parents[1] / "inputs"
 YEAR = 2024
@@ -252,3 +256,128 @@ def test_a_version_older_than_the_one_on_file_is_kept_but_does_not_replace_it(
     assert digest(sample / str(YEAR) / line.backup) == digest(
         SAMPLE / str(YEAR) / "学校/市体校.xlsx"
     )
+
+
+@pytest.mark.skipif(not convert.available(), reason="LibreOffice is not installed")
+def test_an_xls_is_converted_by_libreoffice_and_reads_the_same_values(sample: Path, tmp_path):
+    original = SAMPLE / str(YEAR) / L.SCHOOL_DIR / "市职校.xlsx"
+    xls = tmp_path / "市职校数据.xls"
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = private_profile(Path(tmp))
+        run_soffice(
+            [
+                find_soffice(),
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--convert-to",
+                "xls:MS Excel 97",
+                "--outdir",
+                tmp,
+                original.as_uri(),
+            ],
+            300,
+        )
+        shutil.copyfile(Path(tmp) / "市职校.xls", xls)
+    (sample / str(YEAR) / L.SCHOOL_DIR / "市职校.xlsx").unlink()
+    done = collect([xls], sample, YEAR)
+    line = done.received[0]
+    assert line.status == R.NEW and "LibreOffice" in line.message
+    assert line.digest == digest(original)  # the same version, cell for cell
+    cat = _catalog()
+    school = next(s for s in load_year(SAMPLE, YEAR, cat).city.registry if s.short == "市职校")
+    filed = sample / str(YEAR) / L.SCHOOL_DIR / "市职校.xlsx"
+    got, _ = read_school(filed, "学校/市职校.xlsx", cat, school, YEAR)
+    want, _ = read_school(original, "学校/市职校.xlsx", cat, school, YEAR)
+    assert {k: v.value for k, v in got.values.items()} == {
+        k: v.value for k, v in want.values.items()
+    }
+    assert {
+        k: [{c: v.value for c, v in row.items()} for row in rows] for k, rows in got.lists.items()
+    } == {
+        k: [{c: v.value for c, v in row.items()} for row in rows] for k, rows in want.lists.items()
+    }
+
+
+def test_without_libreoffice_an_xls_is_left_with_how_to_save_it(sample, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCXREPORT_SOFFICE", str(tmp_path / "no-soffice"))
+    xls = tmp_path / "旧表.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    done = collect([xls], sample, YEAR)
+    assert done.received[0].status == R.REFUSED
+    assert "另存为" in done.received[0].message and "xlsx" in done.received[0].message
+    assert xls.is_file()
+
+
+def zip_with(tmp_path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> Path:
+    path = tmp_path / "收到.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in entries:
+            zf.writestr(info, data)
+    return path
+
+
+def test_absolute_entries_and_links_in_a_zip_are_refused(sample: Path, tmp_path: Path):
+    link = zipfile.ZipInfo("照片/链接.jpg")
+    link.external_attr = (stat.S_IFLNK | 0o777) << 16
+    sent = zip_with(tmp_path, [("/etc/passwd.jpg", photo_bytes("red")), (link, b"/etc/passwd")])
+    done = collect([sent], sample, YEAR)
+    why = {r.source.split("› ")[-1]: r for r in done.received}
+    assert (
+        why["/etc/passwd.jpg"].status == R.REFUSED and "绝对路径" in why["/etc/passwd.jpg"].message
+    )
+    assert why["照片/链接.jpg"].status == R.REFUSED and "链接" in why["照片/链接.jpg"].message
+    assert not any((sample / str(YEAR) / L.PHOTO_DIR).glob("*.jpg"))
+
+
+def test_a_zip_that_unpacks_beyond_the_limit_is_refused_unread(sample, tmp_path, monkeypatch):
+    monkeypatch.setattr(gather, "MAX_UNPACKED", 50_000)
+    sent = zip_with(tmp_path, [("大.jpg", b"\0" * 60_000)])
+    done = collect([sent], sample, YEAR)
+    assert [r.status for r in done.received] == [R.REFUSED]
+    assert "过大" in done.received[0].message
+
+
+def test_gbk_entry_names_from_chinese_windows_are_read_as_sent(sample: Path, tmp_path: Path):
+    sent = tmp_path / "gbk.zip"
+    with zipfile.ZipFile(sent, "w") as zf:
+        zf.writestr("placeholder.jpg", photo_bytes("red"))
+    raw = sent.read_bytes().replace(
+        b"placeholder.jpg", "校园一角.jpg".encode("gbk").ljust(15, b"_")
+    )
+    sent.write_bytes(raw)
+    done = collect([sent], sample, YEAR)
+    assert done.received[0].placed.startswith("图片/校园一角")
+
+
+def test_the_register_lists_receipts_and_whom_to_phone_as_text_and_printable(
+    sample: Path, tmp_path: Path
+):
+    sdir = sample / str(YEAR) / L.SCHOOL_DIR
+    wb = openpyxl.load_workbook(sdir / "市一职.xlsx")
+    wb["办学规模"]["E2"] = "很多"
+    wb[L.INFO_SHEET]["B5"], wb[L.INFO_SHEET]["B6"] = "=HYPERLINK(1)", "+86 0478 123"
+    wb[L.INFO_SHEET]["B5"].data_type = "s"  # typed as text by the school
+    wb.save(tmp_path / "=附件.xlsx")
+    (sdir / "市体校.xlsx").unlink()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["collect", str(tmp_path / "=附件.xlsx"), "--inputs", str(sample), "--out", str(out)]
+    )
+    assert result.exit_code == 1, result.output  # the workbook filed has an error
+    path = out / str(YEAR) / "收表登记.xlsx"
+    wb = openpyxl.load_workbook(path)
+    receipts, reminders = wb["收表登记"], wb["催报"]
+    assert receipts["D2"].value == "市一职" and receipts["B2"].data_type == "s"
+    rows = {r[1]: r for r in reminders.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {"市一职", "市体校"}
+    errors = rows["市一职"][4]
+    assert errors >= 1 and rows["市一职"][3] == f"有 {errors} 个错误"
+    assert rows["市一职"][6] == "=HYPERLINK(1)"
+    assert rows["市一职"][7] == "+86 0478 123" and rows["市体校"][3] == "未交"
+    with zipfile.ZipFile(path) as zf:
+        assert not any(
+            b"<f>" in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/")
+        )
+    for ws in (receipts, reminders):
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.page_setup.fitToWidth == 1
+        assert ws.print_title_rows == "1:1" and "收表登记" in ws.oddHeader.center.text
