@@ -381,3 +381,59 @@ def test_the_register_lists_receipts_and_whom_to_phone_as_text_and_printable(
     for ws in (receipts, reminders):
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.page_setup.fitToWidth == 1
         assert ws.print_title_rows in ("1:1", "$1:$1") and "收表登记" in ws.oddHeader.center.text
+
+
+def test_a_school_not_returned_is_listed_with_the_registrys_contact(sample: Path, tmp_path):
+    city = sample / str(YEAR) / L.CITY_FILE
+    wb = openpyxl.load_workbook(city)
+    ws = wb[L.REGISTRY_SHEET]
+    ws["F1"], ws["G1"] = L.CONTACT_HEADERS
+    row = next(r for r in range(2, ws.max_row + 1) if ws[f"B{r}"].value == "市体校")
+    ws[f"F{row}"], ws[f"G{row}"] = "王老师", "04788888888"
+    wb.save(city)
+    sdir = sample / str(YEAR) / L.SCHOOL_DIR
+    (sdir / "市体校.xlsx").rename(tmp_path / "附件.xlsx")
+    shutil.copyfile(tmp_path / "附件.xlsx", tmp_path / "附件-副本.xlsx")
+    out = tmp_path / "out"
+    (out / str(YEAR)).mkdir(parents=True)
+    register = out / str(YEAR) / "收表登记.xlsx"
+    from docxreport.collect.followup import follow_up
+
+    done = collect([tmp_path / "附件-副本.xlsx"], sample, YEAR, now=datetime(2025, 1, 2, 8))
+    (sdir / "市体校.xlsx").unlink()  # a school whose workbook is still missing
+    after = follow_up(done, sample, _catalog(), out)
+    assert after.register is not None and after.register.reminders == 1
+    rows = list(openpyxl.load_workbook(register)["催报"].iter_rows(min_row=2, values_only=True))
+    assert rows == [
+        (
+            1,
+            "市体校",
+            "巴彦淖尔市体育学校",
+            "未交",
+            None,
+            None,
+            "王老师",
+            "04788888888",
+            "学校名册",
+            "2025-01-02 08:00",
+            None,
+        )
+    ]
+
+
+def test_the_registrys_contact_columns_are_written_as_text_and_read_back(tmp_path: Path):
+    from docxreport.model import CityData, School
+    from docxreport.workbook import write_city
+    from docxreport.workbook.read import read_city
+
+    cat = _catalog()
+    school = School("甲校", "甲市第一职业学校")
+    city = CityData(file=L.CITY_FILE, region="甲市", region_full="甲省甲市", bureau="甲市教育局")
+    city.registry, city.contacts = [school], {"甲校": ("李老师", "0471-1234567")}
+    path = tmp_path / L.CITY_FILE
+    write_city(path, cat, city, YEAR)
+    ws = openpyxl.load_workbook(path)[L.REGISTRY_SHEET]
+    assert [c.value for c in ws[1]][-2:] == list(L.CONTACT_HEADERS)
+    assert ws["G2"].number_format == "@"
+    back, _ = read_city(path, L.CITY_FILE, cat, YEAR)
+    assert back.contacts == {"甲校": ("李老师", "0471-1234567")}

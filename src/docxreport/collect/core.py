@@ -80,6 +80,7 @@ def collect(
             for r in lines
         ]
     done.received += _photos(folder, photos, [c for g in cands.values() for c in g])
+    done.received.sort(key=lambda r: r.source)
     done.schools = [outcomes.get(s.short) or _not_received(folder, s) for s in city.registry]
     return done
 

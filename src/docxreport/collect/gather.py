@@ -206,7 +206,8 @@ def _entry(
     mtime = _zip_time(info)
     problem = unsafe_entry(name, info)
     if problem:
-        yield Item(where, base, OTHER, bytes, mtime, container=label, problem=problem)
+        kind = PHOTO if PurePosixPath(base).suffix.lower() in IMAGE_SUFFIXES else OTHER
+        yield Item(where, base, kind, bytes, mtime, container=label, problem=problem)
         return
     try:
         data = package.read(info)

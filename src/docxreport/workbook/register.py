@@ -40,7 +40,7 @@ RECEIPT_HEADERS = (
     "内容校验",
     NOTE,
 )
-RECEIPT_WIDTHS = (17, 40, 7, 10, 17, 14, 16, 50, 30, 14, 16)
+RECEIPT_WIDTHS = (16, 28, 6, 9, 16, 13, 14, 30, 20, 13, 12)
 REMINDER_HEADERS = (
     "序号",
     "学校",
@@ -54,7 +54,7 @@ REMINDER_HEADERS = (
     "最近收到",
     NOTE,
 )
-REMINDER_WIDTHS = (6, 10, 30, 16, 7, 9, 10, 15, 14, 17, 24)
+REMINDER_WIDTHS = (6, 10, 28, 14, 6, 9, 10, 15, 13, 16, 20)
 _FILL = PatternFill("solid", fgColor="DDEBF7")
 
 Row = tuple[object, ...]
@@ -103,7 +103,7 @@ def write_register(
 ) -> None:
     """Write both sheets to ``path`` (atomically); ``title`` heads every printed page."""
     wb = Workbook()
-    _table(wb.active, RECEIPTS, RECEIPT_HEADERS, RECEIPT_WIDTHS, receipts, wrap=(8,))
+    _table(wb.active, RECEIPTS, RECEIPT_HEADERS, RECEIPT_WIDTHS, receipts, wrap=(2, 7, 8, 9))
     _table(wb.create_sheet(), REMINDERS, REMINDER_HEADERS, REMINDER_WIDTHS, reminders, wrap=(4, 11))
     if not reminders:
         wb[REMINDERS].append(["", "各校都已交表，且工作簿没有错误"])
