@@ -437,3 +437,13 @@ def test_the_registrys_contact_columns_are_written_as_text_and_read_back(tmp_pat
     assert ws["G2"].number_format == "@"
     back, _ = read_city(path, L.CITY_FILE, cat, YEAR)
     assert back.contacts == {"甲校": ("李老师", "0471-1234567")}
+
+
+def test_collecting_the_samples_own_folder_changes_nothing(sample: Path):
+    folder = sample / str(YEAR)
+    before = snapshot(folder)
+    done = collect([folder, folder / L.CITY_FILE], sample, YEAR)
+    assert snapshot(folder) == before
+    assert {o.status for o in done.schools} == {R.SAME}
+    city = [r for r in done.received if r.source.endswith(L.CITY_FILE)]
+    assert len(city) == 1 and city[0].status == R.REFUSED and "市级数据表" in city[0].message

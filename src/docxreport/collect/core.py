@@ -57,6 +57,8 @@ def collect(
     cands: dict[str, list[Candidate]] = defaultdict(list)
     photos: list[G.Item] = []
     for item, note in items:
+        if _kept_here(item, folder):
+            continue  # an earlier version collect itself keeps in 学校/
         if item.problem:
             done.received.append(_refused(item, item.problem))
         elif item.kind == G.WORKBOOK:
@@ -180,6 +182,11 @@ def _tidy(folder: Path, group: list[Candidate], lines: list[R.Received]) -> set[
             path.unlink(missing_ok=True)
             moved.add(c.item.label)
     return moved
+
+
+def _kept_here(item: G.Item, folder: Path) -> bool:
+    here = item.path is not None and item.path.resolve().parent == (folder / L.SCHOOL_DIR).resolve()
+    return here and is_backup(item.name)
 
 
 def _not_received(folder: Path, school: School) -> R.SchoolOutcome:

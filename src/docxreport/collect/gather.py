@@ -103,15 +103,17 @@ def gather(paths: list[Path], names: Mapping[Path, str] | None = None) -> Iterat
     ``names`` gives a display name for a path (an upload's original name).
     """
     names = names or {}
+    seen: set[Path] = set()  # a file named twice (itself and in its folder) is taken once
     for path in paths:
-        if path.is_dir():
-            for child in sorted(_walk(path)):
-                yield from _loose(child, _label(child, names))
-        elif path.is_file():
-            yield from _loose(path, _label(path, names))
-        else:
-            label = _label(path, names)
-            yield Item(label, path.name, OTHER, bytes, path=path, problem="找不到这个文件或文件夹")
+        files = sorted(_walk(path)) if path.is_dir() else [path] if path.is_file() else []
+        for file in files:
+            if file.resolve() not in seen:
+                seen.add(file.resolve())
+                yield from _loose(file, _label(file, names))
+        if path.is_dir() or path.is_file():
+            continue
+        label = _label(path, names)
+        yield Item(label, path.name, OTHER, bytes, path=path, problem="找不到这个文件或文件夹")
 
 
 def _walk(folder: Path) -> Iterator[Path]:
