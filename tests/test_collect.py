@@ -447,3 +447,31 @@ def test_collecting_the_samples_own_folder_changes_nothing(sample: Path):
     assert {o.status for o in done.schools} == {R.SAME}
     city = [r for r in done.received if r.source.endswith(L.CITY_FILE)]
     assert len(city) == 1 and city[0].status == R.REFUSED and "市级数据表" in city[0].message
+
+
+def test_a_workbook_open_in_excel_is_not_replaced(sample: Path, batch: Path):
+    sdir = sample / str(YEAR) / L.SCHOOL_DIR
+    shutil.copyfile(SAMPLE / str(YEAR) / L.SCHOOL_DIR / "市一职.xlsx", sdir / "市一职.xlsx")
+    wb = openpyxl.load_workbook(sdir / "市一职.xlsx")
+    wb["办学规模"]["E2"] = 5
+    wb.save(sdir / "市一职.xlsx")
+    (sdir / "~$市一职.xlsx").write_bytes(b"lock")
+    before = (sdir / "市一职.xlsx").read_bytes()
+    done = collect([batch / NAMES["市一职"]], sample, YEAR)
+    assert (
+        done.received[0].status == R.REFUSED and "正被 Excel/WPS 打开" in done.received[0].message
+    )
+    assert (sdir / "市一职.xlsx").read_bytes() == before
+    assert not list(sdir.glob("市一职.备份-*"))
+
+
+def test_a_macro_workbook_is_refused_with_how_to_save_it(sample: Path, tmp_path: Path):
+    data = (SAMPLE / str(YEAR) / L.SCHOOL_DIR / "市一职.xlsx").read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("xl/vbaProject.bin", b"macros")
+    (tmp_path / "数据.xlsm").write_bytes(out.getvalue())
+    done = collect([tmp_path / "数据.xlsm"], sample, YEAR)
+    assert done.received[0].status == R.REFUSED and "宏" in done.received[0].message

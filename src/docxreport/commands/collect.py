@@ -60,6 +60,8 @@ def collect(paths: tuple[Path, ...], year: int | None, inputs: Path, out: Path) 
             click.echo(reg.note)
         state = "已更新" if reg.written else "无变化，未改写"
         click.echo(f"收表登记 {reg.path}：{state}；催报名单 {reg.reminders} 所学校。")
+    if not done.changed:
+        click.echo(f"没有写入 {done.folder} 的任何文件。")
     if done.refused:
         click.echo(f"有 {len(done.refused)} 个文件未收取，已留在原处（原因见上）。")
     sys.exit(1 if done.refused or after.failed else 0)

@@ -68,6 +68,17 @@ def saved_time(data: bytes) -> datetime | None:
     return stamp
 
 
+def macro_enabled(data: bytes) -> bool:
+    """Whether a workbook package carries macros (an .xlsm): it cannot be kept as .xlsx."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = set(package.namelist())
+            types = package.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return "xl/vbaProject.bin" in names or b"macroEnabled" in types
+
+
 def _info(cells: Cells) -> dict[str, object] | None:
     """基本信息 by field key, or None when the sheet is not laid out as ours."""
     if L.INFO_SHEET not in cells.sheetnames:
@@ -123,6 +134,11 @@ def identify(data: bytes, rel: str, cat: Catalog) -> Identity:
     book, issues = open_data(data, rel)
     if book is None:
         return Identity(UNREADABLE, issues[0].message if issues else "无法读取")
+    if macro_enabled(data):
+        return Identity(
+            UNREADABLE,
+            "工作簿含有宏（.xlsm），请在 Excel/WPS 中另存为“Excel 工作簿 (*.xlsx)”后重新发送",
+        )
     cells = book.values
     names = set(cells.sheetnames)
     if {L.REGISTRY_SHEET, L.CITY_VALUES_SHEET} <= names:
