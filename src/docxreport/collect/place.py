@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from docxreport.atomic import write_atomically
 from docxreport.finish.manifest import lock_files
 from docxreport.load import BACKUP_MARK
 from docxreport.workbook.confirmed import content_digest
+from docxreport.workbook.identify import saved_time
 from docxreport.workbook.read import open_data
 
 
@@ -35,39 +36,39 @@ def is_backup(name: str) -> bool:
     return BACKUP_MARK in name
 
 
-def digest_of(path: Path) -> str:
-    """The version fingerprint of the workbook at ``path`` ("" when it cannot be read)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return ""
-    book, _ = open_data(data, path.name)
+def data_digest(data: bytes, name: str) -> str:
+    """The version fingerprint of a workbook's bytes ("" when they cannot be read as one)."""
+    book, _ = open_data(data, name)
     return content_digest(book.values) if book is not None else ""
 
 
-@dataclass
 class OnFile:
-    """The versions of one school's workbook already in its folder."""
+    """The versions of one school's workbook already in its folder, read when first asked for."""
 
-    current: Path
-    digest: str = ""  # of the current file; "" when there is none (or it cannot be read)
-    saved: datetime | None = None
-    kept: frozenset[str] = frozenset()  # fingerprints of the backups
-    exists: bool = False  # whether the current file was there when looked at
+    def __init__(self, folder: Path, short: str) -> None:
+        self.current = folder / f"{short}.xlsx"
+        self.data = self.current.read_bytes() if self.current.is_file() else None
+        self.exists = self.data is not None
+        self._backups = sorted(folder.glob(f"{short}{BACKUP_MARK}*.xlsx"))
 
-    def has(self, digest: str) -> bool:
-        return digest == self.digest or digest in self.kept
+    @cached_property
+    def digest(self) -> str:
+        """The current file's fingerprint; "" when there is none (or it cannot be read)."""
+        return data_digest(self.data, self.current.name) if self.data is not None else ""
 
+    @cached_property
+    def saved(self) -> datetime | None:
+        return saved_time(self.data) if self.data is not None else None
 
-def on_file(folder: Path, short: str) -> OnFile:
-    from docxreport.workbook.identify import saved_time
+    @cached_property
+    def kept(self) -> frozenset[str]:
+        """The fingerprints of the backups."""
+        found = (data_digest(p.read_bytes(), p.name) for p in self._backups)
+        return frozenset(d for d in found if d)
 
-    current = folder / f"{short}.xlsx"
-    backups = sorted(folder.glob(f"{short}{BACKUP_MARK}*.xlsx"))
-    kept = frozenset(d for d in (digest_of(p) for p in backups) if d)
-    if not current.is_file():
-        return OnFile(current, kept=kept)
-    return OnFile(current, digest_of(current), saved_time(current.read_bytes()), kept, True)
+    def holds(self, data: bytes, digest: str) -> bool:
+        """Whether the current file is this version (the same bytes, or the same cells)."""
+        return self.exists and (data == self.data or digest == self.digest)
 
 
 def locked(path: Path) -> str:

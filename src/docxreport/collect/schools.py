@@ -9,7 +9,7 @@ from pathlib import Path
 from docxreport import layout as L
 from docxreport.collect import results as R
 from docxreport.collect.gather import Item
-from docxreport.collect.place import backup_name, keep_copy, locked, on_file, sha, write_bytes
+from docxreport.collect.place import OnFile, backup_name, keep_copy, locked, sha, write_bytes
 from docxreport.model import School
 from docxreport.workbook.identify import Identity
 
@@ -63,19 +63,19 @@ def file_school(
     sdir = folder / L.SCHOOL_DIR
     cands = sorted(cands, key=Candidate.newest_first, reverse=True)
     chosen, others = cands[0], cands[1:]
-    have = on_file(sdir, school.short)
+    have = OnFile(sdir, school.short)
     rel = f"{L.SCHOOL_DIR}/{have.current.name}"
     reason = locked(have.current)
     if reason:
         out = R.SchoolOutcome(school, LOCKED, rel, have.digest, on_file=have.exists)
         return out, [c.received(R.REFUSED, reason) for c in cands]
-    known = set(have.kept) | ({have.digest} if have.digest else set())
     lines: list[R.Received] = []
-    if chosen.digest == have.digest:
-        outcome = R.SchoolOutcome(school, R.SAME, rel, have.digest, on_file=True)
+    if have.holds(chosen.data, chosen.digest):
+        outcome = R.SchoolOutcome(school, R.SAME, rel, chosen.digest, on_file=True)
         lines.append(chosen.received(R.SAME, placed=rel))
     elif have.exists and have.saved and chosen.ident.saved and chosen.ident.saved < have.saved:
         outcome = R.SchoolOutcome(school, R.OLDER, rel, have.digest, on_file=True)
+        known = _known(have)
         why = f"早于已有版本（保存于 {have.saved:%Y-%m-%d %H:%M}），未替换"
         for c in cands:
             lines.append(_keep(c, have.current, known, now, R.OLDER, why))
@@ -87,15 +87,20 @@ def file_school(
             keep_copy(have.current, path)
             backup = f"{L.SCHOOL_DIR}/{path.name}"
         write_bytes(chosen.data, have.current)
-        known.add(chosen.digest)
         status = R.UPDATED if have.exists else R.NEW
         outcome = R.SchoolOutcome(school, status, rel, chosen.digest, backup, on_file=True)
         saved = f"保存于 {_when(chosen)}" if others else ""
         lines.append(chosen.received(status, saved, rel, backup))
     why = f"采用了同批较新的 {chosen.item.label}（{_when(chosen)}）"
+    known = _known(have) | {chosen.digest} if others else set()
     for other in others:
         lines.append(_keep(other, have.current, known, now, R.KEPT, why))
     return outcome, lines
+
+
+def _known(have: OnFile) -> set[str]:
+    """The versions kept already: the current file's and its backups'."""
+    return set(have.kept) | ({have.digest} if have.digest else set())
 
 
 def _keep(
