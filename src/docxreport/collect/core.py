@@ -22,6 +22,7 @@ from docxreport.catalog import Catalog
 from docxreport.collect import gather as G
 from docxreport.collect import results as R
 from docxreport.collect.place import is_backup, place_photo, sha
+from docxreport.collect.results import Collected
 from docxreport.collect.schools import Candidate, file_school
 from docxreport.errors import InputError
 from docxreport.load import region_catalog, resolve_year
@@ -52,25 +53,10 @@ def collect(
     cat = cat or region_catalog(inputs, year)
     folder = inputs / str(year)
     city = _registry(folder, cat, year)
-    done = R.Collected(year, folder, now or datetime.now().replace(microsecond=0))
+    done = Collected(year, folder, now or datetime.now().replace(microsecond=0))
     items = _converted(list(G.gather(list(paths), names)))
-    cands: dict[str, list[Candidate]] = defaultdict(list)
-    photos: list[G.Item] = []
-    for item, note in items:
-        if _kept_here(item, folder):
-            continue  # an earlier version collect itself keeps in 学校/
-        if item.problem:
-            done.received.append(_refused(item, item.problem))
-        elif item.kind == G.WORKBOOK:
-            found = _candidate(item, note, city, year, cat)
-            if isinstance(found, Candidate):
-                cands[found.school.short].append(found)
-            else:
-                done.received.append(found)
-        elif item.kind == G.PHOTO:
-            photos.append(item)
-        else:
-            done.received.append(_refused(item, _OTHER))
+    cands, photos, refused = _sort(items, folder, city, year, cat)
+    done.received += refused
     outcomes = {}
     for short, group in cands.items():
         outcomes[short], lines = file_school(folder, group[0].school, group, done.at)
@@ -87,7 +73,29 @@ def collect(
     return done
 
 
-Collected = R.Collected
+def _sort(
+    items: list[tuple[G.Item, str]], folder: Path, city: CityData, year: int, cat: Catalog
+) -> tuple[dict[str, list[Candidate]], list[G.Item], list[R.Received]]:
+    """Each school's workbooks, the photos, and what is refused (with why)."""
+    cands: dict[str, list[Candidate]] = defaultdict(list)
+    photos: list[G.Item] = []
+    refused: list[R.Received] = []
+    for item, note in items:
+        if _kept_here(item, folder):
+            continue  # an earlier version collect itself keeps in 学校/
+        if item.problem:
+            refused.append(_refused(item, item.problem))
+        elif item.kind == G.WORKBOOK:
+            found = _candidate(item, note, city, year, cat)
+            if isinstance(found, Candidate):
+                cands[found.school.short].append(found)
+            else:
+                refused.append(found)
+        elif item.kind == G.PHOTO:
+            photos.append(item)
+        else:
+            refused.append(_refused(item, _OTHER))
+    return cands, photos, refused
 
 
 def _registry(folder: Path, cat: Catalog, year: int) -> CityData:
