@@ -475,3 +475,23 @@ def test_a_macro_workbook_is_refused_with_how_to_save_it(sample: Path, tmp_path:
     (tmp_path / "数据.xlsm").write_bytes(out.getvalue())
     done = collect([tmp_path / "数据.xlsm"], sample, YEAR)
     assert done.received[0].status == R.REFUSED and "宏" in done.received[0].message
+
+
+def test_a_loose_photo_that_clashes_is_prefixed_by_the_school_whose_workbook_lists_it(
+    sample: Path, tmp_path: Path
+):
+    sdir = sample / str(YEAR) / L.SCHOOL_DIR
+    wb = openpyxl.load_workbook(sdir / "市艺校.xlsx")
+    wb["图片"].append(["1.10", None, "舞蹈课", "舞蹈.jpg"])
+    wb.save(sdir / "市艺校.xlsx")
+    (sample / str(YEAR) / L.PHOTO_DIR / "舞蹈.jpg").write_bytes(photo_bytes("white"))
+    (tmp_path / "舞蹈.jpg").write_bytes(photo_bytes("red"))
+    done = collect([tmp_path / "舞蹈.jpg"], sample, YEAR)
+    line = done.received[0]
+    assert line.placed == "图片/市艺校_舞蹈.jpg" and line.school == "市艺校"
+    assert "学校/市艺校.xlsx" in line.message and "图片!D" in line.message
+
+
+def test_a_missing_year_folder_is_a_chinese_message(tmp_path: Path):
+    result = CliRunner().invoke(main, ["collect", str(tmp_path), "--inputs", str(tmp_path / "无")])
+    assert result.exit_code == 1 and "找不到输入文件夹" in result.output

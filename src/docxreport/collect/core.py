@@ -67,7 +67,8 @@ def collect(
             else r
             for r in lines
         ]
-    done.received += _photos(folder, photos, [c for g in cands.values() for c in g])
+    received = [c for g in cands.values() for c in g]
+    done.received += _photos(folder, photos, received, city, cat)
     done.received.sort(key=lambda r: r.source)
     done.schools = [outcomes.get(s.short) or _not_received(folder, s) for s in city.registry]
     return done
@@ -202,17 +203,20 @@ def _not_received(folder: Path, school: School) -> R.SchoolOutcome:
     return R.SchoolOutcome(school, R.NOT_RECEIVED, rel, on_file=(folder / rel).is_file())
 
 
-def _photos(folder: Path, photos: list[G.Item], cands: list[Candidate]) -> list[R.Received]:
+def _photos(
+    folder: Path, photos: list[G.Item], cands: list[Candidate], city: CityData, cat: Catalog
+) -> list[R.Received]:
     """Put each photo in 图片/; a clashing name gets its school's short name as a prefix."""
-    listed: dict[str, dict[str, tuple[Candidate, str]]] = defaultdict(dict)
+    listed: dict[str, dict[str, str]] = defaultdict(dict)  # name → {school: its cell}
     by_container: dict[str, set[str]] = defaultdict(set)
     for c in cands:
         for name, cell in c.ident.photos:
-            listed[name].setdefault(c.school.short, (c, cell))
+            listed[name].setdefault(c.school.short, cell)
         if c.item.container:
             by_container[c.item.container].add(c.school.short)
     out = []
     pdir = folder / L.PHOTO_DIR
+    on_file = _Listed(folder, city, cat)
     for item in photos:
         name = _photo_name(item.name)
         if not name:
@@ -220,9 +224,11 @@ def _photos(folder: Path, photos: list[G.Item], cands: list[Candidate]) -> list[
                 _refused(item, "文件名不能用作图片文件名（含控制字符或过长），请改名后重新发送")
             )
             continue
-        owners = set(listed.get(name, {})) or by_container.get(item.container, set())
-        owner = next(iter(owners)) if len(owners) == 1 else ""
+        cells = listed.get(name) or dict.fromkeys(by_container.get(item.container, ()), "")
         data = item.read()
+        if not cells and _clashes(pdir / name, data):
+            cells = on_file.cells(name)
+        owner = next(iter(cells)) if len(cells) == 1 else ""
         try:
             how, placed = place_photo(pdir, name, data, owner)
         except OSError as exc:
@@ -231,12 +237,36 @@ def _photos(folder: Path, photos: list[G.Item], cands: list[Candidate]) -> list[
         status = {"same": R.PHOTO_SAME, "new": R.PHOTO_NEW, "renamed": R.PHOTO_RENAMED}[how]
         message = "" if name == item.name else f"文件名中不能用的字符已改为 _：{name}"
         if how == "renamed":
-            message = _renamed(name, placed, listed.get(name, {}).get(owner))
+            message = _renamed(name, placed, owner, cells.get(owner, ""))
         rel = f"{L.PHOTO_DIR}/{placed}"
         out.append(
             R.Received(item.label, R.PHOTO, status, message, owner, "", None, rel, "", sha(data))
         )
     return out
+
+
+def _clashes(path: Path, data: bytes) -> bool:
+    return path.is_file() and path.read_bytes() != data
+
+
+class _Listed:
+    """Which schools' workbooks on file list a photo's name (read only when a name clashes)."""
+
+    def __init__(self, folder: Path, city: CityData, cat: Catalog) -> None:
+        self.folder, self.city, self.cat = folder, city, cat
+        self._names: dict[str, dict[str, str]] | None = None
+
+    def cells(self, name: str) -> dict[str, str]:
+        """School short name → the cell of its 图片 sheet that names ``name``."""
+        if self._names is None:
+            self._names = defaultdict(dict)
+            for school in self.city.registry:
+                path = self.folder / L.SCHOOL_DIR / school.filename
+                if path.is_file():
+                    ident = identify.identify(path.read_bytes(), path.name, self.cat)
+                    for listed, cell in ident.photos:
+                        self._names[listed].setdefault(school.short, cell)
+        return self._names.get(name, {})
 
 
 def _photo_name(name: str) -> str:
@@ -246,9 +276,8 @@ def _photo_name(name: str) -> str:
     return name
 
 
-def _renamed(name: str, placed: str, listing: tuple[Candidate, str] | None) -> str:
+def _renamed(name: str, placed: str, owner: str, cell: str) -> str:
     said = f"{L.PHOTO_DIR}/{name} 已有另一张同名图片，此图存为 {L.PHOTO_DIR}/{placed}"
-    if listing is None:
+    if not cell:
         return f"{said}；请在工作簿“图片”表中相应改写文件名"
-    c, cell = listing
-    return f"{said}；请把 {L.SCHOOL_DIR}/{c.school.filename} › {cell} 改为 {placed}"
+    return f"{said}；请把 {L.SCHOOL_DIR}/{owner}.xlsx › {cell} 改为 {placed}"
