@@ -111,7 +111,17 @@ def _registry(folder: Path, cat: Catalog, year: int) -> CityData:
 
 
 def _refused(item: G.Item, why: str) -> R.Received:
-    return R.Received(item.label, _kind_word(item.kind), R.REFUSED, why)
+    return R.Received(item.label, _kind_word(item.kind), R.REFUSED, why, fingerprint=_sha(item))
+
+
+def _sha(item: G.Item) -> str:
+    """The received bytes' SHA-256 ("" for what could not be read)."""
+    if item.problem:
+        return ""
+    try:
+        return sha(item.read())
+    except OSError:
+        return ""
 
 
 def _kind_word(kind: str) -> str:
@@ -144,8 +154,19 @@ def _candidate(
         return _refused(item, ident.problem)
     found = _match(ident, city, year)
     if isinstance(found, str):
-        received = R.Received(item.label, R.WORKBOOK, R.REFUSED, found, digest=ident.digest)
-        return received
+        school = city.school(ident.school or ident.full)  # known for another year's workbook
+        short = school.short if school else ""
+        fingerprint = sha(data)
+        return R.Received(
+            item.label,
+            R.WORKBOOK,
+            R.REFUSED,
+            found,
+            short,
+            ident.digest,
+            ident.saved,
+            fingerprint=fingerprint,
+        )
     return Candidate(item, data, ident, found, note)
 
 
