@@ -495,3 +495,29 @@ def test_a_loose_photo_that_clashes_is_prefixed_by_the_school_whose_workbook_lis
 def test_a_missing_year_folder_is_a_chinese_message(tmp_path: Path):
     result = CliRunner().invoke(main, ["collect", str(tmp_path), "--inputs", str(tmp_path / "无")])
     assert result.exit_code == 1 and "找不到输入文件夹" in result.output
+
+
+def test_staff_notes_stay_and_a_register_that_is_not_ours_is_kept_aside(sample, batch, tmp_path):
+    out = tmp_path / "out"
+    args = ["collect", str(batch), "--inputs", str(sample), "--out", str(out)]
+    runner = CliRunner()
+    runner.invoke(main, ["collect", str(batch / NAMES["市一职"]), *args[2:]])
+    path = out / str(YEAR) / "收表登记.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb["收表登记"]["K2"] = "已电话确认"
+    reminders = wb["催报"]
+    row = next(r for r in range(2, reminders.max_row + 1) if reminders[f"B{r}"].value == "市艺校")
+    reminders[f"K{row}"] = "12月20日已催"
+    wb.save(path)
+    (batch / NAMES["市艺校"]).unlink()  # still to come
+    result = runner.invoke(main, args)
+    assert "收表登记" in result.output
+    wb = openpyxl.load_workbook(path)
+    assert wb["收表登记"]["K2"].value == "已电话确认" and wb["收表登记"].max_row > 2
+    rows = [(r[1], r[-1]) for r in wb["催报"].iter_rows(min_row=2, values_only=True)]
+    assert rows == [("市艺校", "12月20日已催")]  # the others have returned theirs since
+    path.write_text("不是工作簿", "utf-8")
+    runner.invoke(main, args)
+    kept = list(path.parent.glob("收表登记.备份-*.xlsx"))
+    assert len(kept) == 1 and kept[0].read_text("utf-8") == "不是工作簿"
+    assert openpyxl.load_workbook(path)["收表登记"].max_row > 2

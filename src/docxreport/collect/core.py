@@ -86,6 +86,8 @@ def _sort(
             continue  # an earlier version collect itself keeps in 学校/
         if item.problem:
             refused.append(_refused(item, item.problem))
+        elif not _readable(item):
+            refused.append(_refused(item, G.UNREADABLE))
         elif item.kind == G.WORKBOOK:
             found = _candidate(item, note, city, year, cat)
             if isinstance(found, Candidate):
@@ -108,6 +110,15 @@ def _registry(folder: Path, cat: Catalog, year: int) -> CityData:
         why = issues[0].message if issues else "学校名册为空"
         raise InputError(f"无法读取 {path} 的学校名册（{why}），请先运行 docxreport check")
     return city
+
+
+def _readable(item: G.Item) -> bool:
+    """Whether a file can still be read (it may have gone, or be locked, since it was listed)."""
+    try:
+        item.read()
+    except OSError:
+        return False
+    return True
 
 
 def _refused(item: G.Item, why: str) -> R.Received:

@@ -25,6 +25,7 @@ IMAGE_SUFFIXES = frozenset(
 )
 OLD_SUFFIXES = frozenset({".xls", ".et", ".ods"})
 UNSUPPORTED_ARCHIVES = frozenset({".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"})
+UNREADABLE = "无法读取（没有权限，或正被其他程序占用）"
 MAX_ENTRIES = 2000  # entries of one archive, nested ones included
 MAX_DEPTH = 2  # a zip inside a zip is opened; one more level is not
 _IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
@@ -107,7 +108,15 @@ def gather(paths: list[Path], names: Mapping[Path, str] | None = None) -> Iterat
     for path in paths:
         files = sorted(_walk(path)) if path.is_dir() else [path] if path.is_file() else []
         for file in files:
-            if file.resolve() not in seen:
+            if file.is_dir():  # a folder that could not be listed
+                yield Item(
+                    _label(file, names),
+                    file.name,
+                    OTHER,
+                    bytes,
+                    problem="无法打开这个文件夹（没有权限）",
+                )
+            elif file.resolve() not in seen:
                 seen.add(file.resolve())
                 yield from _loose(file, _label(file, names))
         if path.is_dir() or path.is_file():
@@ -117,7 +126,12 @@ def gather(paths: list[Path], names: Mapping[Path, str] | None = None) -> Iterat
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    for child in folder.iterdir():
+    try:
+        children = list(folder.iterdir())
+    except OSError:
+        yield folder
+        return
+    for child in children:
         if ignored(child.name) or child.is_symlink():
             continue
         if child.is_dir():
@@ -131,8 +145,8 @@ def _loose(path: Path, label: str) -> Iterator[Item]:
         with path.open("rb") as fh:
             head = fh.read(16)
         info = path.stat()
-    except OSError as exc:
-        yield Item(label, path.name, OTHER, bytes, path=path, problem=f"无法读取：{exc.strerror}")
+    except OSError:
+        yield Item(label, path.name, OTHER, bytes, path=path, problem=UNREADABLE)
         return
     mtime = datetime.fromtimestamp(info.st_mtime)
     members = _zip_members(path) if head.startswith(b"PK") else None
