@@ -17,6 +17,7 @@ UPDATED = "更新（上一版本已备份）"
 SAME = "与已有版本相同"
 OLDER = "收到较早的版本（已存为备份，未替换）"
 NOT_RECEIVED = "未收到"
+LOCKED = "未能放入（文件正被 Excel/WPS 打开）"
 # A file's outcome, besides the four above.
 KEPT = "同批较早的版本（已存为备份）"
 KEPT_ALREADY = "同批较早的版本（已有此版本）"

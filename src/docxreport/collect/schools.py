@@ -13,8 +13,6 @@ from docxreport.collect.place import OnFile, backup_name, keep_copy, locked, sha
 from docxreport.model import School
 from docxreport.workbook.identify import Identity
 
-LOCKED = "未能放入（文件正被打开）"
-
 
 @dataclass
 class Candidate:
@@ -67,7 +65,7 @@ def file_school(
     rel = f"{L.SCHOOL_DIR}/{have.current.name}"
     reason = locked(have.current)
     if reason:
-        out = R.SchoolOutcome(school, LOCKED, rel, have.digest, on_file=have.exists)
+        out = R.SchoolOutcome(school, R.LOCKED, rel, have.digest, on_file=have.exists)
         return out, [c.received(R.REFUSED, reason) for c in cands]
     lines: list[R.Received] = []
     if have.holds(chosen.data, chosen.digest):
