@@ -521,3 +521,13 @@ def test_staff_notes_stay_and_a_register_that_is_not_ours_is_kept_aside(sample, 
     kept = list(path.parent.glob("收表登记.备份-*.xlsx"))
     assert len(kept) == 1 and kept[0].read_text("utf-8") == "不是工作簿"
     assert openpyxl.load_workbook(path)["收表登记"].max_row > 2
+
+
+def test_the_same_version_sent_twice_in_one_batch_is_filed_once(sample: Path, tmp_path: Path):
+    data = (SAMPLE / str(YEAR) / L.SCHOOL_DIR / "市一职.xlsx").read_bytes()
+    (sample / str(YEAR) / L.SCHOOL_DIR / "市一职.xlsx").unlink()
+    (tmp_path / "附件.xlsx").write_bytes(data)
+    (tmp_path / "附件(1).xlsx").write_bytes(data)
+    done = collect([tmp_path / "附件.xlsx", tmp_path / "附件(1).xlsx"], sample, YEAR)
+    assert sorted(r.status for r in done.received) == sorted([R.NEW, R.KEPT_ALREADY])
+    assert not list((sample / str(YEAR) / L.SCHOOL_DIR).glob("*.备份-*"))

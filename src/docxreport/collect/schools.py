@@ -92,6 +92,9 @@ def file_school(
     why = f"采用了同批较新的 {chosen.item.label}（{_when(chosen)}）"
     known = _known(have) | {chosen.digest} if others else set()
     for other in others:
+        if other.digest == chosen.digest:
+            lines.append(other.received(R.KEPT_ALREADY, f"与 {chosen.item.label} 是同一版本"))
+            continue
         lines.append(_keep(other, have.current, known, now, R.KEPT, why))
     return outcome, lines
 
