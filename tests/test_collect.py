@@ -531,3 +531,20 @@ def test_the_same_version_sent_twice_in_one_batch_is_filed_once(sample: Path, tm
     done = collect([tmp_path / "附件.xlsx", tmp_path / "附件(1).xlsx"], sample, YEAR)
     assert sorted(r.status for r in done.received) == sorted([R.NEW, R.KEPT_ALREADY])
     assert not list((sample / str(YEAR) / L.SCHOOL_DIR).glob("*.备份-*"))
+
+
+def test_without_a_contact_this_year_the_reminder_names_last_years(sample, tmp_path):
+    last = sample / str(YEAR - 1) / L.SCHOOL_DIR
+    last.mkdir(parents=True)
+    wb = openpyxl.load_workbook(sample / str(YEAR) / L.SCHOOL_DIR / "市体校.xlsx")
+    wb[L.INFO_SHEET]["B4"], wb[L.INFO_SHEET]["B5"] = YEAR - 1, "张老师"
+    wb.save(last / "市体校.xlsx")
+    (sample / str(YEAR) / L.SCHOOL_DIR / "市体校.xlsx").unlink()
+    from docxreport.collect.followup import follow_up
+
+    done = collect([tmp_path / "无"], sample, YEAR)
+    after = follow_up(done, sample, _catalog(), tmp_path / "out")
+    rows = list(
+        openpyxl.load_workbook(after.register.path)["催报"].iter_rows(min_row=2, values_only=True)
+    )
+    assert [(r[1], r[6], r[8]) for r in rows] == [("市体校", "张老师", f"{YEAR - 1} 年工作簿")]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from docxreport import layout as L
 from docxreport.catalog import Catalog
 from docxreport.checks.progress import SchoolProgress, school_progress
-from docxreport.collect.register import FILE, Written, update_register
+from docxreport.collect.register import FILE, Earlier, Written, needs_contact, update_register
 from docxreport.collect.results import Collected
 from docxreport.issues import Report
 from docxreport.load import Loaded, load_year
+from docxreport.workbook.identify import SCHOOL, identify
 
 
 @dataclass
@@ -41,5 +43,19 @@ def follow_up(done: Collected, inputs: Path, cat: Catalog, out: Path) -> FollowU
     title = f"{loaded.city.region_full or loaded.city.region}　{done.year} 年度收表登记"
     path = out / str(done.year) / FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    written = update_register(path, done, progress, loaded.city, loaded.schools, title)
+    earlier = _last_year(inputs, done.year, needs_contact(progress), cat)
+    written = update_register(path, done, progress, loaded.city, loaded.schools, title, earlier)
     return FollowUp(loaded, issues, progress, written)
+
+
+def _last_year(inputs: Path, year: int, shorts: list[str], cat: Catalog) -> Earlier:
+    """Who filled in last year's workbook of each school in ``shorts``, where it says."""
+    folder = inputs / str(year - 1) / L.SCHOOL_DIR
+    contacts = {}
+    for short in shorts:
+        path = folder / f"{short}.xlsx"
+        if path.is_file():
+            ident = identify(path.read_bytes(), path.name, cat)
+            if ident.kind == SCHOOL and (ident.contact or ident.phone):
+                contacts[short] = (ident.contact, ident.phone)
+    return Earlier(year - 1, contacts)

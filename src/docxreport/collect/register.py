@@ -9,8 +9,8 @@ only when it changed; a 备注 staff typed stays with its row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docxreport.checks.progress import MISSING, UNREADABLE, SchoolProgress
@@ -63,14 +63,33 @@ def receipt_rows(old: list[dict[str, str]], done: Collected) -> list[tuple[str, 
     return rows
 
 
-def _contact(short: str, city: CityData, schools: dict[str, SchoolData]) -> tuple[str, str, str]:
+@dataclass(frozen=True)
+class Earlier:
+    """Contacts from last year's workbooks (short name → (填表人, 联系电话)), and that year."""
+
+    year: int = 0
+    contacts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def _contact(
+    short: str, city: CityData, schools: dict[str, SchoolData], earlier: Earlier
+) -> tuple[str, str, str]:
+    """Whom to phone: this year's 基本信息, else the registry, else last year's 基本信息."""
     sd = schools.get(short)
     if sd is not None and (sd.contact or sd.phone):
         return sd.contact, sd.phone, "本校工作簿"
     name, phone = city.contacts.get(short, ("", ""))
     if name or phone:
         return name, phone, "学校名册"
+    name, phone = earlier.contacts.get(short, ("", ""))
+    if name or phone:
+        return name, phone, f"{earlier.year} 年工作簿"
     return "", "", "（未填写）"
+
+
+def needs_contact(progress: Sequence[SchoolProgress]) -> list[str]:
+    """The schools the reminder list names."""
+    return [p.school.short for p in progress if p.state in (MISSING, UNREADABLE) or p.errors]
 
 
 def reminder_rows(
@@ -79,6 +98,7 @@ def reminder_rows(
     schools: Sequence[SchoolData],
     receipts: list[tuple[str, ...]],
     old: list[dict[str, str]],
+    earlier: Earlier = Earlier(),
 ) -> list[tuple[object, ...]]:
     """One row per school to phone: not returned, unreadable, or with errors."""
     notes = {row["学校"]: row[W.NOTE] for row in old}
@@ -88,12 +108,13 @@ def reminder_rows(
             last[row[3]] = max(last.get(row[3], ""), row[0])
     by_short = {sd.school.short: sd for sd in schools}
     rows: list[tuple[object, ...]] = []
+    wanted = set(needs_contact(progress))
     for p in progress:
-        if p.state not in (MISSING, UNREADABLE) and not p.errors:
+        if p.school.short not in wanted:
             continue
         short = p.school.short
         state = p.state if p.state in (MISSING, UNREADABLE) else f"有 {p.errors} 个错误"
-        name, phone, source = _contact(short, city, by_short)
+        name, phone, source = _contact(short, city, by_short, earlier)
         counts = ("", "") if p.state == MISSING else (p.errors, p.blank)
         rows.append(
             (
@@ -119,6 +140,7 @@ def update_register(
     city: CityData,
     schools: Sequence[SchoolData],
     title: str,
+    earlier: Earlier = Earlier(),
 ) -> Written:
     """Add this batch's receipts to the list at ``path`` and renew its reminders."""
     old, problem = W.read_rows(path)
@@ -128,7 +150,7 @@ def update_register(
         path.rename(kept)
         note = f"原有的 {path.name} 无法读取（{problem}），已改名为 {kept.name} 保存，另写新表"
     receipts = receipt_rows(old.get(W.RECEIPTS, []), done)
-    reminders = reminder_rows(progress, city, schools, receipts, old.get(W.REMINDERS, []))
+    reminders = reminder_rows(progress, city, schools, receipts, old.get(W.REMINDERS, []), earlier)
     same = _same(old, receipts, reminders)
     if same:
         return Written(path, False, note, len(reminders))
