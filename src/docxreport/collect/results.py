@@ -55,8 +55,9 @@ class Received:
 
     def line(self) -> str:
         who = f"{self.school}：" if self.school else ""
+        where = f" {self.placed}" if self.kind == PHOTO and self.placed else ""
         detail = f"；{self.message}" if self.message else ""
-        return f"{self.source} → {who}{self.status}{detail}"
+        return f"{self.source} → {who}{self.status}{where}{detail}"
 
 
 @dataclass(frozen=True)
