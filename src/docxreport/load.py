@@ -30,6 +30,7 @@ from docxreport.model import (
 from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
 from docxreport.rollup import roll_up
 from docxreport.workbook import read_city, read_province, read_school
+from docxreport.workbook.identify import SCHOOL, identify
 
 BACKUP_MARK = ".备份-"  # <简称>.备份-<日期时间>.xlsx, the naming of every backup
 
@@ -93,8 +94,6 @@ def school_files(folder: Path) -> list[Path]:
 
 def _misnamed(path: Path, rel: str, city: CityData, cat: Catalog) -> tuple[School | None, str]:
     """Whose workbook a file of an unknown name is, by its content, and what to do about it."""
-    from docxreport.workbook.identify import SCHOOL, identify
-
     try:
         ident = identify(path.read_bytes(), rel, cat)
     except OSError:
