@@ -548,3 +548,16 @@ def test_without_a_contact_this_year_the_reminder_names_last_years(sample, tmp_p
         openpyxl.load_workbook(after.register.path)["催报"].iter_rows(min_row=2, values_only=True)
     )
     assert [(r[1], r[6], r[8]) for r in rows] == [("市体校", "张老师", f"{YEAR - 1} 年工作簿")]
+
+
+def test_names_that_would_climb_out_of_a_folder_never_become_paths(sample: Path, tmp_path: Path):
+    sent = tmp_path / "图.zip"
+    with zipfile.ZipFile(sent, "w") as zf:
+        zf.writestr("照片/a<b>:c.jpg", photo_bytes("red"))
+        zf.writestr("照片/.hidden.jpg", photo_bytes("red"))
+    done = collect([sent], sample, YEAR)
+    assert [r.placed for r in done.received] == ["图片/a_b__c.jpg"]
+    from docxreport.collect.place import safe_name
+
+    assert safe_name("../市一职") == ""
+    assert safe_name("a/b") == "a_b" and safe_name("..") == ""

@@ -10,7 +10,6 @@ else is left where it was, with a Chinese line saying why.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -21,7 +20,7 @@ from docxreport import layout as L
 from docxreport.catalog import Catalog
 from docxreport.collect import gather as G
 from docxreport.collect import results as R
-from docxreport.collect.place import is_backup, place_photo, sha
+from docxreport.collect.place import is_backup, place_photo, safe_name, sha
 from docxreport.collect.results import Collected
 from docxreport.collect.schools import Candidate, file_school
 from docxreport.errors import InputError
@@ -30,7 +29,6 @@ from docxreport.model import CityData, School
 from docxreport.workbook import convert, identify
 from docxreport.workbook.read import read_city
 
-_UNSAFE_NAME = re.compile(r'[\x00-\x1f<>:"|?*\\/]')
 _OTHER = "不是数据表，也不是照片（应为 .xlsx 工作簿，或 JPG、PNG 等图片），未收取"
 
 
@@ -250,7 +248,7 @@ def _photos(
     pdir = folder / L.PHOTO_DIR
     on_file = _Listed(folder, city, cat)
     for item in photos:
-        name = _photo_name(item.name)
+        name = safe_name(item.name)
         if not name:
             out.append(
                 _refused(item, "文件名不能用作图片文件名（含控制字符或过长），请改名后重新发送")
@@ -262,7 +260,7 @@ def _photos(
             cells = on_file.cells(name)
         owner = next(iter(cells)) if len(cells) == 1 else ""
         try:
-            how, placed = place_photo(pdir, name, data, owner)
+            how, placed = place_photo(pdir, name, data, safe_name(owner))
         except OSError as exc:
             out.append(_refused(item, f"无法放入 {L.PHOTO_DIR}/：{exc}"))
             continue
@@ -299,13 +297,6 @@ class _Listed:
                     for listed, cell in ident.photos:
                         self._names[listed].setdefault(school.short, cell)
         return self._names.get(name, {})
-
-
-def _photo_name(name: str) -> str:
-    name = _UNSAFE_NAME.sub("_", name.strip())
-    if not name or name in (".", "..") or len(name.encode()) > 200 or name.startswith("."):
-        return ""
-    return name
 
 
 def _renamed(name: str, placed: str, owner: str, cell: str) -> str:

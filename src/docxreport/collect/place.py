@@ -10,6 +10,7 @@ a different photo: a clashing name gets the school's short name as a prefix.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from datetime import datetime
 from functools import cached_property
@@ -30,6 +31,20 @@ def backup_name(path: Path, now: datetime) -> Path:
     while candidate.exists():
         candidate, n = path.with_name(f"{stem}-{n}{path.suffix}"), n + 1
     return candidate
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f<>:"|?*\\/]')
+
+
+def safe_name(name: str) -> str:
+    """``name`` with the characters no file name may hold replaced by _ ("" when unusable).
+
+    Names come from senders (a photo's name) and from the registry (a school's short name).
+    """
+    name = _UNSAFE.sub("_", name.strip())
+    if not name or name.startswith(".") or len(name.encode()) > 200:
+        return ""
+    return name
 
 
 def is_backup(name: str) -> bool:

@@ -9,7 +9,15 @@ from pathlib import Path
 from docxreport import layout as L
 from docxreport.collect import results as R
 from docxreport.collect.gather import Item
-from docxreport.collect.place import OnFile, backup_name, keep_copy, locked, sha, write_bytes
+from docxreport.collect.place import (
+    OnFile,
+    backup_name,
+    keep_copy,
+    locked,
+    safe_name,
+    sha,
+    write_bytes,
+)
 from docxreport.model import School
 from docxreport.workbook.identify import Identity
 
@@ -60,6 +68,10 @@ def file_school(
     """Put the newest of ``cands`` in place as ``学校/<简称>.xlsx``; keep the others as backups."""
     sdir = folder / L.SCHOOL_DIR
     cands = sorted(cands, key=Candidate.newest_first, reverse=True)
+    if safe_name(school.short) != school.short:
+        why = f"名册中的简称“{school.short}”不能用作文件名（含 / 等字符），请在学校名册中改正"
+        out = R.SchoolOutcome(school, R.NOT_RECEIVED, f"{L.SCHOOL_DIR}/{school.filename}")
+        return out, [c.received(R.REFUSED, why) for c in cands]
     chosen, others = cands[0], cands[1:]
     have = OnFile(sdir, school.short)
     rel = f"{L.SCHOOL_DIR}/{have.current.name}"
