@@ -7,6 +7,7 @@ with an entry that climbs out of the archive.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import shutil
@@ -283,6 +284,7 @@ def test_an_xls_is_converted_by_libreoffice_and_reads_the_same_values(sample: Pa
     line = done.received[0]
     assert line.status == R.NEW and "LibreOffice" in line.message
     assert line.digest == digest(original)  # the same version, cell for cell
+    assert line.fingerprint == hashlib.sha256(xls.read_bytes()).hexdigest()  # as received
     cat = _catalog()
     school = next(s for s in load_year(SAMPLE, YEAR, cat).city.registry if s.short == "市职校")
     filed = sample / str(YEAR) / L.SCHOOL_DIR / "市职校.xlsx"

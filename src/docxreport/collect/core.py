@@ -125,8 +125,8 @@ def _refused(item: G.Item, why: str) -> R.Received:
 
 def _sha(item: G.Item) -> str:
     """The received bytes' SHA-256 ("" for what could not be read)."""
-    if item.problem:
-        return ""
+    if item.origin or item.problem:
+        return item.origin
     try:
         return sha(item.read())
     except OSError:
@@ -140,7 +140,10 @@ def _kind_word(kind: str) -> str:
 def _converted(items: list[G.Item]) -> list[tuple[G.Item, str]]:
     """Old formats (.xls, .et, .ods) converted to .xlsx in one LibreOffice run."""
     old = [i for i in items if i.kind == G.OLD_FORMAT and not i.problem]
-    made = convert.to_xlsx([(i.label, i.read()) for i in old]) if old else {}
+    sent = [(i, i.read()) for i in old]
+    for item, data in sent:
+        item.origin = sha(data)
+    made = convert.to_xlsx([(i.label, data) for i, data in sent]) if sent else {}
     out = []
     for item in items:
         result = made.get(item.label) if item.kind == G.OLD_FORMAT else None
@@ -165,7 +168,7 @@ def _candidate(
     if isinstance(found, str):
         school = city.school(ident.school or ident.full)  # known for another year's workbook
         short = school.short if school else ""
-        fingerprint = sha(data)
+        fingerprint = item.origin or sha(data)
         return R.Received(
             item.label,
             R.WORKBOOK,
@@ -217,7 +220,7 @@ def _tidy(folder: Path, group: list[Candidate], lines: list[R.Received]) -> set[
         path = c.item.path
         if path is None or path.resolve().parent != sdir or is_backup(path.name):
             continue
-        if path.name != c.school.filename and sha(c.data) in kept:
+        if path.name != c.school.filename and c.fingerprint in kept:
             path.unlink(missing_ok=True)
             moved.add(c.item.label)
     return moved

@@ -49,6 +49,7 @@ class Item:
     path: Path | None = None
     container: str = ""  # the archive it came from ("" for a loose file)
     problem: str = ""
+    origin: str = ""  # SHA-256 of the bytes as received, when ``read`` gives a conversion
 
 
 def ignored(name: str) -> bool:

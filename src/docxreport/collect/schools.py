@@ -36,6 +36,11 @@ class Candidate:
     def digest(self) -> str:
         return self.ident.digest
 
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the bytes as received (an .xls before its conversion)."""
+        return self.item.origin or sha(self.data)
+
     def newest_first(self) -> tuple[datetime, datetime]:
         """Sort key: the workbook's own saved time, then the file's time."""
         return (self.ident.saved or datetime.min, self.item.mtime or datetime.min)
@@ -54,7 +59,7 @@ class Candidate:
             self.ident.saved,
             placed,
             backup,
-            sha(self.data),
+            self.fingerprint,
         )
 
 
