@@ -156,7 +156,9 @@ def update_register(
         return Written(path, False, note, len(reminders))
     reason = locked(path)
     if reason:
-        raise OutputError(f"{FILE} 未更新：{reason}")
+        raise OutputError(
+            f"{FILE} 未更新：{reason}；关闭后用同样的文件再运行一次 collect 即可补登（已收好的不会重复写入）"
+        )
     W.write_register(path, title, receipts, reminders)
     return Written(path, True, note, len(reminders))
 
