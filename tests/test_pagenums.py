@@ -98,7 +98,9 @@ def fake_layout(monkeypatch: pytest.MonkeyPatch, pages_by_round: list[list[str |
     """Replace LibreOffice: round n of conversion lays the entries out on ``pages_by_round[n]``."""
     calls: list[list[Path]] = []
 
-    def convert(docs: list[Path], outdir: Path, timeout: int = 600, jobs: int = 1) -> list[Path]:
+    def convert(
+        docs: list[Path], outdir: Path, timeout: int = 600, jobs: int = 1, archive: bool = False
+    ) -> list[Path]:
         calls.append(list(docs))
         outdir.mkdir(parents=True, exist_ok=True)
         return [outdir / f"{d.stem}.pdf" for d in docs]
@@ -309,7 +311,9 @@ def test_a_layout_that_fails_after_the_numbers_were_written_leaves_the_report_ou
     fake_pages(monkeypatch)
     build_school(sample, ROOT / "templates", tmp_path)
 
-    def fail(docs: list[Path], outdir: Path, timeout: int = 600, jobs: int = 1) -> list[Path]:
+    def fail(
+        docs: list[Path], outdir: Path, timeout: int = 600, jobs: int = 1, archive: bool = False
+    ) -> list[Path]:
         raise OutputError("LibreOffice 未能转换")
 
     monkeypatch.setattr(pagenums.pdfconv, "convert", fail)

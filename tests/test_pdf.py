@@ -160,3 +160,25 @@ def test_several_reports_are_converted_by_one_soffice_run(
         shown = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
         assert text in shown.stdout
     assert sorted(p.name for p in (tmp_path / "输出").iterdir()) == sorted(p.name for p in out)
+
+
+@needs_soffice
+@pytest.mark.parametrize("archive", [False, True])
+def test_every_pdf_is_tagged_in_chinese_and_an_archive_pdf_is_pdf_a_2b(
+    tmp_path: Path, archive: bool
+) -> None:
+    from docxreport.finish.language import declared_language
+
+    doc = Document()
+    doc.core_properties.title = "某市中等职业教育质量年度报告"
+    doc.add_heading("一、人才培养", level=1)
+    doc.add_paragraph("全市中等职业学校坚持立德树人。")
+    doc.save(str(tmp_path / "a.docx"))
+    [made] = pdf.convert([tmp_path / "a.docx"], tmp_path / "out", archive=archive)
+    info = subprocess.run(["pdfinfo", str(made)], capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info
+    assert "Title:           某市中等职业教育质量年度报告" in info
+    assert declared_language(made) == "zh-CN"  # python-docx's default document says en-US
+    meta = subprocess.run(["pdfinfo", "-meta", str(made)], capture_output=True, text=True).stdout
+    part = "<pdfaid:part>2</pdfaid:part>" in meta and "<pdfaid:conformance>B" in meta
+    assert part == archive

@@ -205,6 +205,7 @@ class Options:
     draft: bool = False
     page_numbers: bool = True
     pdf: bool = False
+    archive: bool = False  # the PDFs as PDF/A-2b
     jobs: int = 1  # reports rendered at once, each in a process of its own
     notify: Callable[[str], None] = lambda message: None  # progress of the slow stages
 
@@ -311,7 +312,8 @@ def finish(
         outcome.notes.append(
             "未安装 LibreOffice，目录页码未填写"
             + ("、PDF 未生成" if options.pdf else "")
-            + "。安装方法：apt-get install -y libreoffice-writer-nogui fonts-noto-cjk poppler-utils"
+            + "。安装方法：apt-get install -y libreoffice-writer-nogui fonts-noto-cjk"
+            + " fonts-arphic-gkai00mp poppler-utils"
         )
         outcome.pdf_missing = options.pdf
         return
@@ -321,11 +323,13 @@ def finish(
         try:
             if options.page_numbers:
                 expected = [(previous or {}).get(path, {}) for path in written]
-                results = fill_page_numbers_many(written, Path(tmp), expected=expected, jobs=2)
+                results = fill_page_numbers_many(
+                    written, Path(tmp), expected=expected, jobs=2, archive=options.archive
+                )
                 pdfs = [r.pdf for r in results]
                 outcome.layouts = [r.conversions for r in results]
             else:
-                pdfs = convert(written, Path(tmp) / "pdf", jobs=2)
+                pdfs = convert(written, Path(tmp) / "pdf", jobs=2, archive=options.archive)
         except OutputError as exc:
             outcome.notes.append(f"目录页码或 PDF 未完成：{exc}")
             outcome.pdf_missing = options.pdf

@@ -36,6 +36,14 @@ def print_report(report: Report) -> None:
     click.echo(f"共 {len(report.errors)} 个错误、{len(report.warnings)} 个警告。")
 
 
+def print_fonts(lines: list[str]) -> None:
+    """What prints for each font the documents ask for, one line each."""
+    if lines:
+        click.echo("字体（文档要求的字体 → 本机生成 PDF 时实际使用的字体）：")
+        for line in lines:
+            click.echo(f"  {line}")
+
+
 def clean_exit(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn a :class:`DocxreportError` (or any surprise) into a message and exit 1."""
 

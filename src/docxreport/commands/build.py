@@ -15,8 +15,8 @@ from docxreport.commands.options import (
     school_option,
     year_option,
 )
-from docxreport.console import clean_exit, print_report
-from docxreport.issues import BLANK, Report
+from docxreport.console import clean_exit, print_fonts, print_report
+from docxreport.issues import BLANK, Issue, Report
 from docxreport.load import Loaded, load_year, region_catalog
 from docxreport.pool import default_jobs
 
@@ -29,7 +29,16 @@ from docxreport.pool import default_jobs
 @school_option("报告")
 @click.option("--city-only", is_flag=True, help="只生成全市报告，不生成各校报告。")
 @force_option("报告")
-@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 在每份 .docx 旁生成 PDF。")
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="同时用 LibreOffice 在每份 .docx 旁生成 PDF（带标签，供读屏软件朗读），并列出所用字体及代用字体。",
+)
+@click.option(
+    "--pdf-archive",
+    is_flag=True,
+    help="生成符合 PDF/A-2b 长期保存格式的 PDF，供档案归档（含 --pdf）。",
+)
 @click.option(
     "--draft",
     is_flag=True,
@@ -58,6 +67,7 @@ def build(
     city_only: bool,
     force: bool,
     pdf: bool,
+    pdf_archive: bool,
     draft: bool,
     no_page_numbers: bool,
     jobs: int | None,
@@ -95,7 +105,8 @@ def build(
             force=force,
             draft=draft,
             page_numbers=not no_page_numbers,
-            pdf=pdf,
+            pdf=pdf or pdf_archive,
+            archive=pdf_archive,
             jobs=jobs or default_jobs(),
             notify=click.echo,
         ),
@@ -113,6 +124,8 @@ def build(
         click.echo(_layouts_line(outcome.layouts))
     for path in outcome.pdfs:
         click.echo(f"PDF：{path}")
+    if outcome.pdfs:
+        outcome.issues += _fonts(outcome)
     extra = Report(outcome.issues)
     if len(extra):
         print_report(extra)
@@ -157,6 +170,19 @@ class Progress:
         if i == n:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+def _fonts(outcome: Any) -> list[Issue]:
+    """List what printed for each font the templates and reports ask for; the missing ones."""
+    from docxreport.finish.fontuse import font_report
+
+    templates = {
+        job.template: f"{job.template.parent.name}/{job.template.name}" for job in outcome.done
+    }
+    reports = [(job.out, job.out.name) for job in outcome.done]
+    fonts = font_report([*templates.items(), *reports])
+    print_fonts(fonts.lines)
+    return fonts.issues
 
 
 def _layouts_line(layouts: list[int]) -> str:

@@ -13,7 +13,7 @@ from docxreport.catalog import Catalog
 from docxreport.checks.confirmation import summary as confirmation_summary
 from docxreport.checks.progress import SchoolProgress, school_progress
 from docxreport.commands.options import folder_option, inputs_option, year_option
-from docxreport.console import clean_exit, print_report
+from docxreport.console import clean_exit, print_fonts, print_report
 from docxreport.errors import InputError
 from docxreport.issues import BLANK, Issue, Report
 from docxreport.load import Loaded, city_registry, load_year, region_catalog
@@ -72,19 +72,27 @@ def check(
     reports = [loaded.report]
     if template_check is not None:
         click.echo(f"检查模板 {templates}：")
-        reports.append(Report(template_check.result()))
+        issues, fonts = template_check.result()
+        reports.append(Report(issues))
         print_report(reports[-1])
+        print_fonts(fonts)
     else:
         click.echo(f"没有模板文件夹 {templates}，跳过模板检查。")
     failed = any(not r.valid or (strict and r.warnings) for r in reports)
     sys.exit(1 if failed else 0)
 
 
-def _check_templates(templates: Path, cat: Catalog, inputs: Path, year: int | None) -> list[Issue]:
-    """The template check, with school names checked against the registry when it reads."""
+def _check_templates(
+    templates: Path, cat: Catalog, inputs: Path, year: int | None
+) -> tuple[list[Issue], list[str]]:
+    """The template check, with school names checked against the registry when it reads,
+    and what prints for the fonts the templates ask for (its warnings among the issues)."""
     from docxreport.checks.templates import check_templates  # reads .docx: only when asked
+    from docxreport.finish.fontuse import font_report, template_documents
 
-    return check_templates(templates, cat, city_registry(inputs, year, cat))
+    issues = check_templates(templates, cat, city_registry(inputs, year, cat))
+    fonts = font_report(template_documents(templates))
+    return issues + fonts.issues, fonts.lines
 
 
 def _progress(loaded: Loaded, cat) -> list[SchoolProgress]:

@@ -371,13 +371,15 @@ def fill_page_numbers_many(
     max_rounds: int = 3,
     timeout: int = 600,
     jobs: int = 1,
+    archive: bool = False,
 ) -> list[PageNumberReport]:
     """:func:`fill_page_numbers` for several reports, each round one soffice run for all.
 
     ``expected`` gives, for each report, the page its entries are expected on, by
     bookmark (see :func:`printed_pages`); they are written before the first
     layout, which then confirms them if the pages did not move. ``jobs`` shares
-    the reports of a round out among that many parallel soffice runs.
+    the reports of a round out among that many parallel soffice runs; ``archive``
+    lays them out as PDF/A-2b (the PDFs kept are then archive PDFs).
     """
     reports = [_Report.open(Path(p)) for p in docx_paths]
     for report, pages in zip(reports, expected or [{}] * len(reports), strict=True):
@@ -389,7 +391,11 @@ def fill_page_numbers_many(
             if not pending:
                 break
             pdfs = pdfconv.convert(
-                [reports[i].path for i in pending], wd / f"round-{round_no}", timeout, jobs=jobs
+                [reports[i].path for i in pending],
+                wd / f"round-{round_no}",
+                timeout,
+                jobs=jobs,
+                archive=archive,
             )
             still: list[int] = []
             for i, pdf in zip(pending, pdfs, strict=True):

@@ -3,8 +3,11 @@
 Many reports go through one ``soffice`` process: a cold start costs seconds, a
 document only about as long as its layout takes. Each run gets its own private
 LibreOffice profile, so a LibreOffice the user has open is neither used nor
-disturbed. The profile also asks the PDF export to write Word bookmarks as named
-destinations, which :mod:`docxreport.finish.pagenums` reads to find where headings fall.
+disturbed. The profile asks the PDF export to write Word bookmarks as named
+destinations, which :mod:`docxreport.finish.pagenums` reads to find where headings fall;
+to tag the PDF (structure, reading order, language) for screen readers, optionally as
+PDF/A-2b for archives; and it holds the font replacement table of
+:mod:`docxreport.finish.fonts`, so the typefaces a report asks for print as we say.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from pathlib import Path
 
 from docxreport.atomic import write_atomically
 from docxreport.errors import OutputError
+from docxreport.finish.fonts import replacement_items
+from docxreport.finish.language import document_language, set_language
 
 INSTALL_HINT = (
     "请先安装 LibreOffice 与中文字体，例如在 Debian/Ubuntu 上运行："
-    "apt-get install -y libreoffice-writer-nogui fonts-noto-cjk；"
+    "apt-get install -y libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-gkai00mp；"
     "Windows 或 macOS 请从 https://zh-cn.libreoffice.org 下载安装。"
 )
 # Set this to the soffice program when it is installed somewhere unusual.
@@ -38,17 +43,25 @@ _CANDIDATES = (
     r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
 )
 
-# Profile settings for every conversion: Word bookmarks become PDF named destinations.
+# Profile settings for every conversion: Word bookmarks become PDF named destinations, the
+# PDF is tagged; {version} is 0 for plain PDF, 2 for PDF/A-2b; {fonts} the replacement table.
 _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export"><prop
  oor:name="ExportBookmarksToPDFDestination" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export"><prop
+ oor:name="UseTaggedPDF" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export"><prop
+ oor:name="ExportBookmarks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export"><prop
+ oor:name="SelectPdfVersion" oor:op="fuse"><value>{version}</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop
  oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
-</oor:items>
+{fonts}</oor:items>
 """
+PDF_A_2B = 2  # LibreOffice's SelectPdfVersion for PDF/A-2b
 
 
 def find_soffice() -> str | None:
@@ -80,11 +93,15 @@ def _check_inputs(docx_paths: list[Path]) -> None:
             raise OutputError(f"无法转换为 PDF：{other} 与 {path} 同名，生成的 PDF 会互相覆盖")
 
 
-def private_profile(root: Path) -> Path:
-    """A LibreOffice profile of our own under ``root``, for ``-env:UserInstallation``."""
+def private_profile(root: Path, settings: str | None = None) -> Path:
+    """A LibreOffice profile of our own under ``root``, for ``-env:UserInstallation``.
+
+    ``settings`` is its registrymodifications.xcu (by default that of a plain conversion).
+    """
     profile = root / "profile"
     (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(_REGISTRY, "utf-8")
+    xcu = profile / "user" / "registrymodifications.xcu"
+    xcu.write_text(settings if settings is not None else profile_settings(), "utf-8")
     return profile
 
 
@@ -122,13 +139,25 @@ def _tail(text: str, lines: int = 5) -> str:
     return "；".join(kept[-lines:])
 
 
+def profile_settings(archive: bool = False) -> str:
+    """The registrymodifications.xcu of a conversion profile (PDF/A-2b with ``archive``)."""
+    return _REGISTRY.format(version=PDF_A_2B if archive else 0, fonts=replacement_items())
+
+
 def convert(
-    docx_paths: list[Path], outdir: Path, timeout: int = 600, *, jobs: int = 1
+    docx_paths: list[Path],
+    outdir: Path,
+    timeout: int = 600,
+    *,
+    jobs: int = 1,
+    archive: bool = False,
 ) -> list[Path]:
     """Convert every ``.docx`` to a PDF of the same name in ``outdir``, in one soffice run.
 
     With ``jobs`` above 1 the reports are shared out among that many soffice runs
-    working in parallel (worth it on a machine with several cores). Returns the
+    working in parallel (worth it on a machine with several cores); ``archive``
+    makes PDF/A-2b files. Every PDF is tagged, in the language of the report
+    (:func:`document_language`). Returns the
     PDF paths in the order given. Each PDF replaces any older one only once it is
     complete. Raises :class:`OutputError` (in Chinese) when LibreOffice is missing,
     overruns ``timeout`` seconds, or leaves a PDF unwritten.
@@ -141,13 +170,16 @@ def convert(
         raise OutputError(f"未找到 LibreOffice（soffice），无法生成 PDF。{INSTALL_HINT}")
     _check_inputs(docx_paths)
     groups = [docx_paths[i :: max(1, jobs)] for i in range(min(max(1, jobs), len(docx_paths)))]
+    settings = profile_settings(archive)
+
+    def run(group: list[Path]) -> tuple[list[Path], list[str]]:
+        return _convert_group(soffice, group, Path(outdir), timeout, settings)
+
     if len(groups) == 1:
-        runs = [_convert_group(soffice, groups[0], Path(outdir), timeout)]
+        runs = [run(groups[0])]
     else:
         with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-            runs = list(
-                pool.map(lambda g: _convert_group(soffice, g, Path(outdir), timeout), groups)
-            )
+            runs = list(pool.map(run, groups))
     made = {pdf.stem: pdf for pdfs, _ in runs for pdf in pdfs}
     failures = [failure for _, failed in runs for failure in failed]
     if failures:
@@ -157,11 +189,11 @@ def convert(
 
 
 def _convert_group(
-    soffice: str, docx_paths: list[Path], outdir: Path, timeout: int
+    soffice: str, docx_paths: list[Path], outdir: Path, timeout: int, settings: str
 ) -> tuple[list[Path], list[str]]:
     """One soffice run with a private profile: the PDFs written, and what failed."""
     with tempfile.TemporaryDirectory(prefix="docxreport-soffice-") as tmp:
-        profile, staging = private_profile(Path(tmp)), Path(tmp) / "pdf"
+        profile, staging = private_profile(Path(tmp), settings), Path(tmp) / "pdf"
         staging.mkdir()
         command = [
             soffice,
@@ -203,6 +235,7 @@ def _collect(staging: Path, docx: Path, outdir: Path) -> Path | None:
     with made.open("rb") as fh:
         if fh.read(5) != b"%PDF-":
             return None
+    set_language(made, document_language(docx))
     out = outdir / made.name
     write_atomically(lambda tmp: shutil.copyfile(made, tmp), out)
     return out
