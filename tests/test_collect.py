@@ -563,3 +563,14 @@ def test_names_that_would_climb_out_of_a_folder_never_become_paths(sample: Path,
 
     assert safe_name("../市一职") == ""
     assert safe_name("a/b") == "a_b" and safe_name("..") == ""
+
+
+def test_a_second_file_under_an_alias_is_resolved_by_collect(sample: Path):
+    sdir = sample / str(YEAR) / L.SCHOOL_DIR
+    shutil.copyfile(sdir / "五原职高.xlsx", sdir / "五原职中.xlsx")  # 五原职中 is its alias
+    report = load_year(sample, YEAR, _catalog()).report
+    hint = next(i.message for i in report.errors if "同一所学校" in i.message)
+    assert f"docxreport collect {sdir / '五原职中.xlsx'}" in hint
+    done = collect([sdir / "五原职中.xlsx"], sample, YEAR)
+    assert done.schools[5].status == R.SAME and not (sdir / "五原职中.xlsx").exists()
+    assert load_year(sample, YEAR, _catalog()).report.valid

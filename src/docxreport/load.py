@@ -131,10 +131,13 @@ def _match_schools(
             )
             continue
         if school.short in seen:
+            other = path.parent / Path(seen[school.short]).name
+            odd = other if path.stem == school.short else path  # the one not named by 简称
             issues.append(
                 error(
                     Location(rel),
-                    f"与 {seen[school.short]} 是同一所学校（{school.short}），只能保留一个",
+                    f"与 {seen[school.short]} 是同一所学校（{school.short}），只能保留一个；"
+                    f"运行 docxreport collect {odd} 可按保存时间保留较新的一份，另一份存为备份",
                 )
             )
             continue
