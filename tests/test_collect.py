@@ -574,3 +574,16 @@ def test_a_second_file_under_an_alias_is_resolved_by_collect(sample: Path):
     done = collect([sdir / "五原职中.xlsx"], sample, YEAR)
     assert done.schools[5].status == R.SAME and not (sdir / "五原职中.xlsx").exists()
     assert load_year(sample, YEAR, _catalog()).report.valid
+
+
+def test_a_zip_inside_a_zip_is_opened_and_uploads_keep_their_names(sample: Path, tmp_path):
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.write(SAMPLE / str(YEAR) / L.SCHOOL_DIR / "市职校.xlsx", "数据表.xlsx")
+    upload = tmp_path / "tmp8f3a.bin"
+    with zipfile.ZipFile(upload, "w") as zf:
+        zf.writestr("材料/内层.zip", inner.getvalue())
+    (sample / str(YEAR) / L.SCHOOL_DIR / "市职校.xlsx").unlink()
+    done = collect([upload], sample, YEAR, names={upload: "市职校材料.zip"})
+    line = next(r for r in done.received if r.school == "市职校")
+    assert line.source == "市职校材料.zip › 材料/内层.zip › 数据表.xlsx" and line.status == R.NEW
