@@ -287,3 +287,49 @@ def test_document_properties_come_from_the_data(city_build):
     props = Document(str(school)).core_properties
     assert props.title == "巴彦淖尔市艺术学校质量年度报告（2024）"
     assert props.author == "巴彦淖尔市艺术学校"
+
+
+TAG_TEXTS = ("{% endif %}", '{{ v("students") }}', "{{ year }}", "{%p endif %}", "{# 注 #}")
+
+
+@pytest.mark.parametrize("tag", TAG_TEXTS)
+def test_data_text_that_looks_like_a_template_tag_prints_literally(sample, tmp_path, tag):
+    """A school's sentence quoting the template's own tags is data: it prints as typed, in
+    a case, a catalog table and a name, and the report is written."""
+    data = copy.deepcopy(sample.data)
+    sd = next(s for s in data.schools if s.lists.get("majors") and s.lists.get("cases"))
+    case = sd.lists["cases"][0]
+    sd.lists["cases"][0] = {**case, "text": Value(f"案例原文：{tag}。", case["text"].loc)}
+    major = sd.lists["majors"][0]
+    sd.lists["majors"][0] = {**major, "name": Value(f"专业{tag}", major["name"].loc)}
+    data.city.team[0] = dataclasses.replace(data.city.team[0], name=f"编者{tag}")
+    out = tmp_path / "city.docx"
+    run_job(
+        Job("全市报告", TEMPLATES / "city.docx", out),
+        data,
+        default_catalog("自治区"),
+        sample.folder,
+    )
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    cells = "\n".join(c.text for t in Document(str(out)).tables for r in t.rows for c in r.cells)
+    assert f"案例原文：{tag}。" in text + cells
+    assert f"编者{tag}" in text
+    assert f"专业{tag}" in cells
+
+
+def test_a_tag_the_template_left_is_still_refused_when_data_holds_the_same(tmp_path):
+    """The data's copy of a tag passes; the template's own unprocessed copy does not."""
+    from docxreport.render.marks import Marks
+    from docxreport.render.verify import check_leftover_texts, template_texts
+
+    marks = Marks()
+    wrapped = marks.wrap("item", '{{ v("x") }}')
+    body = etree.fromstring(
+        '<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:p><w:r><w:t>数据：{wrapped}</w:t></w:r></w:p>"
+        '<w:p><w:r><w:t>{</w:t></w:r><w:r><w:t>{ v("x") }}</w:t></w:r></w:p></w:body>'
+    )
+    texts = template_texts(body, marks.items, lambda item: "figure")
+    assert texts == ["数据：", '{{ v("x") }}']
+    with pytest.raises(TemplateError, match="未处理的模板标记"):
+        check_leftover_texts(texts, "", {'{{ v("x") }}'})

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from docxreport import layout as L
 from docxreport.catalog import default_catalog
+from docxreport.load import load_year
 from docxreport.model import CityData, School, TeamMember
+from docxreport.selection.sync import sync_selection
 from docxreport.workbook import parse_date, write_city, write_school
 
 HERE = Path(__file__).parent / "sample"
@@ -96,6 +98,8 @@ def main() -> None:
             _lists(texts, majors, school.short),
         )
     (OUT / L.PHOTO_DIR).mkdir(parents=True, exist_ok=True)
+    loaded = load_year(OUT.parent, YEAR, cat, history=False)
+    print(sync_selection(OUT, loaded.city, loaded.schools).line())
     print(f"已写入 {OUT}")
 
 

@@ -9,17 +9,17 @@ checked like any template.
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docxreport.atomic import write_atomically
+from docxreport.atomic import copy_atomically, write_atomically
 from docxreport.build import CITY_TEMPLATE, SCHOOL_TEMPLATE, SCHOOL_TEMPLATE_DIR
 from docxreport.catalog import Catalog
 from docxreport.checks.templates import check_template
 from docxreport.errors import InputError, OutputError
 from docxreport.issues import Issue
+from docxreport.layout import short_name_problem
 from docxreport.refresh import backup_name
 from docxreport.render.patch import ReportFile
 from docxreport.render.unbind import Handwritten, Unbinder, team_loop
@@ -69,16 +69,18 @@ def adopt(report_path: Path, templates: Path, cat: Catalog) -> Adopted:
         raise InputError(
             f"{report_path} 没有 docxreport 的标记信息，不是本工具生成的报告，无法转为模板"
         )
+    problem = short_name_problem(state.school) if state.school else None
+    if problem is not None:  # the file's own record of its school: data like any other
+        raise InputError(f"{report_path} 记录的学校简称“{state.school}”不能用作文件名：{problem}")
     source = _loop_source(templates, state.school)
     unbinder = Unbinder(report, team_loop(source) if source else None)
     handwritten = unbinder.run()
     target = target_of(templates, state.school)
     done = Adopted(target, handwritten=handwritten, notes=unbinder.notes)
-    target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         done.backup = backup_name(target)
-        shutil.copy2(target, done.backup)
-    write_atomically(report.write, target)
+        copy_atomically(target, done.backup, templates)
+    write_atomically(report.write, target, templates)
     rel = (
         target.relative_to(templates.parent).as_posix()
         if templates.parent in target.parents

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from docxtpl import DocxTemplate
 
 from docxreport import layout as L
-from docxreport.atomic import write_atomically
+from docxreport.atomic import Ready, write_atomically
 from docxreport.catalog import Catalog
 from docxreport.checks.placeholders import PLACEHOLDER, placeholder_issues
 from docxreport.errors import DocxreportError, InputError, OutputError, TemplateError
-from docxreport.finish.manifest import Manifest
-from docxreport.finish.pagenums import fill_page_numbers_many, printed_pages
+from docxreport.finish.manifest import Decision, Manifest
+from docxreport.finish.pagenums import fill_page_numbers_many, page_count, printed_pages
 from docxreport.finish.pdf import convert, find_soffice
 from docxreport.issues import Issue, warning
+from docxreport.layout import safe_filename
 from docxreport.ledger import Entry, entries
 from docxreport.model import Dataset, School
 from docxreport.photos import PhotoShop
@@ -45,7 +46,6 @@ CITY_TEMPLATE, SCHOOL_TEMPLATE, SCHOOL_TEMPLATE_DIR = (
 SCHOOL_OUT_DIR = "学校"  # school reports go to out/<year>/学校/
 SOURCES_FILE = "数据来源.xlsx"
 PHOTO_CACHE = ".docxreport-cache/photos"  # prepared photos, by content hash (out/ is disposable)
-_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 @dataclass
@@ -56,6 +56,7 @@ class Job:
     template: Path
     out: Path
     school: str | None = None
+    within: Path | None = None  # the folder ``out`` must lie in (else its own folder)
 
 
 @dataclass
@@ -71,16 +72,12 @@ class Outcome:
     pdfs: list[Path] = field(default_factory=list)
     pdf_missing: bool = False
     layouts: list[int] = field(default_factory=list)  # LibreOffice layouts per written report
+    city_pages: int | None = None  # the city report's pages as laid out (with page numbers)
     sources: Path | None = None
 
     @property
     def written(self) -> list[Path]:
         return [job.out for job in self.done]
-
-
-def safe_filename(name: str) -> str:
-    """``name`` with the characters no file name may hold replaced by ``_``."""
-    return _UNSAFE_IN_NAMES.sub("_", name)
 
 
 def output_name(data: Dataset) -> str:
@@ -124,13 +121,17 @@ def plan(
     """
     year_dir = out_root / str(data.year)
     jobs = (
-        [Job("全市报告", templates / CITY_TEMPLATE, year_dir / output_name(data))] if city else []
+        [Job("全市报告", templates / CITY_TEMPLATE, year_dir / output_name(data), within=year_dir)]
+        if city
+        else []
     )
     for school in select_schools(data, schools):
         out = year_dir / SCHOOL_OUT_DIR / school_output_name(data, school)
         own = templates / SCHOOL_TEMPLATE_DIR / f"{school.short}.docx"
         template = own if own.is_file() else templates / SCHOOL_TEMPLATE
-        jobs.append(Job(f"{school.short}学校报告", template, out, school.short))
+        jobs.append(
+            Job(f"{school.short}学校报告", template, out, school.short, year_dir / SCHOOL_OUT_DIR)
+        )
     return jobs
 
 
@@ -164,10 +165,11 @@ def run_job(
     folder: Path,
     shop: PhotoShop | None = None,
     draft: bool = False,
+    ready: Ready | None = None,
 ) -> tuple[list[Issue], list[Entry]]:
     """Render one report: its view, then Word. Returns warnings about content the template
     left out, and one data-source entry per figure the document prints; ``draft`` marks
-    every page 征求意见稿."""
+    every page 征求意见稿; ``ready`` sees the report just before it takes its name."""
     tpl = _open(job)
     view = make_view(data, cat, job.school, folder / L.PHOTO_DIR)
     context = Context(view, tpl, Marks(), shop)
@@ -177,6 +179,8 @@ def run_job(
         job.template,
         context.names(),
         job.out,
+        within=job.within or job.out.parent,
+        ready=ready,
         tpl=tpl,
         marks=context.marks,
         draft=draft,
@@ -242,9 +246,53 @@ def build(
         for job, decision in zip(jobs, decisions, strict=True)
         if decision.write and options.page_numbers
     }
-    results = run_ordered(
-        lambda job: _plain(run_job(job, data, cat, folder, shop, options.draft)), todo, options.jobs
-    )
+    # final only once its page numbers are in: until then each version is noted as pending
+    layout = options.page_numbers and find_soffice() is not None
+
+    def one(job: Job) -> tuple[list[Issue], list[Row]]:
+        ready = manifest.pending_hook(job.out)
+        return _plain(run_job(job, data, cat, folder, shop, options.draft, ready))
+
+    results = run_ordered(one, todo, options.jobs)
+    try:
+        listing, failed = _take(results, jobs, decisions, outcome, progress)
+    finally:
+        results.close()  # stops the workers at once when the run is interrupted
+    if not layout:
+        _record(manifest, outcome.written)
+    if failed:
+        if layout:  # the reports written are final as they are
+            _record(manifest, outcome.written)
+        manifest.settle()
+        raise failed[0]
+    finish(outcome, manifest, options, previous)
+    sources = year_dir / SOURCES_FILE
+    decision = manifest.decide(sources, options.force)
+    if decision.write and outcome.done:
+        # the rows of reports not built this time stay: the listing covers the whole year
+        built = {job.school or CITY_REPORT for job in outcome.done}
+        known = {CITY_REPORT} | {s.short for s in data.city.registry}
+        others = known - built
+        kept = [row for row in read_rows(sources) if row[0] in others] if others else []
+        write_sources(sources, kept + listing, ready=manifest.pending_hook(sources))
+        manifest.record(sources)
+        manifest.save()
+        outcome.sources = sources
+    elif not decision.write:
+        outcome.kept.append((sources, decision.reason))
+    manifest.settle()
+    return outcome
+
+
+def _take(
+    results: Iterator[tuple[Job, Any, BaseException | None]],
+    jobs: Sequence[Job],
+    decisions: Sequence[Decision],
+    outcome: Outcome,
+    progress: Callable[[int, int, Job], None],
+) -> tuple[list[Row], list[BaseException]]:
+    """The reports' results, in order, into ``outcome``: their listing rows, and the
+    surprises (not a :class:`DocxreportError`) to raise once all are done."""
     listing: list[Row] = []
     failed: list[BaseException] = []
     for i, (job, decision) in enumerate(zip(jobs, decisions, strict=True), 1):
@@ -264,27 +312,14 @@ def build(
         issues, entries_ = found
         outcome.issues += issues
         listing += entries_
-        manifest.record(job.out)
-        manifest.save()
         outcome.done.append(job)
-    if failed:
-        raise failed[0]
-    finish(outcome, manifest, options, previous)
-    sources = year_dir / SOURCES_FILE
-    decision = manifest.decide(sources, options.force)
-    if decision.write and outcome.done:
-        # the rows of reports not built this time stay: the listing covers the whole year
-        built = {job.school or CITY_REPORT for job in outcome.done}
-        known = {CITY_REPORT} | {s.short for s in data.city.registry}
-        others = known - built
-        kept = [row for row in read_rows(sources) if row[0] in others] if others else []
-        write_sources(sources, kept + listing)
-        manifest.record(sources)
-        manifest.save()
-        outcome.sources = sources
-    elif not decision.write:
-        outcome.kept.append((sources, decision.reason))
-    return outcome
+    return listing, failed
+
+
+def _record(manifest: Manifest, paths: Sequence[Path]) -> None:
+    for path in paths:
+        manifest.record(path)
+    manifest.save()
 
 
 def _plain(result: tuple[list[Issue], list[Entry]]) -> tuple[list[Issue], list[Row]]:
@@ -308,7 +343,7 @@ def finish(
     written = outcome.written
     if not written or not (options.page_numbers or options.pdf):
         return
-    if find_soffice() is None:
+    if find_soffice() is None:  # the reports were recorded as written
         outcome.notes.append(
             "未安装 LibreOffice，目录页码未填写"
             + ("、PDF 未生成" if options.pdf else "")
@@ -324,10 +359,19 @@ def finish(
             if options.page_numbers:
                 expected = [(previous or {}).get(path, {}) for path in written]
                 results = fill_page_numbers_many(
-                    written, Path(tmp), expected=expected, jobs=2, archive=options.archive
+                    written,
+                    Path(tmp),
+                    expected=expected,
+                    jobs=2,
+                    archive=options.archive,
+                    ready=manifest.pending_hook,
                 )
                 pdfs = [r.pdf for r in results]
                 outcome.layouts = [r.conversions for r in results]
+                city = [
+                    r.pdf for job, r in zip(outcome.done, results, strict=True) if not job.school
+                ]
+                outcome.city_pages = page_count(city[0]) if city and city[0] else None
             else:
                 pdfs = convert(written, Path(tmp) / "pdf", jobs=2, archive=options.archive)
         except OutputError as exc:
@@ -335,12 +379,12 @@ def finish(
             outcome.pdf_missing = options.pdf
             return
         finally:
-            if options.page_numbers:  # numbers were written, even if a later layout failed
-                for path in written:
-                    manifest.record(path)
-                manifest.save()
+            if options.page_numbers:  # final now, even if a later layout failed or was stopped
+                _record(manifest, written)
         if options.pdf:
             for docx, pdf in zip(written, pdfs, strict=True):
                 target = docx.with_suffix(".pdf")
-                write_atomically(lambda tmp_path, src=pdf: shutil.copyfile(src, tmp_path), target)
+                write_atomically(
+                    lambda tmp_path, src=pdf: shutil.copyfile(src, tmp_path), target, docx.parent
+                )
                 outcome.pdfs.append(target)

@@ -234,7 +234,8 @@ def write_forms(
         if decision.backup:
             outcome.backups.append((path, decision.reason))
         sd = data.school_data(school.short)
-        write_form(make_form(data, cat, sd, cells[school.short]), path)
+        form = make_form(data, cat, sd, cells[school.short])
+        write_form(form, path, year_dir / FORM_DIR, manifest.pending_hook(path))
         manifest.record(path)
         manifest.save()
         outcome.written.append(path)
@@ -260,5 +261,7 @@ def _write_pdfs(outcome: Outcome) -> None:
             return
         for docx, made in zip(outcome.written, pdfs, strict=True):
             target = docx.with_suffix(".pdf")
-            write_atomically(lambda tmp_path, src=made: shutil.copyfile(src, tmp_path), target)
+            write_atomically(
+                lambda tmp_path, src=made: shutil.copyfile(src, tmp_path), target, docx.parent
+            )
             outcome.pdfs.append(target)

@@ -25,6 +25,7 @@ from docxreport import layout as L
 from docxreport.catalog import Catalog
 from docxreport.checks.history import carried_city
 from docxreport.errors import InputError
+from docxreport.issues import Issue
 from docxreport.load import school_files
 from docxreport.model import CURR, PREV, CityData, Dataset, Scalar, School, SchoolData
 
@@ -82,6 +83,7 @@ def carry_city(prev: Dataset, cat: Catalog, year: int) -> tuple[CityData, Values
         year=year,
         reviewers=old.reviewers,
         province=old.province,
+        limits=dict(old.limits),
         team=list(old.team),
         registry=list(old.registry),
         contacts=dict(old.contacts),
@@ -182,6 +184,15 @@ class Outcome:
     written: bool
 
 
+def refuse_bad_registry(issues: Sequence[Issue]) -> None:
+    """Stop before anything is written when the registry (学校名册) has an error:
+    a school whose 简称 cannot be a file name, or a row without its names."""
+    bad = [i for i in issues if i.is_error and i.loc.sheet == L.REGISTRY_SHEET]
+    if bad:
+        lines = "\n".join(f"  {i.loc} {i.message}" for i in bad)
+        raise InputError(f"学校名册有误，没有写入任何文件；请改正后再运行：\n{lines}")
+
+
 def school_file(folder: Path, school: School) -> Path | None:
     """The school's file in ``folder`` under any of its names (even a .xls), if there is one."""
     names = set(school.names())
@@ -196,24 +207,29 @@ def missing(folder: Path, registry: Sequence[School]) -> bool:
 
 
 def write_missing(folder: Path, cat: Catalog, new: NewYear) -> list[Outcome]:
-    """Write every workbook of ``new`` that is not in ``folder`` yet; keep the others."""
+    """Write every workbook of ``new`` that is not in ``folder`` yet; keep the others.
+
+    Each file is created exclusively (see :mod:`docxreport.atomic`): one that appears
+    meanwhile is kept too. A school's file must be a plain name in 学校/.
+    """
     out = []
     from docxreport.workbook.write import write_city, write_school  # openpyxl: only to write
 
     city_path = folder / L.CITY_FILE
-    if city_path.exists():
-        out.append(Outcome(L.CITY_FILE, False))
-    else:
-        write_city(city_path, cat, new.city, new.year, new.city_values)
-        out.append(Outcome(L.CITY_FILE, True))
+    written = not city_path.exists() and write_city(
+        city_path, cat, new.city, new.year, new.city_values, within=folder, exclusive=True
+    )
+    out.append(Outcome(L.CITY_FILE, written))
     for book in new.schools:
         found = school_file(folder, book.school)
         if found is not None:
             out.append(Outcome(f"{L.SCHOOL_DIR}/{found.name}", False))
             continue
-        path = folder / L.SCHOOL_DIR / book.school.filename
-        write_school(
-            path,
+        problem = L.short_name_problem(book.school.short)
+        if problem is not None:  # the registry's reader refuses these; never a path
+            raise InputError(f"学校名册中的简称“{book.school.short}”不能用作文件名：{problem}")
+        written = write_school(
+            folder / L.SCHOOL_DIR / book.school.filename,
             cat,
             book.school,
             new.year,
@@ -221,8 +237,10 @@ def write_missing(folder: Path, cat: Catalog, new: NewYear) -> list[Outcome]:
             book.lists,
             contact=new.contact,
             notes=notes(new, book),
+            within=folder / L.SCHOOL_DIR,
+            exclusive=True,
         )
-        out.append(Outcome(f"{L.SCHOOL_DIR}/{book.school.filename}", True))
+        out.append(Outcome(f"{L.SCHOOL_DIR}/{book.school.filename}", written))
     photos = folder / L.PHOTO_DIR
     out.append(Outcome(f"{L.PHOTO_DIR}/", not photos.is_dir()))
     photos.mkdir(parents=True, exist_ok=True)

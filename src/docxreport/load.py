@@ -29,6 +29,8 @@ from docxreport.model import (
 )
 from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
 from docxreport.rollup import roll_up
+from docxreport.selection import Selection, select
+from docxreport.selection.limits import selection_issues
 from docxreport.workbook import read_city, read_province, read_school
 from docxreport.workbook.identify import SCHOOL, identify
 
@@ -75,6 +77,7 @@ class Loaded:
     files: dict[str, str] = field(default_factory=dict)
     pending: list[School] = field(default_factory=list)  # a draft's schools still to come
     confirmations: list[Confirmation] = field(default_factory=list)
+    selection: Selection | None = None  # the city report's cases and photos (遴选)
 
 
 def school_files(folder: Path) -> list[Path]:
@@ -88,7 +91,7 @@ def school_files(folder: Path) -> list[Path]:
         if p.is_file()
         and not p.name.startswith(("~$", ".~", "."))
         and BACKUP_MARK not in p.name  # an earlier version kept by collect or by hand
-        and p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv", "")
+        and p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".csv", "")
     )
 
 
@@ -162,7 +165,10 @@ def _check_photos(data: Dataset, folder: Path) -> list[Issue]:
         if cell is None or cell.empty:
             continue
         name = f"{L.PHOTO_DIR}/{cell.value}"
-        path = photo_dir / str(cell.value)
+        path = L.photo_path(photo_dir, str(cell.value))
+        if path is None:
+            issues.append(error(cell.loc, f"“{cell.value}”{L.PHOTO_OUTSIDE}"))
+            continue
         if not path.is_file():
             issues.append(warning(cell.loc, f"找不到图片文件 {name}，报告中将以占位框代替"))
             continue
@@ -288,15 +294,19 @@ def load_year(
     confirmed, found = confirmations(city, schools)
     report.extend(found)
     schools.sort(key=lambda s: s.school.order)
+    selection = select(city, schools)
+    report.extend(selection_issues(selection, city.file))
     read, pending = schools, []
     if not report.valid:
         if not (draft and _draftable(report)):
-            return Loaded(None, report, folder, city, read, files, confirmations=confirmed)
+            return Loaded(None, report, folder, city, read, files, [], confirmed, selection)
         schools, pending = _waiting_for(city, read, files, report, cat)
     errors = len(report.errors)
-    data = Dataset(year=year, city=city, schools=schools)
+    data = Dataset(year=year, city=city, schools=schools, selection=selection)
     report.extend(roll_up(data, cat))
     report.extend(check_dataset(data, cat))
     report.extend(_check_photos(data, folder))
     usable = len(report.errors) == errors  # the checks of the whole year found no error
-    return Loaded(data if usable else None, report, folder, city, read, files, pending, confirmed)
+    return Loaded(
+        data if usable else None, report, folder, city, read, files, pending, confirmed, selection
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 PREV, CURR = "prev", "curr"
 PERIODS = (PREV, CURR)
@@ -50,6 +51,7 @@ class Value:
     value: Scalar
     loc: Location
     invalid: bool = False  # the cell held something unusable, already reported
+    held: Scalar = None  # what an unusable cell held (text in a number cell), for messages
 
     @property
     def empty(self) -> bool:
@@ -126,6 +128,29 @@ def counts_any(value: Scalar) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
+@dataclass(frozen=True)
+class Choice:
+    """One row of the city workbook's 案例与图片遴选 sheet, as read.
+
+    ``owner``…``title`` name the submission (written by check from the workbooks);
+    ``chosen`` (入选全市报告), ``order`` (顺序), ``target`` (全市报告章节) and ``note``
+    (备注) are the compiling group's.
+    """
+
+    row: int
+    owner: str
+    kind: str
+    section: str
+    title: str
+    chosen: Value
+    order: Value
+    target: Value
+    note: Value
+    chars: Scalar = None
+    photos: Scalar = None
+    status: str = ""
+
+
 @dataclass
 class CityData:
     """Everything read from the bureau's workbook (市级.xlsx)."""
@@ -150,6 +175,9 @@ class CityData:
     confirmed_column: str = ""
     # Optional registry columns 联系人 and 联系电话, by school short name: (name, phone).
     contacts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The city report's limits (基本信息; see layout.LIMITS): a None value is no limit.
+    limits: dict[str, Value] = field(default_factory=dict)
+    choices: list[Choice] | None = None  # 案例与图片遴选; None: the workbook has no such sheet
     _by_name: tuple[tuple[int, int], dict[str, School]] = field(
         default=((0, -1), {}), init=False, repr=False, compare=False
     )
@@ -199,6 +227,8 @@ class Dataset:
     city_figures: dict[tuple[str, str], Figure] = field(default_factory=dict)
     city_totals: dict[tuple[str, str], Figure] = field(default_factory=dict)
     school_figures: dict[str, dict[tuple[str, str], Figure]] = field(default_factory=dict)
+    # The cases and photos the city report prints (see docxreport.selection); None: all.
+    selection: Any = None
     _by_short: tuple[tuple[int, int], dict[str, SchoolData]] = field(
         default=((0, -1), {}), init=False, repr=False, compare=False
     )

@@ -6,12 +6,12 @@ workbooks come next, from the filled registry, by ``docxreport init`` (as every 
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from docxreport import layout as L
+from docxreport.atomic import write_bytes_atomically
 from docxreport.catalog import Catalog
 from docxreport.model import CityData
 
@@ -36,22 +36,15 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
     starter templates into ``templates``; keep whatever is there already."""
     from docxreport.workbook.write import write_city  # openpyxl: loaded only to write
 
-    out = []
-    city = inputs / str(year) / L.CITY_FILE
-    if city.exists():
-        out.append(Written(city, False))
-    else:
-        city.parent.mkdir(parents=True, exist_ok=True)
-        write_city(city, cat, CityData(file=L.CITY_FILE, year=year), year)
-        out.append(Written(city, True))
-    templates.mkdir(parents=True, exist_ok=True)
+    folder = inputs / str(year)
+    city = folder / L.CITY_FILE
+    blank = CityData(file=L.CITY_FILE, year=year)
+    written = not city.exists() and write_city(
+        city, cat, blank, year, within=folder, exclusive=True
+    )
+    out = [Written(city, written)]
     for name in STARTER:
         path = templates / name
-        if path.exists():
-            out.append(Written(path, False))
-            continue
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_bytes(starter_template(name))
-        shutil.move(tmp, path)
-        out.append(Written(path, True))
+        written = write_bytes_atomically(starter_template(name), path, templates, exclusive=True)
+        out.append(Written(path, written))
     return out

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import warnings
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from docxreport.atomic import write_bytes_atomically
+from docxreport.errors import OutputError
 
 try:  # HEIC/HEIF (iPhone photos)
     from pillow_heif import register_heif_opener
@@ -228,17 +231,7 @@ class PhotoShop:
             raise
         except Exception:  # a truncated or corrupt file fails only when decoded
             raise PhotoError("的数据不完整或已损坏，无法解码") from None
-        if self.cache is not None:
-            self._store(self.cache / f"{stem}.{ext}", data)
+        if self.cache is not None:  # a cache that can't be written is only slower
+            with suppress(OSError, OutputError):
+                write_bytes_atomically(data, self.cache / f"{stem}.{ext}", self.cache)
         return Prepared(data, width_mm, height_mm, ext)
-
-    @staticmethod
-    def _store(target: Path, data: bytes) -> None:
-        """Write a cache entry atomically; a cache that can't be written is only slower."""
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # workers run at once
-            tmp.write_bytes(data)
-            tmp.replace(target)
-        except OSError:
-            pass

@@ -4,14 +4,22 @@ The workers are forked, so they inherit the loaded data instead of receiving a c
 through a pipe; each job's result (or the exception it raised) comes back pickled. A job
 that fails does not stop the others: its exception is returned in its place, for the
 caller to report once every job is done.
+
+Workers never outlive the run: each asks the system to kill it when its parent dies
+(Linux; elsewhere a thread watches the parent), ignores Ctrl-C (the parent reports the
+interruption, once), and is stopped at once when the parent stops early.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
 import pickle
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,6 +44,42 @@ def _forkable() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker: ignore Ctrl-C (the parent tells it), and die with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        watched = ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0
+    except (OSError, AttributeError):  # not Linux
+        watched = False
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+    if not watched:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+    )
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now (the run was interrupted or gave up): no job is finished."""
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 class Background(Generic[R]):
     """``fn(*args)`` worked out in a forked process while this one goes on.
 
@@ -48,7 +92,7 @@ class Background(Generic[R]):
         self._fn, self._args = fn, args
         self._pool: ProcessPoolExecutor | None = None
         if default_jobs() > 1 and _forkable():
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._pool = _pool(1)
             self._future = self._pool.submit(fn, *args)
 
     def result(self) -> R:
@@ -58,6 +102,9 @@ class Background(Generic[R]):
             return self._future.result()
         except BrokenProcessPool:  # the worker died (killed, out of memory): do it here
             return self._fn(*self._args)
+        except BaseException:
+            _stop(self._pool)
+            raise
         finally:
             self._pool.shutdown()
 
@@ -120,12 +167,15 @@ def run_ordered(
                     gc.collect()
             return
         _WORK.update(fn=fn, jobs=list(jobs))
+        pool = _pool(min(workers, len(jobs)))
         try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:
-                futures = [pool.submit(_run, i) for i in range(len(jobs))]
-                for job, future in zip(jobs, futures, strict=True):
-                    result, exc = future.result()
-                    yield job, result, exc
+            futures = [pool.submit(_run, i) for i in range(len(jobs))]
+            for job, future in zip(jobs, futures, strict=True):
+                result, exc = future.result()
+                yield job, result, exc
+        except BaseException:  # Ctrl-C, or the caller stopped taking results
+            _stop(pool)
+            raise
         finally:
+            pool.shutdown()
             _WORK.clear()

@@ -10,7 +10,6 @@ longer linked.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docxreport import layout as L
-from docxreport.atomic import write_atomically
+from docxreport.atomic import copy_atomically, write_atomically
 from docxreport.catalog import Catalog
 from docxreport.finish.manifest import Manifest
 from docxreport.ledger import Entry, entries
@@ -242,9 +241,10 @@ def save(report: ReportFile, done: Refreshed, manifest: Manifest | None) -> None
     """
     edited = manifest is None or not manifest.untouched(report.path)
     backup = backup_name(report.path)
-    shutil.copy2(report.path, backup)
+    copy_atomically(report.path, backup, report.path.parent)
     done.backup = backup
-    write_atomically(report.write, report.path)
+    hook = manifest.pending_hook(report.path) if manifest is not None else None
+    write_atomically(report.write, report.path, report.path.parent, ready=hook)
     if manifest is not None:
         manifest.record(report.path, edited=edited)
         manifest.save()

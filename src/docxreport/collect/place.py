@@ -10,14 +10,13 @@ a different photo: a clashing name gets the school's short name as a prefix.
 from __future__ import annotations
 
 import hashlib
-import re
-import shutil
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from docxreport.atomic import write_atomically
+from docxreport.atomic import copy_atomically, write_bytes_atomically
 from docxreport.finish.manifest import lock_files
+from docxreport.layout import safe_filename
 from docxreport.load import BACKUP_MARK
 from docxreport.workbook.confirmed import content_digest
 from docxreport.workbook.identify import saved_time
@@ -33,15 +32,12 @@ def backup_name(path: Path, now: datetime) -> Path:
     return candidate
 
 
-_UNSAFE = re.compile(r'[\x00-\x1f<>:"|?*\\/]')
-
-
 def safe_name(name: str) -> str:
     """``name`` with the characters no file name may hold replaced by _ ("" when unusable).
 
-    Names come from senders (a photo's name) and from the registry (a school's short name).
+    Names come from senders (a photo's name in an archive) and so are hostile.
     """
-    name = _UNSAFE.sub("_", name.strip())
+    name = safe_filename(name.strip())
     if not name or name.startswith(".") or len(name.encode()) > 200:
         return ""
     return name
@@ -94,13 +90,21 @@ def locked(path: Path) -> str:
     return ""
 
 
-def write_bytes(data: bytes, dest: Path) -> None:
-    write_atomically(lambda tmp: tmp.write_bytes(data), dest)
+def put(data: bytes, dest: Path) -> None:
+    """Write ``data`` as ``dest`` atomically (through the guarded writer, within its folder)."""
+    write_bytes_atomically(data, dest, dest.parent)
 
 
-def keep_copy(src: Path, dest: Path) -> None:
-    """Copy ``src`` to ``dest`` atomically, keeping its file time."""
-    write_atomically(lambda tmp: shutil.copy2(src, tmp), dest)
+def keep_backup(current: Path, now: datetime, data: bytes | None = None) -> Path:
+    """A new backup beside ``current``: a copy of it, or ``data``; never over another file."""
+    while True:
+        path = backup_name(current, now)
+        if data is None:
+            made = copy_atomically(current, path, current.parent)
+        else:
+            made = write_bytes_atomically(data, path, current.parent, exclusive=True)
+        if made:
+            return path
 
 
 def sha(data: bytes) -> str:
@@ -125,6 +129,6 @@ def place_photo(folder: Path, name: str, data: bytes, prefix: str) -> tuple[str,
             if sha(path.read_bytes()) == digest:
                 return "same", candidate
             continue
-        write_bytes(data, path)
-        return ("new" if n == 0 else "renamed"), candidate
+        if write_bytes_atomically(data, path, folder, exclusive=True):
+            return ("new" if n == 0 else "renamed"), candidate
     raise OSError(f"图片 {name} 的同名文件过多")

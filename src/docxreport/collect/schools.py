@@ -11,12 +11,10 @@ from docxreport.collect import results as R
 from docxreport.collect.gather import Item
 from docxreport.collect.place import (
     OnFile,
-    backup_name,
-    keep_copy,
+    keep_backup,
     locked,
-    safe_name,
+    put,
     sha,
-    write_bytes,
 )
 from docxreport.model import School
 from docxreport.workbook.identify import Identity
@@ -73,8 +71,9 @@ def file_school(
     """Put the newest of ``cands`` in place as ``学校/<简称>.xlsx``; keep the others as backups."""
     sdir = folder / L.SCHOOL_DIR
     cands = sorted(cands, key=Candidate.newest_first, reverse=True)
-    if safe_name(school.short) != school.short:
-        why = f"名册中的简称“{school.short}”不能用作文件名（含 / 等字符），请在学校名册中改正"
+    problem = L.short_name_problem(school.short)
+    if problem:  # the registry's reader refuses it too: never a path from it
+        why = f"名册中的简称“{school.short}”不能用作文件名（{problem}），请在学校名册中改正"
         out = R.SchoolOutcome(school, R.NOT_RECEIVED, f"{L.SCHOOL_DIR}/{school.filename}")
         return out, [c.received(R.REFUSED, why) for c in cands]
     chosen, others = cands[0], cands[1:]
@@ -98,10 +97,9 @@ def file_school(
     else:
         backup = ""
         if have.exists and (not have.digest or have.digest not in have.kept):
-            path = backup_name(have.current, now)
-            keep_copy(have.current, path)
+            path = keep_backup(have.current, now)
             backup = f"{L.SCHOOL_DIR}/{path.name}"
-        write_bytes(chosen.data, have.current)
+        put(chosen.data, have.current)
         status = R.UPDATED if have.exists else R.NEW
         outcome = R.SchoolOutcome(school, status, rel, chosen.digest, backup, on_file=True)
         saved = f"保存于 {_when(chosen)}" if others else ""
@@ -129,8 +127,7 @@ def _keep(
     if c.digest in known:
         same = R.KEPT_ALREADY if status == R.KEPT else status
         return c.received(same, f"{when}；此版本已在 {L.SCHOOL_DIR}/ 中")
-    path = backup_name(current, now)
-    write_bytes(c.data, path)
+    path = keep_backup(current, now, c.data)
     known.add(c.digest)
     rel = f"{L.SCHOOL_DIR}/{path.name}"
     return c.received(status, when, rel, rel)

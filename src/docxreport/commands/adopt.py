@@ -11,6 +11,7 @@ from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import Report
+from docxreport.runlock import run_lock
 
 
 @click.command("adopt", options_metavar="[选项]")
@@ -32,7 +33,8 @@ def adopt(report: Path, templates: Path) -> None:
     """
     from docxreport.adopt import adopt as run_adopt  # loads the Word machinery
 
-    done = run_adopt(report, templates, default_catalog())
+    with run_lock(templates, "adopt", notify=click.echo):
+        done = run_adopt(report, templates, default_catalog())
     click.echo(f"已把 {report} 转为模板 {done.target}")
     if done.backup:
         click.echo(f"原模板备份为 {done.backup.name}")

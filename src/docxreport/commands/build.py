@@ -11,6 +11,7 @@ import click
 from docxreport.commands.options import (
     folder_option,
     force_option,
+    holds_year_folder,
     inputs_option,
     school_option,
     year_option,
@@ -58,6 +59,7 @@ from docxreport.pool import default_jobs
     help="同时生成的报告份数（每份一个进程），默认为本机的处理器核数。",
 )
 @clean_exit
+@holds_year_folder("build")
 def build(
     year: int | None,
     inputs: Path,
@@ -92,6 +94,7 @@ def build(
         sys.exit(1)
     if draft:
         _list_pending(loaded)
+    estimate = _estimate(loaded, cat, templates, city=not schools)
     outcome = run_build(
         loaded.data,
         cat,
@@ -122,6 +125,12 @@ def build(
         click.echo(f"数据来源清单：{outcome.sources}")
     if outcome.layouts:
         click.echo(_layouts_line(outcome.layouts))
+    if estimate is not None and outcome.city_pages:
+        error = (estimate.pages - outcome.city_pages) / outcome.city_pages
+        click.echo(
+            f"全市报告排版后共 {outcome.city_pages} 页；生成前估计 {estimate.pages} 页"
+            f"（误差 {error:+.0%}）。"
+        )
     for path in outcome.pdfs:
         click.echo(f"PDF：{path}")
     if outcome.pdfs:
@@ -143,6 +152,27 @@ def build(
         _list_pending(loaded)
     if outcome.kept or outcome.pdf_missing or outcome.failed:
         sys.exit(1)
+
+
+def _estimate(loaded: Loaded, cat: Any, templates: Path, city: bool) -> Any:
+    """Print the city report's estimated length (and what it carries) before building."""
+    if not city or loaded.data is None:
+        return None
+    from docxreport.selection.estimate import city_estimate, summary
+
+    estimate = city_estimate(loaded.data, cat, loaded.folder, templates)
+    if estimate is not None:
+        click.echo(f"{summary(estimate)}（按 市级.xlsx › 案例与图片遴选）。")
+    sel = loaded.data.selection
+    if sel is not None and not sel.chosen_any and not sel.default_all:
+        cases, photos = sel.submitted()
+        click.secho(
+            f"尚未遴选：各校和市级共提交案例 {cases} 个、照片 {photos} 张，超过全市报告的上限，"
+            "全市报告暂只收入市级自己的案例和图片；请在 市级.xlsx › 案例与图片遴选 中选择"
+            "（先运行 docxreport check 更新该表）。",
+            fg="yellow",
+        )
+    return estimate
 
 
 class Progress:

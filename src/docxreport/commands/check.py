@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from docxreport import layout as L
 from docxreport.catalog import Catalog
 from docxreport.checks.confirmation import summary as confirmation_summary
 from docxreport.checks.progress import SchoolProgress, school_progress
@@ -68,6 +69,7 @@ def check(
     click.echo(f"检查 {loaded.folder}：")
     print_report(loaded.report.without(BLANK))
     progress = _progress(loaded, cat)
+    _selection(loaded, cat, templates)
     _write_reports(loaded, progress, report_file, report_dir)
     reports = [loaded.report]
     if template_check is not None:
@@ -121,24 +123,68 @@ def _progress(loaded: Loaded, cat) -> list[SchoolProgress]:
     return progress
 
 
+def _selection(loaded: Loaded, cat: Catalog, templates: Path) -> None:
+    """Bring the selection sheet up to date; say how long the city report will be."""
+    from docxreport.selection.estimate import city_estimate, summary
+    from docxreport.selection.sync import sync_selection
+
+    if loaded.city is None:
+        return
+    city_errors = [i for i in loaded.report.errors if i.loc.file == loaded.city.file]
+    if city_errors:  # never write into a workbook that does not read cleanly
+        click.secho(f"{loaded.city.file} 有错误，{L.SELECTION_SHEET} 表未更新。", fg="yellow")
+        return
+    synced = sync_selection(loaded.folder, loaded.city, loaded.schools)
+    if synced.line():
+        click.secho(synced.line(), fg="yellow" if synced.reason else None)
+    if loaded.data is None:
+        click.echo("工作簿有错误，改正后再估算全市报告的页数。")
+        return
+    data = replace(loaded.data, selection=synced.selection or loaded.data.selection)
+    estimate = city_estimate(data, cat, loaded.folder, templates)
+    if estimate is None:
+        click.echo(f"没有可读的全市报告模板（{templates}），未估算页数。")
+        return
+    sel = data.selection
+    cases, photos = sel.submitted() if sel is not None else (estimate.cases, estimate.photos)
+    how = _how_chosen(sel)
+    if (cases, photos) != (estimate.cases, estimate.photos):
+        everything = city_estimate(replace(data, selection=None), cat, loaded.folder, templates)
+        how += f"（全部收入约 {everything.pages} 页）" if everything is not None else ""
+    click.echo(f"{summary(estimate)}；各校和市级共提交案例 {cases} 个、照片 {photos} 张，{how}。")
+
+
+def _how_chosen(sel) -> str:
+    if sel is None:
+        return "全部收入"
+    if sel.chosen_any:
+        return "按编制组的遴选收入"
+    if sel.default_all:
+        return "尚未遴选，未超过上限，默认全部收入"
+    return "尚未遴选，超过上限，暂只收入市级自己的案例和图片"
+
+
 def _write_reports(
     loaded: Loaded, progress: list[SchoolProgress], file: Path | None, folder: Path | None
 ) -> None:
     if file is None and folder is None:
         return
-    from docxreport.workbook.findings import sections_of, split_name, write_findings
+    from docxreport.workbook.findings import (
+        cell_contents,
+        sections_of,
+        split_name,
+        write_findings,
+    )
 
     sections = sections_of(progress, list(loaded.report))
-    values = {
-        v.loc: v.value
-        for holder in [*loaded.schools, *([loaded.city] if loaded.city else [])]
-        for v in holder.values.values()
-    }
+    values = cell_contents([*loaded.schools, *([loaded.city] if loaded.city else [])])
     if file is not None:
         write_findings(file, sections, values, loaded.folder)
         click.echo(f"检查结果已写入 {file}")
     if folder is not None:
         for section in sections:
             if section.progress is not None:
-                write_findings(folder / split_name(section), [section], values, loaded.folder)
+                write_findings(
+                    folder / split_name(section), [section], values, loaded.folder, folder
+                )
         click.echo(f"各校检查结果已写入 {folder}（{len(progress)} 个文件）")

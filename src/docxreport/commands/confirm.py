@@ -11,6 +11,7 @@ from docxreport import layout as L
 from docxreport.commands.options import (
     folder_option,
     force_option,
+    holds_year_folder,
     inputs_option,
     school_option,
     year_option,
@@ -28,6 +29,7 @@ from docxreport.load import load_year, region_catalog
 @force_option("确认表")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 在每份 .docx 旁生成 PDF。")
 @clean_exit
+@holds_year_folder("confirm")
 def confirm(
     year: int | None,
     inputs: Path,

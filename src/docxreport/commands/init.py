@@ -11,10 +11,19 @@ from docxreport.catalog import Catalog
 from docxreport.commands.options import inputs_option
 from docxreport.console import clean_exit
 from docxreport.errors import InputError
-from docxreport.init import Outcome, missing, plan, previous_year, write_missing
+from docxreport.init import (
+    Outcome,
+    missing,
+    plan,
+    previous_year,
+    refuse_bad_registry,
+    write_missing,
+)
 from docxreport.load import load_year, region_catalog, year_folders
 from docxreport.model import CityData, Dataset
 from docxreport.workbook import read_city
+
+SHOWN_ERRORS = 10  # last year's errors listed when they stop the carry-over
 
 
 @click.command("init", options_metavar="[选项]")
@@ -68,7 +77,8 @@ def _existing_registry(folder: Path, cat: Catalog, year: int) -> CityData | None
     path = folder / L.CITY_FILE
     if not path.is_file():
         return None
-    city, _issues = read_city(path, L.CITY_FILE, cat, year)
+    city, issues = read_city(path, L.CITY_FILE, cat, year)
+    refuse_bad_registry(issues)
     if city is None or not city.registry:
         click.echo(f"注意：{path} 已存在，但读不出学校名册；学校数据表按上年名册生成。")
         return None
@@ -78,10 +88,15 @@ def _existing_registry(folder: Path, cat: Catalog, year: int) -> CityData | None
 def _load_previous(inputs: Path, source: int, cat: Catalog) -> Dataset:
     loaded = load_year(inputs, source, cat)
     if loaded.data is None:
+        errors = loaded.report.errors
+        shown = "".join(f"\n  {i.loc} {i.message}" for i in errors[:SHOWN_ERRORS])
+        more = (
+            f"\n  ……（另有 {len(errors) - SHOWN_ERRORS} 个）" if len(errors) > SHOWN_ERRORS else ""
+        )
         raise InputError(
-            f"{source} 年的数据有 {len(loaded.report.errors)} 个错误，无法结转。"
+            f"{source} 年的数据有 {len(errors)} 个错误，无法结转，没有写入任何文件。"
             f"请先运行 docxreport check --year {source}{_inputs_option(inputs)}，"
-            "改正错误后再运行本命令。"
+            f"改正错误后再运行本命令：{shown}{more}"
         )
     return loaded.data
 

@@ -10,7 +10,9 @@ from docxreport import layout as L
 from docxreport.catalog import default_catalog
 from docxreport.commands.options import folder_option, inputs_option
 from docxreport.console import clean_exit
+from docxreport.init import refuse_bad_registry
 from docxreport.newregion import start_region
+from docxreport.workbook import read_city
 
 
 @click.command("new", options_metavar="[选项]")
@@ -25,7 +27,11 @@ def new(year: int, inputs: Path, templates: Path) -> None:
     city.docx、school.docx（按全国年报提纲的起步模板，本地文字处是【请撰写：…】占位段落）。
     已有的文件一律保留。填好学校名册后运行 docxreport init 年度，为每所学校生成数据表。
     """
-    written = start_region(inputs, templates, year, default_catalog())
+    cat = default_catalog()
+    existing = inputs / str(year) / L.CITY_FILE
+    if existing.is_file():  # kept as it is; its schools' names must be usable as file names
+        refuse_bad_registry(read_city(existing, L.CITY_FILE, cat, year)[1])
+    written = start_region(inputs, templates, year, cat)
     click.echo(f"为新地区准备 {year} 年度：")
     for item in written:
         click.echo(

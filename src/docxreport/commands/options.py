@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -42,3 +45,22 @@ def force_option(what: str):
         is_flag=True,
         help=f"覆盖生成后被修改过的{what}（先把修改过的文件另存为带时间的备份）。",
     )
+
+
+def holds_year_folder(command: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Run ``command`` holding its year's output folder, ``--out``/<year> (see
+    :mod:`docxreport.runlock`): a second run at once stops with who holds it."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def held(**params: Any) -> Any:
+            from docxreport.load import resolve_year
+            from docxreport.runlock import run_lock
+
+            year = resolve_year(params["inputs"], params["year"])
+            with run_lock(params["out"] / str(year), command, notify=click.echo):
+                return fn(**params)
+
+        return held
+
+    return decorate

@@ -14,7 +14,8 @@ from docxreport.console import clean_exit, print_report
 from docxreport.errors import InputError, OutputError
 from docxreport.finish.manifest import Manifest, lock_files
 from docxreport.issues import Report
-from docxreport.load import load_year, region_catalog
+from docxreport.load import load_year, region_catalog, resolve_year
+from docxreport.runlock import run_lock
 
 if TYPE_CHECKING:
     from docxreport.refresh import Refreshed
@@ -50,17 +51,25 @@ def refresh(
 
     只改动报告中由数据生成、且数值有变化的数字和表格；编制组改写的文字、格式、批注和修订都保留。
     被删除或改写的数字不会放回，列为“不再关联”。改动前先备份（<原名>.备份-<日期时间>.docx）。
-    没有报告变化时退出状态为 0，有报告被更新时为 3，有错误时为 1（不写任何文件）。
+    没有报告变化时退出状态为 0，有报告被更新时为 3；有错误时（不写任何文件），或需要更新的报告
+    正被 Word/WPS 打开而未能更新时为 1。
     """
-    from docxreport.refresh import Refresher, save  # loads the Word machinery
-
     opened = _open(reports, out, year, inputs)
     years = {r.state.year for r in opened if r.state is not None}
     if len(years) > 1:
         raise InputError(
             f"所给报告分属不同年度（{'、'.join(map(str, sorted(years)))}），请分别刷新"
         )
-    year = years.pop() if years else year
+    year = resolve_year(inputs, years.pop() if years else year)
+    with run_lock(out / str(year), "refresh", notify=click.echo):
+        _refresh(opened, year, inputs, out, draft, no_page_numbers)
+
+
+def _refresh(
+    opened: list[ReportFile], year: int, inputs: Path, out: Path, draft: bool, no_pages: bool
+) -> None:
+    from docxreport.refresh import Refresher, save  # loads the Word machinery
+
     cat = region_catalog(inputs, year)
     loaded = load_year(inputs, year, cat, draft=draft)
     if loaded.data is None:
@@ -69,27 +78,35 @@ def refresh(
         sys.exit(1)
     refresher = Refresher(loaded.data, cat, loaded.folder, draft_done=not loaded.pending)
     done: list[Refreshed] = []
+    skipped: list[Refreshed] = []  # open in Word/WPS, with figures to update
     for report in opened:
+        result = refresher.refresh(report)  # in memory: nothing is written yet
         locks = lock_files(report.path)
         if locks:
+            needed = f"有 {len(result.changes)} 处数字需要更新，" if result.changed else ""
             click.secho(
-                f"跳过 {report.path}：文件正被 Word/WPS 打开（{locks[0].name}），请关闭后再刷新",
+                f"跳过 {report.path}：文件正被 Word/WPS 打开（{locks[0].name}），"
+                f"{needed}请关闭后再刷新",
                 fg="yellow",
             )
+            if result.changed:
+                skipped.append(result)
             continue
-        result = refresher.refresh(report)
         _tell(result)
         if result.changed:
             save(report, result, _manifest(report.path, out))
         done.append(result)
     changed = [r for r in done if r.changed]
-    _finish(changed, done, out / str(loaded.data.year), no_page_numbers)
+    _finish(changed, done, out / str(loaded.data.year), no_pages)
     unlinked = sum(len(r.unlinked) for r in done)
     figures = sum(len(r.changes) for r in done)
     click.echo(
         f"完成：检查 {len(done)} 份报告，更新 {len(changed)} 份，"
         f"{figures} 处数字有变化，{unlinked} 处不再关联。"
+        + (f"另有 {len(skipped)} 份需要更新的报告正被打开，未能更新。" if skipped else "")
     )
+    if skipped:
+        sys.exit(1)
     sys.exit(CHANGED if changed else 0)
 
 

@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -34,7 +34,7 @@ from typing import Any
 
 from lxml import etree
 
-from docxreport.atomic import write_atomically
+from docxreport.atomic import Ready, write_atomically
 from docxreport.errors import OutputError
 from docxreport.finish import pdf as pdfconv
 
@@ -188,6 +188,7 @@ class _Report:
     part: str
     root: Any
     refs: list[_PageRef]
+    ready: Ready | None = None  # told of each version about to be saved
 
     @classmethod
     def open(cls, path: Path) -> _Report:
@@ -223,7 +224,7 @@ class _Report:
                     payload = data if info.filename == self.part else src.read(info)
                     dst.writestr(info, payload, compress_type=info.compress_type)
 
-        write_atomically(write, self.path)
+        write_atomically(write, self.path, self.path.parent, ready=self.ready)
 
 
 # -- the PDF side -------------------------------------------------------------------------------
@@ -254,6 +255,16 @@ def page_texts(pdf: Path) -> list[str]:
     text = _poppler([_tool("pdftotext"), "-layout", "-enc", "UTF-8", str(pdf), "-"], pdf)
     pages = text.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def page_count(pdf: Path) -> int | None:
+    """How many pages ``pdf`` has (pdfinfo); None when poppler cannot tell."""
+    try:
+        info = _poppler([_tool("pdfinfo"), str(pdf)], pdf)
+    except OutputError:
+        return None
+    found = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
+    return int(found.group(1)) if found else None
 
 
 def footer_number(page: str) -> str | None:
@@ -371,6 +382,7 @@ def fill_page_numbers_many(
     max_rounds: int = 3,
     timeout: int = 600,
     jobs: int = 1,
+    ready: Callable[[Path], Ready] | None = None,
     archive: bool = False,
 ) -> list[PageNumberReport]:
     """:func:`fill_page_numbers` for several reports, each round one soffice run for all.
@@ -379,9 +391,13 @@ def fill_page_numbers_many(
     bookmark (see :func:`printed_pages`); they are written before the first
     layout, which then confirms them if the pages did not move. ``jobs`` shares
     the reports of a round out among that many parallel soffice runs; ``archive``
-    lays them out as PDF/A-2b (the PDFs kept are then archive PDFs).
+    lays them out as PDF/A-2b (the PDFs kept are then archive PDFs). ``ready(path)``
+    gives the hook each save of ``path`` calls before it takes the name (see
+    :func:`~docxreport.atomic.write_atomically`).
     """
     reports = [_Report.open(Path(p)) for p in docx_paths]
+    for report in reports:
+        report.ready = ready(report.path) if ready is not None else None
     for report, pages in zip(reports, expected or [{}] * len(reports), strict=True):
         report.expect(pages)
     results = [PageNumberReport(r.path, [ref.entry for ref in r.refs]) for r in reports]

@@ -18,6 +18,7 @@ import signal
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 
 from docxreport.atomic import write_atomically
@@ -111,7 +112,8 @@ def run_soffice(command: list[str], timeout: int) -> subprocess.CompletedProcess
 
 
 def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
-    """Run soffice in its own process group, killed whole when it overruns ``timeout``."""
+    """Run soffice in its own process group, killed whole when it overruns ``timeout`` or
+    the run is interrupted."""
     kwargs: dict = {"start_new_session": True} if os.name == "posix" else {}
     with subprocess.Popen(
         command,
@@ -124,9 +126,10 @@ def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
     ) as proc:
         try:
             out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except BaseException:  # overrun, or the run interrupted (Ctrl-C): stop it now
             if os.name == "posix":
-                os.killpg(proc.pid, signal.SIGKILL)
+                with suppress(OSError):
+                    os.killpg(proc.pid, signal.SIGKILL)
             else:
                 proc.kill()
             proc.communicate()
@@ -237,5 +240,5 @@ def _collect(staging: Path, docx: Path, outdir: Path) -> Path | None:
             return None
     set_language(made, document_language(docx))
     out = outdir / made.name
-    write_atomically(lambda tmp: shutil.copyfile(made, tmp), out)
+    write_atomically(lambda tmp: shutil.copyfile(made, tmp), out, outdir)
     return out

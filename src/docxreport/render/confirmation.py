@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from docxreport.atomic import write_atomically
+from docxreport.atomic import Ready, write_atomically
 from docxreport.checks.confirmation import grouped, short_form
 from docxreport.render.tables import (
     SIZE_NORMAL,
@@ -228,8 +228,10 @@ def _signatures(doc: Any, form: Form) -> None:
             _run(p, text, FANGSONG, size, underline=underline)
 
 
-def write_form(form: Form, out: Path) -> None:
-    """Write ``form`` to ``out`` as a .docx, atomically."""
+def write_form(
+    form: Form, out: Path, within: Path | None = None, ready: Ready | None = None
+) -> None:
+    """Write ``form`` to ``out`` (in the folder ``within``, else its own) as a .docx, atomically."""
     doc = Document()
     _set_up(doc, form)
     _footer(doc, form)
@@ -239,4 +241,4 @@ def write_form(form: Form, out: Path) -> None:
     _notes(doc, form)
     _groups(doc, form)
     _signatures(doc, form)
-    write_atomically(lambda tmp: doc.save(str(tmp)), out)
+    write_atomically(lambda tmp: doc.save(str(tmp)), out, within or out.parent, ready=ready)

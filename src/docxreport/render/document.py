@@ -18,7 +18,7 @@ from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 from jinja2 import TemplateSyntaxError, UndefinedError
 
-from docxreport.atomic import write_atomically
+from docxreport.atomic import Ready, write_atomically
 from docxreport.errors import DocxreportError, TemplateError
 from docxreport.photos import PhotoShop
 from docxreport.render.blocks import Case, Photo, cases_block, figures_block
@@ -30,7 +30,14 @@ from docxreport.render.package import save_docx
 from docxreport.render.paragraphs import read_paragraphs
 from docxreport.render.state import State, attach
 from docxreport.render.template import CachedTemplate, make_env, shared_env
-from docxreport.render.verify import check_leftover_texts, check_parts, template_tags, verify_docx
+from docxreport.render.verify import (
+    check_leftover_texts,
+    check_parts,
+    may_hold_tags,
+    template_tags,
+    template_texts,
+    verify_docx,
+)
 from docxreport.text import clean_text
 
 __all__ = [
@@ -219,6 +226,8 @@ def render_report(
     context: dict[str, Any],
     out: Path,
     *,
+    within: Path | None = None,
+    ready: Ready | None = None,
     tpl: DocxTemplate | None = None,
     marks: Marks | None = None,
     draft: bool = False,
@@ -227,7 +236,9 @@ def render_report(
 ) -> Rendered:
     """Fill ``template`` with ``context``, number it, verify it and write it to ``out``.
 
-    ``draft`` puts 征求意见稿 at the top of every page.
+    ``draft`` puts 征求意见稿 at the top of every page. ``out`` must lie in the folder
+    ``within`` (by default its own); ``ready`` sees the finished file just before it takes
+    ``out``'s name (see :func:`~docxreport.atomic.write_atomically`).
 
     When the context holds subdocuments (tables, photos, cases), they must come
     from the same :class:`DocxTemplate`: pass it as ``tpl`` (see :func:`load_template`).
@@ -241,6 +252,13 @@ def render_report(
     tags = template_tags(template)
     fill_template(tpl, template, context)
     body = tpl.docx.element.body
+    named = f"（模板 {template.name}）"
+    by_origin = marks is not None and identify is not None
+    braces = getattr(tpl, "has_braces", None)  # known from the filled XML, else looked for
+    if by_origin and (braces if braces is not None else may_hold_tags(body)):
+        # judge only what the template wrote
+        written = template_texts(body, marks.items, lambda item: identify(item)[0])
+        check_leftover_texts(written, named, tags)
     found: list[Any] = []
     bound: list[tuple[Any, Mark]] = []
     if marks is not None and state is not None and identify is not None:
@@ -251,16 +269,16 @@ def render_report(
     number_drawings(body)
     paragraphs = read_paragraphs(body)  # shared by the steps below
     if marks is not None and state is not None and identify is not None:
-        where = places(body, paragraphs)
-        state.marks = [replace(mark, where=where.get(mark.name, "")) for _, mark in bound]
+        at = places(body, paragraphs)
+        state.marks = [replace(mark, where=at.get(mark.name, "")) for _, mark in bound]
         attach(tpl.docx, state)
     number_document(tpl.docx, paragraphs)
     if draft:
         mark_draft(tpl.docx)
     texts = [para.text for para in paragraphs]
-    check_leftover_texts(texts, f"（模板 {template.name}）", tags)
-    check_parts(tpl, template, f"（模板 {template.name}）")
-    write_atomically(lambda tmp: _save(tpl, tmp), out)
+    check_leftover_texts(texts, named, tags, marks_only=by_origin)
+    check_parts(tpl, template, named)
+    write_atomically(lambda tmp: _save(tpl, tmp), out, within or Path(out).parent, ready=ready)
     return Rendered(found, texts)
 
 

@@ -78,7 +78,7 @@ def _patched(xml: str) -> str:
     patched = DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]  # uses no state
     if kept is not None:
         with suppress(OSError, OutputError):
-            write_atomically(lambda tmp: tmp.write_text(patched, "utf-8"), kept)
+            write_atomically(lambda tmp: tmp.write_text(patched, "utf-8"), kept, kept.parent)
     return patched
 
 
@@ -177,6 +177,7 @@ class CachedTemplate(DocxTemplate):
     def __init__(self, path: Path) -> None:
         super().__init__(io.BytesIO(template_bytes(Path(path))))
         self._around: tuple[str, str] | None = None  # the document part around its body
+        self.has_braces: bool | None = None  # whether the filled body holds a "{" at all
 
     def get_xml(self) -> str:
         whole = self.xml_to_string(self.docx.element)
@@ -191,6 +192,7 @@ class CachedTemplate(DocxTemplate):
     def fix_tables(self, xml: str) -> Any:
         if self._around is None:
             return super().fix_tables(xml)
+        self.has_braces = "{" in xml  # a leftover tag, or data that looks like one
         for text in (self._around[0], xml, self._around[1]):  # fed: no joined copy of the body
             _PART_PARSER.feed(text)
         root = _PART_PARSER.close()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from docxreport.catalog import Catalog, Indicator
+from docxreport.layout import CITY_OWNER, photo_path
 from docxreport.model import (
     CURR,
     EMPTY,
@@ -36,6 +37,7 @@ from docxreport.model import (
     is_pending,
 )
 from docxreport.rollup import plain_number
+from docxreport.selection.choose import PHOTO, Submission, submissions
 from docxreport.view.charts import ChartMaker
 from docxreport.view.fmt import DASH, format_change, format_value
 from docxreport.view.grids import Grid, build_grid, printed_figure
@@ -238,50 +240,45 @@ def _text(row: Row, key: str) -> str:
     return "" if cell is None or cell.value is None else str(cell.value)
 
 
+def _printed_blocks(data: Dataset, school: str | None) -> list[tuple[str, Submission]]:
+    """(section, submission) of every case and loose photo the report prints, in order.
+
+    A school's report prints all of its own; the city report prints the selection (遴选:
+    its sections and order), or every submission when the dataset carries none.
+    """
+    if school is None and data.selection is not None:
+        chosen = data.selection.included()
+        return [(line.chapter_section, line.submission) for line in chosen if line.submission]
+    found = submissions(data.city, data.schools)
+    return [(s.section, s) for s in found if school is None or s.owner == school]
+
+
 def _blocks(
     data: Dataset, photo_root: Path, school: str | None
 ) -> tuple[dict[str, list[Photo]], dict[str, list[Case]]]:
-    """Photos and cases by section: the city's and every school's, or one school's."""
-    owners = [("", data.city.lists)] if school is None else []
-    owners += [
-        (sd.school.short, sd.lists)
-        for sd in data.schools
-        if school is None or sd.school.short == school
-    ]
-    photo_rows = [(owner, row) for owner, lists in owners for row in lists.get("photos", [])]
-    case_rows = [(owner, row) for owner, lists in owners for row in lists.get("cases", [])]
+    """Photos and cases by section (see :func:`_printed_blocks`)."""
 
-    def photo(owner: str, row: Row) -> Photo:
+    def photo(sub: Submission, row: Row) -> Photo:
         name = _text(row, "file")
-        return Photo(_text(row, "caption"), photo_root / name if name else None, owner)
+        owner = "" if sub.owner == CITY_OWNER else sub.owner
+        path = photo_path(photo_root, name) if name else None  # None: outside, a placeholder
+        return Photo(_text(row, "caption"), path, owner)
 
     photos: dict[str, list[Photo]] = {}
-    for owner, row in photo_rows:
-        if not _text(row, "case"):
-            photos.setdefault(_text(row, "section"), []).append(photo(owner, row))
-    in_case: dict[tuple[str, str], list[Photo]] = {}  # (owner, case title) → its photos
-    for owner, row in photo_rows:
-        if _text(row, "case"):
-            in_case.setdefault((owner, _text(row, "case")), []).append(photo(owner, row))
     cases: dict[str, list[Case]] = {}
-    for owner, row in case_rows:
-        title = _text(row, "title")
-        paragraphs = [p.strip() for p in _text(row, "text").split("\n") if p.strip()]
-        own = in_case.get((owner, title), [])
-        cases.setdefault(_text(row, "section"), []).append(Case(title, paragraphs, own))
+    for section, sub in _printed_blocks(data, school):
+        if sub.kind == PHOTO:
+            photos.setdefault(section, []).append(photo(sub, sub.row))
+            continue
+        paragraphs = [p.strip() for p in _text(sub.row, "text").split("\n") if p.strip()]
+        own = [photo(sub, row) for row in sub.photo_rows]
+        cases.setdefault(section, []).append(Case(sub.title, paragraphs, own))
     return photos, cases
 
 
 def block_rows(data: Dataset, school: str | None) -> list[tuple[str, Row]]:
-    """(section, row) of every photo and case row the report covers, for "not placed" notes."""
-    owners = [data.city.lists] if school is None else []
-    owners += [sd.lists for sd in data.schools if school is None or sd.school.short == school]
-    return [
-        (_text(row, "section"), row)
-        for lists in owners
-        for list_id in ("photos", "cases")
-        for row in lists.get(list_id, [])
-    ]
+    """(section, row) of every case and loose photo the report prints, for "not placed" notes."""
+    return [(section, sub.row) for section, sub in _printed_blocks(data, school)]
 
 
 def _table_place(table_id: str) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from docxreport.workbook.cells import column_letter
+from docxreport.workbook.textcells import keep_text
 
 SHEET = "Sheet1"
 TEMPLATE = Path(__file__).with_name("chart.xlsx")
@@ -189,9 +190,9 @@ def update_chart_workbook(
 
 def fill_sheet(ws, categories, series, number_format: str) -> None:  # type: ignore[no-untyped-def]
     for r, category in enumerate(categories, start=2):
-        ws.cell(r, 1, category)
+        keep_text(ws.cell(r, 1, category))
     for c, (name, values) in enumerate(series, start=2):
-        ws.cell(1, c, name)
+        keep_text(ws.cell(1, c, name))
         for r, value in enumerate(values, start=2):
             cell = ws.cell(r, c, value)
             cell.number_format = number_format

@@ -13,16 +13,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from docxreport.atomic import write_atomically
 from docxreport.checks.progress import SchoolProgress
 from docxreport.issues import Issue
+from docxreport.layout import safe_filename
 from docxreport.model import Location, Scalar
+from docxreport.workbook.write import save_atomic
 
 SUMMARY_SHEET = "汇总"
 OTHER_SHEET = "市级及其他"
@@ -43,8 +45,8 @@ class Section:
 
 
 def sheet_title(name: str) -> str:
-    """A valid, at most 31-character sheet name."""
-    return _BAD_TITLE.sub("_", name)[:31] or "学校"
+    """A valid, at most 31-character sheet name (Excel also refuses a leading or trailing ')."""
+    return _BAD_TITLE.sub("_", name)[:31].strip("'") or "学校"
 
 
 def _link(cell, target: str, location: str = "") -> None:
@@ -110,8 +112,10 @@ def write_findings(
     sections: Sequence[Section],
     values: Mapping[Location, Scalar],
     year_folder: Path,
+    within: Path | None = None,
 ) -> None:
-    """Write the summary and one sheet per section to ``path`` (atomically).
+    """Write the summary and one sheet per section to ``path`` (atomically, in the folder
+    ``within``, by default its own).
 
     Each row links to ``year_folder``/its file, relative to ``path``'s folder, at
     its sheet and cell.
@@ -122,8 +126,17 @@ def write_findings(
     for section in sections:
         ws = wb.create_sheet(sheet_title(section.title))
         _issues(ws, section, values, path.parent.resolve(), year_folder.resolve())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(lambda tmp: wb.save(tmp), path)
+    save_atomic(wb, path, within)
+
+
+def cell_contents(holders: Sequence[Any]) -> dict[Location, Scalar]:
+    """What each cell of the workbooks read holds, for the 单元格现有内容 column: the
+    figure read, or the text typed into a number cell (which reads as no figure)."""
+    return {
+        v.loc: v.held if v.held is not None else v.value
+        for holder in holders
+        for v in holder.values.values()
+    }
 
 
 def sections_of(progress: Sequence[SchoolProgress], issues: Sequence[Issue]) -> list[Section]:
@@ -138,4 +151,4 @@ def sections_of(progress: Sequence[SchoolProgress], issues: Sequence[Issue]) -> 
 
 def split_name(section: Section) -> str:
     """The file one school is sent: ``市一职_检查结果.xlsx``."""
-    return f"{sheet_title(section.title)}_检查结果.xlsx"
+    return safe_filename(f"{section.title}_检查结果.xlsx")

@@ -36,6 +36,14 @@ NOT_A_WORKBOOK = (
     "文件已损坏，或不是 Excel 工作簿（压缩包中没有工作簿内容，可能是 Word 等其他文件改了扩展名）；"
     "请在 Excel/WPS 中另存为 .xlsx"
 )
+RENAMED_XLS = "这是旧版 .xls 文件改了扩展名，请在 Excel/WPS 中另存为 .xlsx"
+OLD_XLS = (
+    "这是旧版 Excel 工作簿（.xls），不能直接读取；请在 Excel/WPS 中另存为“Excel 工作簿（.xlsx）”"
+)
+ODS = (
+    "这是 OpenDocument 表格（.ods，LibreOffice/WPS 的格式），不能直接读取；"
+    "请在 Excel/WPS/LibreOffice 中另存为“Excel 工作簿（.xlsx）”"
+)
 UNSAFE_XML = (
     "文件中含有不安全或已损坏的 XML（带实体定义，Excel/WPS 不会这样保存），已拒绝读取；"
     "请在 Excel/WPS 中打开后另存为新的 .xlsx"
@@ -50,7 +58,7 @@ def sniff(data: bytes) -> str | None:
     if head.startswith(_OLE_MAGIC):
         if _ENCRYPTED in data:
             return "工作簿设置了打开密码（已加密），请取消密码后另存为 .xlsx"
-        return "这是旧版 .xls 文件改了扩展名，请在 Excel/WPS 中另存为 .xlsx"
+        return RENAMED_XLS
     if not zipfile.is_zipfile(io.BytesIO(data)):
         if head.startswith(b"PK\x03\x04"):
             return DAMAGED
@@ -66,6 +74,9 @@ def _inspect_package(data: bytes) -> str | None:
             if sum(p.file_size for p in parts) > MAX_UNPACKED:
                 return f"文件解压后超过 {MAX_UNPACKED // 2**20} MB，不像是正常的数据表，已拒绝读取"
             if not any(p.filename.startswith("xl/") for p in parts):
+                names = {p.filename for p in parts}
+                if "mimetype" in names and b"opendocument.spreadsheet" in package.read("mimetype"):
+                    return ODS
                 return NOT_A_WORKBOOK
             for part in parts:
                 if part.filename.endswith((".xml", ".rels")):
@@ -189,5 +200,5 @@ def missing_sheet(name: str, present: list[str], expected: frozenset[str]) -> st
     unknown = [s for s in present if s not in expected and s != GUIDE_SHEET]
     if not unknown:
         return f"缺少工作表“{name}”"
-    listed = "、".join(f"“{s}”" for s in unknown[:3])
+    listed = "、".join(f"“{s}”" for s in unknown)
     return f"缺少工作表“{name}”；工作簿中有未知的工作表{listed}，如果是改了名，请改回“{name}”"

@@ -34,6 +34,7 @@ from docxreport.workbook.confirmed import (
     read_confirmed,
 )
 from docxreport.workbook.package import Package, UnsafeXml
+from docxreport.workbook.selection import read_choices, read_limits
 
 
 @dataclass
@@ -113,6 +114,8 @@ def open_data(
     loc = Location(rel)
     found = _parsed(data)
     if isinstance(found, list):
+        if rel.lower().endswith(".xls"):  # not renamed: an old workbook saved as such
+            found = [(s, guard.OLD_XLS if t == guard.RENAMED_XLS else t) for s, t in found]
         return None, [error(Location(rel, sheet) if sheet else loc, text) for sheet, text in found]
     return Book(rel, found, expected=expected), []
 
@@ -134,6 +137,11 @@ def _parsed(data: bytes) -> _Parsed:
         _recent.pop(next(iter(_recent)))
     _recent[data] = found
     return found
+
+
+def parsed_cells(data: bytes) -> _Parsed:
+    """A workbook's cells from its bytes, or its problems as (sheet, message)."""
+    return _parsed(data)
 
 
 def _parse_workbook(data: bytes) -> _Parsed:
@@ -193,7 +201,8 @@ def read_value(book: Book, ws: Worksheet, cell: str, ind: Indicator) -> Value:
         book.issues.append(error(loc, parsed.error, ind.name))
     if parsed.warning:
         book.issues.append(warning(loc, parsed.warning, ind.name))
-    return Value(parsed.value, loc, invalid=flawed or bool(parsed.error))
+    held = raw if parsed.error else None
+    return Value(parsed.value, loc, invalid=flawed or bool(parsed.error), held=held)
 
 
 def _read_indicator_sheet(
@@ -236,7 +245,8 @@ def _read_list(book: Book, spec: ListSpec, year: int) -> list[Row]:
             parsed = parse_number(raw, col.kind)
             if parsed.error:
                 book.issues.append(error(loc, parsed.error, col.name))
-            row[col.key] = Value(parsed.value, loc, invalid=flawed or bool(parsed.error))
+            held = raw if parsed.error else None
+            row[col.key] = Value(parsed.value, loc, flawed or bool(parsed.error), held)
         if any(not v.empty for v in row.values()):
             rows.append(row)
     return rows
@@ -322,6 +332,7 @@ def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData |
     city = CityData(file=rel)
     info = _read_info(book, L.CITY_INFO)
     _fill_city_info(book, city, info, year)
+    city.limits = read_limits(book, info)
     city.team = _read_team(book)
     city.registry = _read_registry(book, city)
     ws = book.sheet(L.CITY_VALUES_SHEET)
@@ -333,6 +344,7 @@ def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData |
     city.published = _read_published(book, cat, year, city)
     for list_id in L.LIST_SHEETS.city:
         city.lists[list_id] = _read_list(book, cat.list(list_id), year)
+    city.choices = read_choices(book)
     return city, book.issues
 
 
@@ -404,6 +416,11 @@ def _read_registry(book: Book, city: CityData) -> list[School]:
         if not short or not full:
             loc = Location(book.rel, L.REGISTRY_SHEET, f"{'B' if not short else 'C'}{r}")
             book.issues.append(error(loc, "学校简称和全称都必须填写"))
+            continue
+        problem = L.short_name_problem(short)
+        if problem is not None:
+            loc = Location(book.rel, L.REGISTRY_SHEET, f"B{r}")
+            book.issues.append(error(loc, f"{problem}。{L.SHORT_NAME_RULE}"))
             continue
         aliases = tuple(a for a in re.split(r"[、,，;；\s]+", cell_text(cells[3]) or "") if a)
         schools.append(School(short, full, aliases, order=len(schools)))

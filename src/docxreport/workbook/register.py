@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -24,6 +23,7 @@ from docxreport.atomic import write_atomically
 from docxreport.normalize import cell_text
 from docxreport.workbook.printing import fit_row_heights, set_up_printing
 from docxreport.workbook.read import open_book
+from docxreport.workbook.textcells import keep_text
 
 RECEIPTS, REMINDERS = "收表登记", "催报"
 NOTE = "备注"
@@ -110,7 +110,7 @@ def write_register(
     for ws in wb.worksheets:
         fit_row_heights(ws)
         set_up_printing(ws, title)
-    write_atomically(lambda tmp: wb.save(tmp), path)
+    write_atomically(lambda tmp: wb.save(tmp), path, path.parent)
 
 
 def _table(
@@ -131,8 +131,7 @@ def _table(
         for c, value in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
             cell.value = value
-            if isinstance(value, str):
-                cell.data_type = TYPE_STRING  # "=…" stays the text it is
+            keep_text(cell)  # "=…" stays the text it is
             cell.alignment = Alignment(vertical="top", wrap_text=c in wrap)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(2, ws.max_row)}"

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
 
-from docxreport.atomic import write_atomically
+from docxreport.atomic import Ready, write_atomically
 from docxreport.ledger import Entry
 from docxreport.text import clean_text
 from docxreport.workbook.package import Package
@@ -33,7 +33,7 @@ def row_of(e: Entry) -> Row:
     return (e.report, e.place, e.row, e.column, e.printed, e.source)
 
 
-def write_sources(path: Path, entries: Iterable[Entry | Row]) -> int:
+def write_sources(path: Path, entries: Iterable[Entry | Row], ready: Ready | None = None) -> int:
     """Write the listing with filters and frozen headers; return the number of rows.
 
     The sheet's XML is written straight out, row after row: a province's listing has rows
@@ -67,7 +67,7 @@ def write_sources(path: Path, entries: Iterable[Entry | Row]) -> int:
             for name, text in parts.items():
                 package.writestr(name, text.encode("utf-8"))
 
-    write_atomically(write, path)
+    write_atomically(write, path, path.parent, ready=ready)
     return count
 
 

@@ -22,6 +22,7 @@ from docxreport.atomic import write_atomically
 from docxreport.catalog import Catalog, Indicator, ListColumn, ListSpec
 from docxreport.model import CityData, Scalar, School
 from docxreport.workbook.printing import fit_row_heights, set_up_printing
+from docxreport.workbook.textcells import keep_all_text
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -260,8 +261,11 @@ def write_school(
     lists: Lists | None = None,
     contact: str = "",
     notes: Sequence[str] = (),
-) -> None:
-    """Write a school workbook laid out from the catalog (atomically).
+    *,
+    within: Path | None = None,
+    exclusive: bool = False,
+) -> bool:
+    """Write a school workbook laid out from the catalog (atomically); see :func:`save_atomic`.
 
     ``contact`` and ``notes`` go into the 填表说明 sheet (whom to ask; what was carried over).
     """
@@ -277,7 +281,7 @@ def write_school(
         spec = cat.list(list_id)
         _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
     _printable(wb, f"{school.full}　{year} 年度质量报告数据表")
-    save_atomic(wb, path)
+    return save_atomic(wb, path, within, exclusive=exclusive)
 
 
 def _printable(wb: Workbook, title: str) -> None:
@@ -295,8 +299,11 @@ def write_city(
     values: Values | None = None,
     published: Sequence[dict[str, Scalar]] = (),
     lists: Lists | None = None,
-) -> None:
-    """Write the bureau's workbook (市级.xlsx)."""
+    *,
+    within: Path | None = None,
+    exclusive: bool = False,
+) -> bool:
+    """Write the bureau's workbook (市级.xlsx); see :func:`save_atomic`."""
     wb = Workbook()
     ws = wb.active
     ws.title = L.INFO_SHEET
@@ -311,6 +318,9 @@ def write_city(
         "publish_date": _date_text(city.publish_date, day=False),
         "province": city.province,
     }
+    for key, default in L.LIMITS.items():
+        limit = city.limits.get(key)
+        info[key] = default if limit is None else limit.value
     _info_sheet(ws, L.CITY_INFO, info, {"year"})
     _rows_sheet(
         wb.create_sheet(L.TEAM_SHEET),
@@ -341,8 +351,20 @@ def write_city(
     for list_id in L.LIST_SHEETS.city:
         spec = cat.list(list_id)
         _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
+    _selection_sheet(wb.create_sheet(L.SELECTION_SHEET))
     _printable(wb, f"{city.region_full or city.region}　{year} 年度市级数据表")
-    save_atomic(wb, path)
+    return save_atomic(wb, path, within, exclusive=exclusive)
+
+
+def _selection_sheet(ws: Worksheet) -> None:
+    """案例与图片遴选, empty: check fills in a row for each case and photo the schools submit."""
+    _header(ws, L.SELECTION_HEADERS, (12, 6, 9, 44, 7, 7, 12, 7, 12, 30, 24))
+    ws.column_dimensions["I"].number_format = "@"  # section numbers such as 1.10 stay text
+    chosen = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    chosen.error, chosen.showErrorMessage = "请从下拉列表中选择", True
+    chosen.prompt, chosen.showInputMessage = "填“是”收入全市报告，填“否”不收入；空白按默认", True
+    chosen.add(f"G2:G{LIST_ROWS * 5}")
+    ws.add_data_validation(chosen)
 
 
 def _rows_sheet(
@@ -403,6 +425,16 @@ def _date_text(value, day: bool) -> str | None:
     )
 
 
-def save_atomic(wb: Workbook, path: Path) -> None:
-    """Save via a temporary file beside ``path``: never a half-written workbook."""
-    write_atomically(lambda tmp: wb.save(tmp), path)
+def save_atomic(
+    wb: Workbook, path: Path, within: Path | None = None, *, exclusive: bool = False
+) -> bool:
+    """Save via a temporary file beside ``path``: never a half-written workbook.
+
+    ``path`` must lie in ``within`` (by default its own folder); ``exclusive``: only when
+    no file has its name yet (False returned when one has). See :mod:`docxreport.atomic`.
+    Every string is written as text, never as a formula (see :mod:`.textcells`).
+    """
+    keep_all_text(wb)
+    return write_atomically(
+        lambda tmp: wb.save(tmp), path, within or path.parent, exclusive=exclusive
+    )
