@@ -587,3 +587,16 @@ def test_a_zip_inside_a_zip_is_opened_and_uploads_keep_their_names(sample: Path,
     done = collect([upload], sample, YEAR, names={upload: "市职校材料.zip"})
     line = next(r for r in done.received if r.school == "市职校")
     assert line.source == "市职校材料.zip › 材料/内层.zip › 数据表.xlsx" and line.status == R.NEW
+
+
+def test_a_case_in_a_workbook_filed_joins_the_selection_sheet(sample: Path, tmp_path: Path):
+    wb = openpyxl.load_workbook(SAMPLE / str(YEAR) / L.SCHOOL_DIR / "市一职.xlsx")
+    wb["案例"].append(["1.10", "新收案例：实训基地建设", "正文" * 50])
+    wb.save(tmp_path / "附件.xlsx")
+    from docxreport.collect.followup import follow_up
+
+    done = collect([tmp_path / "附件.xlsx"], sample, YEAR)
+    after = follow_up(done, sample, _catalog(), tmp_path / "out")
+    assert "新增 1 行" in after.selection
+    sheet = openpyxl.load_workbook(sample / str(YEAR) / L.CITY_FILE)[L.SELECTION_SHEET]
+    assert any("新收案例：实训基地建设" in str(c.value) for row in sheet.iter_rows() for c in row)

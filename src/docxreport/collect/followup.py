@@ -24,6 +24,7 @@ class FollowUp:
     issues: Report
     progress: list[SchoolProgress]
     register: Written | None
+    selection: str = ""  # what became of 市级.xlsx › 案例与图片遴选 ("" when nothing to say)
 
     @property
     def failed(self) -> bool:
@@ -37,6 +38,7 @@ def follow_up(done: Collected, inputs: Path, cat: Catalog, out: Path) -> FollowU
     issues = Report([i for i in loaded.report if i.loc.file in filed])
     if loaded.city is None:
         return FollowUp(loaded, issues, [], None)
+    selection = _sync_selection(loaded, done)
     progress = school_progress(
         loaded.city.registry, loaded.files, loaded.schools, loaded.report, cat
     )
@@ -45,7 +47,7 @@ def follow_up(done: Collected, inputs: Path, cat: Catalog, out: Path) -> FollowU
     path.parent.mkdir(parents=True, exist_ok=True)
     earlier = _last_year(inputs, done.year, needs_contact(progress), cat)
     written = update_register(path, done, progress, loaded.city, loaded.schools, title, earlier)
-    return FollowUp(loaded, issues, progress, written)
+    return FollowUp(loaded, issues, progress, written, selection)
 
 
 def _last_year(inputs: Path, year: int, shorts: list[str], cat: Catalog) -> Earlier:
@@ -59,3 +61,18 @@ def _last_year(inputs: Path, year: int, shorts: list[str], cat: Catalog) -> Earl
             if ident.kind == SCHOOL and (ident.contact or ident.phone):
                 contacts[short] = (ident.contact, ident.phone)
     return Earlier(year - 1, contacts)
+
+
+def _sync_selection(loaded: Loaded, done: Collected) -> str:
+    """Bring the selection sheet up to date with the workbooks filed, as ``check`` does.
+
+    Nothing is written into a city workbook that does not read cleanly, or when no
+    workbook was filed (the sheet can only have changed with a school's workbook).
+    """
+    from docxreport.selection.sync import sync_selection
+
+    if loaded.city is None or not done.filed:
+        return ""
+    if any(i.loc.file == loaded.city.file for i in loaded.report.errors):
+        return f"{loaded.city.file} 有错误，{L.SELECTION_SHEET} 表未更新。"
+    return sync_selection(loaded.folder, loaded.city, loaded.schools).line()

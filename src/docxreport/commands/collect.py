@@ -9,7 +9,12 @@ import click
 
 from docxreport.collect import collect as collect_files
 from docxreport.collect.followup import follow_up
-from docxreport.commands.options import folder_option, inputs_option, year_option
+from docxreport.commands.options import (
+    folder_option,
+    holds_year_folder,
+    inputs_option,
+    year_option,
+)
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import BLANK
 from docxreport.load import region_catalog
@@ -27,6 +32,7 @@ from docxreport.load import region_catalog
 @inputs_option
 @folder_option("--out", "out", "输出文件夹，收表登记写入其中的“年度/收表登记.xlsx”。")
 @clean_exit
+@holds_year_folder("collect")
 def collect(paths: tuple[Path, ...], year: int | None, inputs: Path, out: Path) -> None:
     """收取学校交回的工作簿和照片（文件、文件夹或 .zip 均可，文件名随意）。
 
@@ -54,6 +60,8 @@ def collect(paths: tuple[Path, ...], year: int | None, inputs: Path, out: Path) 
                 click.echo(f"  {p.line()}")
     else:
         click.echo("没有新收或更新的工作簿。")
+    if after.selection:
+        click.echo(after.selection)
     if after.register is not None:
         reg = after.register
         if reg.note:
