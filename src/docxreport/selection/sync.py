@@ -167,7 +167,7 @@ def sync_selection(folder: Path, city: CityData, schools: Sequence[SchoolData]) 
             raise _Moved
 
     try:
-        write_atomically(write, path, folder)
+        write_atomically(write, path, path.parent)
     except _Moved:
         return Synced(path, sel, reason="文件在更新期间被修改，未写入；请重新运行 docxreport check")
     except OutputError as exc:
