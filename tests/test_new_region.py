@@ -237,4 +237,4 @@ def test_new_keeps_every_file_that_exists(tmp_path):
     assert (templates / "city.docx").read_bytes() == b"mine"
     assert "保留" in result.output and (templates / "school.docx").is_file()
     again = run(*args)
-    assert again.output.count("保留") == 3
+    assert again.output.count("保留") == 4  # 市级.xlsx, 指标目录.xlsx and the two templates

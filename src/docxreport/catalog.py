@@ -2,7 +2,9 @@
 
 The catalog lives in ``catalog.toml`` next to this module. It is loaded into
 frozen dataclasses and checked like a schema: every problem is collected and
-reported together, each naming its entry.
+reported together, each naming its entry. A region's additions and changes
+(``inputs/<年度>/指标目录.xlsx``, see :mod:`docxreport.regional`) are laid over the
+shipped data before the same checks; ``catalog.toml`` itself stays as shipped.
 """
 
 from __future__ import annotations
@@ -185,6 +187,7 @@ class Catalog:
     lists: tuple[ListSpec, ...]
     tables: tuple[TableSpec, ...]
     groups: tuple[PartGroup, ...] = ()
+    region: str = field(default="", compare=False)  # what a region's catalog changed, in words
     _by_key: dict[str, Indicator] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -355,6 +358,47 @@ def _check_groups(cat: Catalog, keys: set[str], problems: list[str]) -> None:
                 problems.append(f"{where}: {key} 与总数应为同一单位的人数、个数或金额")
 
 
+@cache
+def shipped_data(province: str = DEFAULT_PROVINCE) -> dict[str, Any]:
+    """The shipped catalog as parsed TOML, ``{省级}`` said as ``province``."""
+    text = resources.files("docxreport").joinpath("catalog.toml").read_text("utf-8")
+    return _parse(text, "catalog.toml", province)
+
+
+def _parse(text: str, name: str, province: str) -> dict[str, Any]:
+    text = text.replace(PROVINCE_SLOT, province.strip() or DEFAULT_PROVINCE)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"指标目录 {name} 不是有效的 TOML：{exc}") from exc
+
+
+def checked(
+    data: dict[str, Any],
+    name: str,
+    problems: list[str] | None = None,
+    where: dict[str, str] | None = None,
+) -> Catalog:
+    """Build and check the catalog from parsed ``data``; raise listing every problem.
+
+    ``problems`` already found (by a region catalog's reader) are listed with the new ones;
+    ``where`` names the place of an entry (``indicators.key`` → a row of the region's file).
+    """
+    problems = list(problems or [])
+    cat = _build(data, problems)
+    _check(cat, problems)
+    if problems:
+        located = [_relocate(p, where or {}) for p in problems]
+        located = list(dict.fromkeys(located))  # the same problem found twice is listed once
+        raise CatalogError(f"指标目录 {name} 有误：\n" + "\n".join(f"  - {p}" for p in located))
+    return cat
+
+
+def _relocate(problem: str, where: dict[str, str]) -> str:
+    entry, sep, rest = problem.partition(": ")
+    return f"{where[entry]}：{rest}" if sep and entry in where else problem
+
+
 def load_catalog(path: Path | None = None, province: str = DEFAULT_PROVINCE) -> Catalog:
     """Load and check the catalog; raise :class:`CatalogError` listing every problem.
 
@@ -362,22 +406,8 @@ def load_catalog(path: Path | None = None, province: str = DEFAULT_PROVINCE) -> 
     for its province level (省级, or 自治区 in an autonomous region).
     """
     if path is None:
-        text = resources.files("docxreport").joinpath("catalog.toml").read_text("utf-8")
-        name = "catalog.toml"
-    else:
-        text, name = path.read_text("utf-8"), str(path)
-    text = text.replace(PROVINCE_SLOT, province.strip() or DEFAULT_PROVINCE)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"指标目录 {name} 不是有效的 TOML：{exc}") from exc
-    problems: list[str] = []
-    cat = _build(data, problems)
-    if not problems:
-        _check(cat, problems)
-    if problems:
-        raise CatalogError(f"指标目录 {name} 有误：\n" + "\n".join(f"  - {p}" for p in problems))
-    return cat
+        return checked(shipped_data(province), "catalog.toml")
+    return checked(_parse(path.read_text("utf-8"), str(path), province), str(path))
 
 
 @cache

@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docxreport import layout as L
+from docxreport.atomic import copy_atomically
 from docxreport.catalog import Catalog
 from docxreport.checks.history import carried_city
 from docxreport.errors import InputError
 from docxreport.issues import Issue
 from docxreport.load import school_files
 from docxreport.model import CURR, PREV, CityData, Dataset, Scalar, School, SchoolData
+from docxreport.regional import REGION_FILE
 
 if TYPE_CHECKING:
     from docxreport.workbook.write import Lists, Values
@@ -204,6 +206,17 @@ def missing(folder: Path, registry: Sequence[School]) -> bool:
     if not (folder / L.CITY_FILE).exists():
         return True
     return any(school_file(folder, s) is None for s in registry)
+
+
+def carry_catalog(inputs: Path, source: int | None, year: int) -> list[Outcome]:
+    """Copy the region's catalog file of ``source`` into the new year, unless it has one."""
+    new = inputs / str(year) / REGION_FILE
+    if new.exists():
+        return [Outcome(REGION_FILE, False)]
+    old = inputs / str(source) / REGION_FILE if source is not None else None
+    if old is None or not old.is_file():
+        return []
+    return [Outcome(REGION_FILE, copy_atomically(old, new, new.parent))]
 
 
 def write_missing(folder: Path, cat: Catalog, new: NewYear) -> list[Outcome]:

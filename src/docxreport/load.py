@@ -5,17 +5,18 @@ This is the edge where files are found; everything after it works on plain data.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from docxreport import layout as L
 from docxreport import photos
-from docxreport.catalog import DEFAULT_PROVINCE, Catalog, default_catalog
+from docxreport.catalog import DEFAULT_PROVINCE, Catalog, checked, default_catalog, shipped_data
 from docxreport.checks.confirmation import Confirmation, confirmations
 from docxreport.checks.history import carried_city, check_history, compare_city
 from docxreport.checks.values import check_dataset, check_school
-from docxreport.errors import InputError
+from docxreport.errors import CatalogError, InputError
 from docxreport.issues import Issue, Report, error, warning
 from docxreport.model import (
     PENDING,
@@ -28,6 +29,7 @@ from docxreport.model import (
     Value,
 )
 from docxreport.page import MAX_PHOTO_HEIGHT_MM, TEXT_WIDTH_MM
+from docxreport.regional import REGION_FILE, merge, summary
 from docxreport.rollup import roll_up
 from docxreport.selection import Selection, select
 from docxreport.selection.limits import selection_issues
@@ -198,7 +200,11 @@ def _city_history(inputs: Path, year: int, city: CityData, cat: Catalog) -> list
     """
     if year - 1 not in year_folders(inputs):
         return []
-    last = load_year(inputs, year - 1, cat, history=False)
+    try:
+        last_cat = region_catalog(inputs, year - 1)  # last year's workbooks, by its catalog
+    except CatalogError:
+        return []  # check --year of that year says what is wrong
+    last = load_year(inputs, year - 1, last_cat, history=False)
     if last.data is None:
         return []
     return list(compare_city(city, carried_city(last.data, cat), year - 1, cat))
@@ -229,20 +235,52 @@ def _draftable(report: Report) -> bool:
     return all(i.loc.file.startswith(f"{L.SCHOOL_DIR}/") for i in report.errors)
 
 
-def region_catalog(inputs: Path, year: int | None) -> Catalog:
-    """The catalog in the region's words: its city workbook's 省级称谓 (省级 when unset).
+def region_catalog(inputs: Path, year: int | None, carried_from: int | None = None) -> Catalog:
+    """The catalog of the region for ``year``: the shipped one in the region's words (its city
+    workbook's 省级称谓, 省级 when unset), with the year's ``指标目录.xlsx`` laid over it.
 
-    Reads only that cell of the city workbook (parsed once for this and :func:`load_year`);
-    a missing or unreadable one gives the default catalog (the check reports its problems).
+    ``carried_from`` is the year ``init`` carries from: its city workbook and catalog file
+    stand in for those ``year`` does not have yet. A missing or unreadable city workbook
+    gives the shipped wording (the check reports its problems); a region catalog with
+    problems raises :class:`CatalogError`, listing them all.
     """
     try:
         year = resolve_year(inputs, year)
     except InputError:
-        return default_catalog()
-    path = inputs / str(year) / L.CITY_FILE
-    if not path.is_file():
-        return default_catalog()
-    return default_catalog(read_province(path).strip() or DEFAULT_PROVINCE)
+        if year is None or carried_from is None:
+            return default_catalog()
+    years = (year, carried_from) if carried_from is not None else (year,)
+    city = next((c for y in years if (c := inputs / str(y) / L.CITY_FILE).is_file()), None)
+    province = (read_province(city).strip() if city else "") or DEFAULT_PROVINCE
+    found = next((f for y in years if (f := catalog_file(inputs, y))), None)
+    return with_region(province, found) if found else default_catalog(province)
+
+
+def catalog_file(inputs: Path, year: int) -> Path | None:
+    """The region's catalog file of ``year``, when the year folder has one."""
+    path = inputs / str(year) / REGION_FILE
+    return path if path.is_file() else None
+
+
+_regions: dict[tuple[str, bytes], Catalog] = {}  # the region catalogs read, by content
+
+
+def with_region(province: str, path: Path) -> Catalog:
+    """The shipped catalog with the region's file laid over it; each content read once."""
+    from docxreport.workbook.regionbook import read_region
+
+    data = path.read_bytes()
+    key = (province, hashlib.sha256(data).digest())
+    if key not in _regions:
+        shipped = shipped_data(province)
+        region = read_region(path, f"{path.parent.name}/{path.name}", shipped)
+        if region.empty:
+            _regions[key] = default_catalog(province)
+        else:
+            merged = merge(shipped, region)
+            cat = checked(merged.data, str(path), merged.problems, merged.where)
+            _regions[key] = replace(cat, region=f"{path}：{summary(region, shipped)}")
+    return _regions[key]
 
 
 def city_registry(inputs: Path, year: int | None, cat: Catalog) -> list[School] | None:

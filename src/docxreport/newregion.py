@@ -14,16 +14,19 @@ from docxreport import layout as L
 from docxreport.atomic import write_bytes_atomically
 from docxreport.catalog import Catalog
 from docxreport.model import CityData
+from docxreport.regional import REGION_FILE
 
 STARTER = (L.CITY_TEMPLATE, L.SCHOOL_TEMPLATE)
 
 
 @dataclass(frozen=True)
 class Written:
-    """One file of the new region; ``written`` False means it existed and was kept."""
+    """One file of the new region; ``written`` False means it existed and was kept,
+    or (with ``skipped``) that it is not written, for the reason given."""
 
     path: Path
     written: bool
+    skipped: str = ""
 
 
 def starter_template(name: str) -> bytes:
@@ -32,19 +35,44 @@ def starter_template(name: str) -> bytes:
 
 
 def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list[Written]:
-    """Write ``inputs/<year>/市级.xlsx`` (blank: 基本信息, 编制组, 学校名册 to fill) and the
-    starter templates into ``templates``; keep whatever is there already."""
+    """Write ``inputs/<year>/市级.xlsx`` (blank: 基本信息, 编制组, 学校名册 to fill), the region's
+    catalog ``inputs/<year>/指标目录.xlsx`` (no additions yet) and the starter templates into
+    ``templates``; keep whatever is there already."""
+    from docxreport.render.tidy import Stamp, retidy
     from docxreport.workbook.write import write_city  # openpyxl: loaded only to write
 
     folder = inputs / str(year)
     city = folder / L.CITY_FILE
-    blank = CityData(file=L.CITY_FILE, year=year)
-    written = not city.exists() and write_city(
-        city, cat, blank, year, within=folder, exclusive=True
-    )
-    out = [Written(city, written)]
+    earlier = carried_from(inputs, year)
+    if earlier is not None and not city.exists():  # a region at work: init carries its city
+        out = [Written(city, False, f"已有 {earlier} 年的数据，由 docxreport init {year} 结转")]
+    else:
+        blank = CityData(file=L.CITY_FILE, year=year)
+        written = not city.exists() and write_city(
+            city, cat, blank, year, within=folder, exclusive=True
+        )
+        out = [Written(city, written)]
+    out.append(_region_catalog(folder / REGION_FILE, cat, year))
     for name in STARTER:
         path = templates / name
-        written = write_bytes_atomically(starter_template(name), path, templates, exclusive=True)
+        starter = retidy(starter_template(name), Stamp.after(None))  # a new file
+        written = write_bytes_atomically(starter, path, templates, exclusive=True)
         out.append(Written(path, written))
     return out
+
+
+def _region_catalog(path: Path, cat: Catalog, year: int) -> Written:
+    """The region's catalog file, blank with instructions: where the tool looks for it."""
+    from docxreport.workbook.regionwrite import write_region  # openpyxl: loaded only to write
+
+    return Written(path, not path.exists() and write_region(path, cat, year))
+
+
+def carried_from(inputs: Path, year: int) -> int | None:
+    """The latest earlier year with a city workbook: the region is not new, init carries it."""
+    from docxreport.load import year_folders
+
+    earlier = [
+        y for y in year_folders(inputs) if y < year and (inputs / str(y) / L.CITY_FILE).is_file()
+    ]
+    return earlier[-1] if earlier else None

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from docxreport.catalog import default_catalog
-from docxreport.commands.options import folder_option
+from docxreport.commands.options import folder_option, inputs_option
 from docxreport.console import clean_exit, print_report
 from docxreport.issues import Report
+from docxreport.load import region_catalog
 from docxreport.runlock import run_lock
 
 
@@ -23,8 +23,9 @@ from docxreport.runlock import run_lock
     "templates",
     "模板文件夹：全市报告写入 city.docx，学校报告写入 学校/<简称>.docx。",
 )
+@inputs_option
 @clean_exit
-def adopt(report: Path, templates: Path) -> None:
+def adopt(report: Path, templates: Path, inputs: Path) -> None:
     """把已发布（编制组改定）的报告转为下一年度的模板，保留编制组的文字。
 
     报告中由数据生成的数字、表格、照片和案例、日期、目录还原为模板占位符，其余文字和格式原样保留。
@@ -33,8 +34,10 @@ def adopt(report: Path, templates: Path) -> None:
     """
     from docxreport.adopt import adopt as run_adopt  # loads the Word machinery
 
+    # the template serves the coming year: checked against the newest year's catalog
+    cat = region_catalog(inputs, None)
     with run_lock(templates, "adopt", notify=click.echo):
-        done = run_adopt(report, templates, default_catalog())
+        done = run_adopt(report, templates, cat)
     click.echo(f"已把 {report} 转为模板 {done.target}")
     if done.backup:
         click.echo(f"原模板备份为 {done.backup.name}")

@@ -66,6 +66,8 @@ def check(
         Background(_check_templates, templates, cat, inputs, year) if templates.is_dir() else None
     )
     loaded = load_year(inputs, year, cat)
+    if cat.region:
+        click.echo(f"指标目录：程序自带，加上本地区的 {cat.region}")
     click.echo(f"检查 {loaded.folder}：")
     print_report(loaded.report.without(BLANK))
     progress = _progress(loaded, cat)

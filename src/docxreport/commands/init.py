@@ -13,6 +13,7 @@ from docxreport.console import clean_exit
 from docxreport.errors import InputError
 from docxreport.init import (
     Outcome,
+    carry_catalog,
     missing,
     plan,
     previous_year,
@@ -41,13 +42,14 @@ def init(year: int, source: int | None, inputs: Path) -> None:
     """为新年度准备工作簿：inputs/年度/ 下的市级数据表、每校一个数据表和图片文件夹。
 
     各校上年的“本年”数结转为新表的“上年”数，市级数据表的上年列为上年报告中的全市数；
-    地区信息、编制组和学校名册照抄。已有的文件一律保留，只写入缺少的文件。
+    地区信息、编制组和学校名册照抄；本地区的指标目录（指标目录.xlsx）带到新年度，工作簿按它生成。
+    已有的文件一律保留，只写入缺少的文件。
     """
     folder = inputs / str(year)
     source = previous_year(year_folders(inputs), year, source)
     # the region's words: from the new year's city workbook when it exists, else last year's
-    known = (folder / L.CITY_FILE).is_file() or source is None
-    cat = region_catalog(inputs, year if known else source)
+    # its catalog: the new year's file when there is one, else the one carried from ``source``
+    cat = region_catalog(inputs, year, carried_from=source)
     registry = _existing_registry(folder, cat, year)
     prev = None
     if source is None and registry is None:
@@ -57,7 +59,7 @@ def init(year: int, source: int | None, inputs: Path) -> None:
             "再运行本命令生成空白的学校数据表。"
         )
     if source is not None and (registry is None or missing(folder, registry.registry)):
-        prev = _load_previous(inputs, source, cat)
+        prev = _load_previous(inputs, source, region_catalog(inputs, source))
     new = plan(year, cat, prev, registry)
     if prev is not None:
         how = f"由 {source} 年结转"
@@ -66,7 +68,9 @@ def init(year: int, source: int | None, inputs: Path) -> None:
     else:
         how = "所需文件均已存在"
     click.echo(f"准备 {folder}（{how}）：")
-    outcomes = write_missing(folder, cat, new)
+    if cat.region:
+        click.echo(f"指标目录：程序自带，加上本地区的 {cat.region}")
+    outcomes = carry_catalog(inputs, source, year) + write_missing(folder, cat, new)
     for outcome in outcomes:
         click.echo("  " + _line(outcome))
     click.echo(_summary(outcomes, folder, year, _inputs_option(inputs)))

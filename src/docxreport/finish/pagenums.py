@@ -37,6 +37,7 @@ from lxml import etree
 from docxreport.atomic import Ready, write_atomically
 from docxreport.errors import OutputError
 from docxreport.finish import pdf as pdfconv
+from docxreport.finish.thumbnail import put_cover_thumbnail
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -426,6 +427,9 @@ def fill_page_numbers_many(
                     report.save()
                     still.append(i)
             pending = still
+        for result, report in zip(results, reports, strict=True):  # the cover: the thumbnail
+            if result.pdf is not None:
+                put_cover_thumbnail(result.docx, result.pdf, report.ready)
         if workdir is None:
             for result in results:
                 result.pdf = None

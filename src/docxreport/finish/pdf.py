@@ -13,10 +13,12 @@ PDF/A-2b for archives; and it holds the font replacement table of
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
@@ -198,6 +200,8 @@ def _convert_group(
     with tempfile.TemporaryDirectory(prefix="docxreport-soffice-") as tmp:
         profile, staging = private_profile(Path(tmp), settings), Path(tmp) / "pdf"
         staging.mkdir()
+        (Path(tmp) / "in").mkdir()
+        laid_out = [_as_word_lays_out(p, Path(tmp) / "in") for p in docx_paths]
         command = [
             soffice,
             f"-env:UserInstallation={profile.as_uri()}",
@@ -209,7 +213,7 @@ def _convert_group(
             "--outdir",
             str(staging),
             # file URLs are plain ASCII: safe whatever the locale's encoding
-            *(p.as_uri() for p in docx_paths),
+            *(p.as_uri() for p in laid_out),
         ]
         names = "、".join(p.name for p in docx_paths)
         try:
@@ -228,6 +232,35 @@ def _convert_group(
     message = f"LibreOffice 未能把 {'、'.join(failed)} 转换为 PDF（退出码 {done.returncode}"
     message += (f"；{detail}" if detail else "") + "）"
     return [pdf for _, pdf in made if pdf is not None], [message]
+
+
+_MODE_15 = re.compile(rb'(w:name="compatibilityMode"[^>]*w:val=")1[5-9]"')
+
+
+def _as_word_lays_out(docx: Path, folder: Path) -> Path:
+    """``docx``, or a copy in ``folder`` that LibreOffice lays out as Word does.
+
+    In a document of Word 2013 and later (compatibility mode 15), LibreOffice 7.4 does not
+    let a right tab stop reach past the paragraph's right indent: the contents' page
+    numbers (a right tab at the margin, the entry indented from the right) drop to a line
+    of their own. Word places them at the tab, as LibreOffice does for a Word 2010
+    document; the copy says mode 14, which changes nothing else LibreOffice lays out here.
+    """
+    try:
+        with zipfile.ZipFile(docx) as package:
+            settings = package.read("word/settings.xml")
+            if not _MODE_15.search(settings):
+                return docx
+            copy = folder / docx.name
+            with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as out:  # read once, by LibreOffice
+                for info in package.infolist():
+                    data = package.read(info)
+                    if info.filename == "word/settings.xml":
+                        data = _MODE_15.sub(rb'\g<1>14"', data)
+                    out.writestr(info.filename, data)
+            return copy
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return docx  # LibreOffice reads it as it is, or says why it cannot
 
 
 def _collect(staging: Path, docx: Path, outdir: Path) -> Path | None:

@@ -44,7 +44,8 @@ _BARS = {
     "stacked_column": ("col", "stacked"),
     "stacked_bar": ("bar", "stacked"),
 }
-_BAR_AXES, _LINE_AXES = ("-2068027336", "-2113994440"), ("2118791784", "2140495176")
+# python-pptx's axis ids, but unsigned as the schema says (python-pptx's bar axes are negative)
+_BAR_AXES, _LINE_AXES = ("2068027336", "2113994440"), ("2118791784", "2140495176")
 _LINE_SMOOTH = '<c:smooth val="0"/>'
 
 

@@ -21,6 +21,7 @@ from docx.shared import Mm, Pt
 
 from docxreport.atomic import Ready, write_atomically
 from docxreport.checks.confirmation import grouped, short_form
+from docxreport.render.package import save_docx
 from docxreport.render.tables import (
     SIZE_NORMAL,
     column_widths,
@@ -32,6 +33,7 @@ from docxreport.render.tables import (
     shade_cell,
     write_cell,
 )
+from docxreport.render.tidy import Stamp
 from docxreport.text import clean_text
 from docxreport.view.grids import Grid
 
@@ -93,8 +95,13 @@ def _set_up(doc: Any, form: Form) -> None:
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
     rpr.append(lang)
-    doc.core_properties.title = f"{form.school.full}数据确认表（{form.year}）"
-    doc.core_properties.author = form.bureau or form.school.full
+    core = doc.core_properties
+    core.title = clean_text(f"{form.school.full}数据确认表（{form.year}）")
+    core.author = clean_text(form.bureau or form.school.full)
+    core.subject = f"{form.year} 年度质量年度报告数据确认表"
+    keywords = ("数据确认表", "质量年度报告", str(form.year), form.school.full, form.school.short)
+    core.keywords = clean_text("、".join(dict.fromkeys(k for k in keywords if k)))
+    core.language = "zh-CN"
 
 
 def _field(paragraph: Any, code: str, shown: str) -> None:
@@ -241,4 +248,5 @@ def write_form(
     _notes(doc, form)
     _groups(doc, form)
     _signatures(doc, form)
-    write_atomically(lambda tmp: doc.save(str(tmp)), out, within or out.parent, ready=ready)
+    stamp = Stamp.replacing(out)
+    write_atomically(lambda tmp: save_docx(doc, tmp, stamp), out, within or out.parent, ready=ready)

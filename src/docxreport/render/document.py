@@ -30,6 +30,7 @@ from docxreport.render.package import save_docx
 from docxreport.render.paragraphs import read_paragraphs
 from docxreport.render.state import State, attach
 from docxreport.render.template import CachedTemplate, make_env, shared_env
+from docxreport.render.tidy import Stamp, retidy
 from docxreport.render.verify import (
     check_leftover_texts,
     check_parts,
@@ -278,13 +279,17 @@ def render_report(
     texts = [para.text for para in paragraphs]
     check_leftover_texts(texts, named, tags, marks_only=by_origin)
     check_parts(tpl, template, named)
-    write_atomically(lambda tmp: _save(tpl, tmp), out, within or Path(out).parent, ready=ready)
+    stamp = Stamp.replacing(out)  # the build before this one's creation time and revision
+    write_atomically(
+        lambda tmp: _save(tpl, tmp, stamp), out, within or Path(out).parent, ready=ready
+    )
     return Rendered(found, texts)
 
 
-def _save(tpl: DocxTemplate, path: Path) -> None:
+def _save(tpl: DocxTemplate, path: Path, stamp: Stamp) -> None:
     replacing = (tpl.pics_to_replace, tpl.crc_to_new_media, tpl.crc_to_new_embedded)
     if any(replacing) or tpl.zipname_to_replace:  # docxtpl's replace_* (docxreport uses none)
         tpl.save(str(path))
+        path.write_bytes(retidy(path.read_bytes(), stamp))
     else:
-        save_docx(tpl.docx, path)
+        save_docx(tpl.docx, path, stamp)

@@ -381,9 +381,12 @@ def number_document(
     texts of the paragraphs numbered are brought up to date in it.
     """
     if isinstance(target, (str, Path)):
+        from docxreport.render.package import save_docx
+        from docxreport.render.tidy import Stamp
+
         doc = Document(str(target))
         summary = number_document(doc)
-        doc.save(str(target))
+        save_docx(doc, Path(target), Stamp.replacing(Path(target)))
         return summary
     state = _State()
     body = target.element.body

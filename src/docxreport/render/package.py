@@ -1,5 +1,6 @@
 """Writing a report's .docx: python-docx's parts, zipped, each large part deflated once,
-the main document part serialised straight into the zip.
+the main document part serialised straight into the zip, every part tidied on its way in
+(:mod:`docxreport.render.tidy`: the package's properties, settings and stale parts).
 
 Most of a report's bytes are parts every report of a template shares unchanged (the
 styles, with and without effects, the theme). python-docx deflates each part at every
@@ -17,8 +18,10 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from docx.opc.pkgwriter import PackageWriter
+from docx.opc.pkgwriter import _ContentTypesItem
 from lxml import etree
+
+from docxreport.render.tidy import CONTENT_TYPES, Stamp, Tidy
 
 _KEPT_FROM = 16 * 1024  # smaller parts are deflated afresh: quick, and often changed
 _KEPT = 24  # parts kept deflated (a few templates' worth)
@@ -51,11 +54,15 @@ def deflate(data: bytes, keep: bool = True) -> tuple[int, bytes]:
 
 class ZipWriter:
     """A write-only zip file of deflated members, with python-docx's ``PhysPkgWriter``
-    interface (``write(pack_uri, blob)``, ``close()``)."""
+    interface (``write(pack_uri, blob)``, ``close()``). With ``tidy``, each member goes
+    through it (and the members it drops are left out)."""
 
-    def __init__(self, file: BinaryIO, fresh: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, file: BinaryIO, fresh: frozenset[str] = frozenset(), tidy: Tidy | None = None
+    ) -> None:
         self.file = file
         self.fresh = fresh  # members whose bytes differ every time: not kept deflated
+        self.tidy = tidy
         self.central: list[bytes] = []
         now = time.localtime()
         self.time = (now.tm_hour << 11) | (now.tm_min << 5) | (now.tm_sec // 2)
@@ -65,6 +72,10 @@ class ZipWriter:
         self.add(pack_uri.membername, blob)
 
     def add(self, name: str, data: bytes) -> None:
+        if self.tidy is not None:
+            if not self.tidy.keeps(name):
+                return
+            data = self.tidy.part(name, data)
         crc, packed = deflate(data, keep=name not in self.fresh)
         raw = name.encode("utf-8")
         flags = 0 if name.isascii() else _UTF8
@@ -128,22 +139,39 @@ class _Deflating:
         self.packed += len(chunk)
 
 
-def save_docx(document: Any, path: Path) -> None:
-    """Write python-docx ``document`` to ``path``, as ``document.save(path)`` does."""
+def save_docx(document: Any, path: Path, stamp: Stamp | None) -> None:
+    """Write python-docx ``document`` to ``path``, as ``document.save(path)`` does, tidied
+    (see :mod:`~docxreport.render.tidy`); ``stamp``: what the file says of its history
+    (usually ``Stamp.replacing(final_path)``, taken before writing to a temporary file)."""
     package = document.part.package
     parts = list(package.iter_parts())
     for part in parts:
         part.before_marshal()
+    rels = {"_rels/.rels": package.rels.xml}
+    rels.update({p.partname.rels_uri.membername: p.rels.xml for p in parts if len(p.rels)})
+    names = [CONTENT_TYPES, *rels, *(p.partname.membername for p in parts)]
+    by_name = {p.partname.membername: p for p in parts}
     with open(path, "wb") as file:
-        writer = ZipWriter(file, frozenset({document.part.partname.membername}))
+        tidy = Tidy(names, rels, stamp, lambda n: by_name[n].blob if n in by_name else None)
+        writer = ZipWriter(file, frozenset({document.part.partname.membername}), tidy)
         # python-docx's own steps of PackageWriter.write, with this writer
-        PackageWriter._write_content_types_stream(writer, parts)
-        PackageWriter._write_pkg_rels(writer, package.rels)
+        writer.add(CONTENT_TYPES, _ContentTypesItem.from_parts(parts).blob)
+        writer.add("_rels/.rels", rels["_rels/.rels"])
         for part in parts:  # PackageWriter._write_parts, the main part streamed
+            name = part.partname.membername
             if part is document.part:
-                writer.add_tree(part.partname.membername, part.element)
+                writer.add_tree(name, part.element)
             else:
-                writer.write(part.partname, part.blob)
+                writer.add(name, part.blob)
             if len(part.rels):
-                writer.write(part.partname.rels_uri, part.rels.xml)
+                rels_name = part.partname.rels_uri.membername
+                writer.add(rels_name, rels[rels_name])
         writer.close()
+
+
+def write_members(file: BinaryIO, blobs: dict[str, bytes], stamp: Stamp | None) -> None:
+    """Write a package's members (name → bytes, in order) to ``file``, tidied."""
+    writer = ZipWriter(file, tidy=Tidy.of_members(blobs, stamp))
+    for name, data in blobs.items():
+        writer.add(name, data)
+    writer.close()

@@ -23,10 +23,14 @@ from docxreport.errors import OutputError
 from docxreport.page import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM
 from docxreport.render.draft import DRAFT_MARK
 from docxreport.render.marks import START, Mark, paragraph_text
+from docxreport.render.package import write_members
+from docxreport.render.schemaorder import put_in_order
 from docxreport.render.state import State, read_state
+from docxreport.render.tidy import Stamp
 from docxreport.view.grids import Grid
 
 DOCUMENT = "word/document.xml"
+CORE = "docProps/core.xml"
 _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
@@ -187,13 +191,15 @@ class ReportFile:
     # -- writing -----------------------------------------------------------------------------
 
     def write(self, target: Path) -> None:
-        """Write the package to ``target``: changed parts re-serialised, others as they were."""
-        if DOCUMENT in self.changed_parts:
-            self.blobs[DOCUMENT] = _serialise(self.root)
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-            for info in self.infos:
-                if info.filename in self.blobs:  # a part dropped (adopt's charts) is left out
-                    out.writestr(info, self.blobs[info.filename])
+        """Write the package to ``target``: changed parts re-serialised, others as they were
+        (but tidied, see :mod:`~docxreport.render.tidy`: this is one more revision of the
+        file, its creation time kept)."""
+        put_in_order(self.root)  # what a LibreOffice save left out of schema order
+        self.blobs[DOCUMENT] = _serialise(self.root)
+        stamp = Stamp.after(self.blobs.get(CORE))
+        names = [i.filename for i in self.infos if i.filename in self.blobs]  # adopt drops some
+        with open(target, "wb") as out:
+            write_members(out, {name: self.blobs[name] for name in names}, stamp)
 
     def has_marks_left(self) -> bool:
         return START.encode("utf-8") in _serialise(self.root)

@@ -22,6 +22,7 @@ from types import CodeType
 from typing import Any
 
 from docx import Document
+from docx.oxml.ns import nsmap
 from docx.oxml.parser import element_class_lookup
 from docxtpl import DocxTemplate
 from docxtpl import __version__ as docxtpl_version
@@ -34,7 +35,14 @@ from markupsafe import Markup
 
 from docxreport.atomic import write_atomically
 from docxreport.errors import OutputError
+from docxreport.render.tidy import CORE_NS
 from docxreport.text import clean_text
+
+# docxcompose (imported with docxtpl) binds python-docx's process-wide "cp" prefix to the
+# custom-properties namespace, so a core property set afterwards is added a second time
+# in that namespace (Word: "unreadable content"). The prefix is put back; docxtpl's
+# subdocuments use docxcompose's own namespace table.
+nsmap["cp"] = CORE_NS
 
 _PARTS_KEPT = 16  # XML parts (body, headers, footers) of a few templates
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

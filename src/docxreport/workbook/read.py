@@ -206,7 +206,12 @@ def read_value(book: Book, ws: Worksheet, cell: str, ind: Indicator) -> Value:
 
 
 def _read_indicator_sheet(
-    book: Book, ws: Worksheet, inds: list[Indicator], headers: tuple[str, ...], cols: dict[str, str]
+    book: Book,
+    ws: Worksheet,
+    inds: list[Indicator],
+    headers: tuple[str, ...],
+    cols: dict[str, str],
+    city: bool = False,
 ) -> dict[tuple[str, str], Value]:
     values: dict[tuple[str, str], Value] = {}
     if not _check_headers(book, ws, headers):
@@ -218,13 +223,30 @@ def _read_indicator_sheet(
             book.issues.append(warning(book.loc(ws, f"A{r}"), f"未知的指标代码 {key}，已忽略"))
     for ind in inds:
         if ind.key not in rows:
-            book.issues.append(
-                error(Location(book.rel, ws.title), f"缺少指标行（代码 {ind.key}）", ind.name)
-            )
+            book.issues.append(_missing_row(book, ws, ind, city))
             continue
         for period, col in cols.items():
             values[(ind.key, period)] = read_value(book, ws, f"{col}{rows[ind.key]}", ind)
     return values
+
+
+def _missing_row(book: Book, ws: Worksheet, ind: Indicator, city: bool) -> Issue:
+    """A row the catalog has and the workbook lacks: made under an earlier catalog, or deleted.
+
+    The city workbook's row of a figure computed from the schools only holds last year's
+    published figure: without it that figure is blank, a warning. Any other row is an error.
+    """
+    add = (
+        f"在表末加一行，A 列填 {ind.key}、B 列填“{ind.name}”，再填数"
+        "（先在“审阅”中撤销工作表保护，没有密码）"
+    )
+    where = Location(book.rel, ws.title)
+    text = f"缺少指标行（代码 {ind.key}）：工作簿可能是按较早的指标目录生成的；"
+    if city and ind.city.rule != "given":
+        return warning(
+            where, text + f"上年的全市数按空白处理（报告中印“—”）；需要时{add}", ind.name
+        )
+    return error(where, text + "请" + add, ind.name)
 
 
 def _read_list(book: Book, spec: ListSpec, year: int) -> list[Row]:
@@ -339,7 +361,7 @@ def read_city(path: Path, rel: str, cat: Catalog, year: int) -> tuple[CityData |
     if ws is not None:
         cols = L.CITY_PERIOD_COL
         city.values = _read_indicator_sheet(
-            book, ws, L.city_indicators(cat), L.city_value_headers(year), cols
+            book, ws, L.city_indicators(cat), L.city_value_headers(year), cols, city=True
         )
     city.published = _read_published(book, cat, year, city)
     for list_id in L.LIST_SHEETS.city:

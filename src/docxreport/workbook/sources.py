@@ -10,6 +10,7 @@ from pathlib import Path
 from docxreport.atomic import Ready, write_atomically
 from docxreport.ledger import Entry
 from docxreport.text import clean_text
+from docxreport.workbook.chartdata import TEMPLATE as CHART_TEMPLATE
 from docxreport.workbook.package import Package
 
 HEADERS = ("报告", "表格或段落", "行", "列", "印出的数值", "来源（单元格或汇总规则）")
@@ -66,9 +67,16 @@ def write_sources(path: Path, entries: Iterable[Entry | Row], ready: Ready | Non
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as package:
             for name, text in parts.items():
                 package.writestr(name, text.encode("utf-8"))
+            package.writestr(THEME, _theme())
 
     write_atomically(write, path, path.parent, ready=ready)
     return count
+
+
+def _theme() -> bytes:
+    """The Office theme openpyxl writes (Excel repairs a workbook without a theme)."""
+    with zipfile.ZipFile(CHART_TEMPLATE) as package:
+        return package.read(THEME)
 
 
 def _row(number: int, values: Sequence[object], style: int = 0) -> str:
@@ -84,6 +92,7 @@ def _row(number: int, values: Sequence[object], style: int = 0) -> str:
 
 
 SHEET = "数据来源"
+THEME = "xl/theme/theme1.xml"
 _DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -96,7 +105,9 @@ _FIXED = {
         'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
         f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
         f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_CT}.worksheet+xml"/>'
-        f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/></Types>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>'
+        '<Override PartName="/xl/theme/theme1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/></Types>'
     ),
     "_rels/.rels": (
         f'{_DECL}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
@@ -106,6 +117,7 @@ _FIXED = {
         f'{_DECL}<Relationships xmlns="{_PKG_REL}">'
         f'<Relationship Id="rId1" Type="{_DOC_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
         f'<Relationship Id="rId2" Type="{_DOC_REL}/styles" Target="styles.xml"/>'
+        f'<Relationship Id="rId3" Type="{_DOC_REL}/theme" Target="theme/theme1.xml"/>'
         "</Relationships>"
     ),
     # style 1: the header row, bold on light blue
