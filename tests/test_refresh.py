@@ -158,8 +158,10 @@ def test_corrected_figure_reaches_every_place_it_is_printed_and_edits_stay(year:
     assert result.exit_code == 3, result.output
     out = result.output
     assert "全市报告 › 1.10 培养规模 › “截至本学年末，全市中等职业学校共…”：9060 → 9160" in out
-    assert "全市报告 › 1.10 培养规模 › 表格（表1-5）：2955 → 3055" in out
-    assert "（附表6）：9060 → 9160" in out
+    assert (
+        "全市报告 › 1.10 培养规模 › 表格（表1-5） “市一职”行“在校生 2024 年”列：2955 → 3055" in out
+    )
+    assert "全市报告 › 附表6 “全日制在校生人数”行“2024年”列：9060 → 9160" in out
     assert "市一职 › " in out and "2955 → 3055" in out
     assert "，不再关联数据" not in out and "0 处不再关联" in out
 
@@ -333,10 +335,11 @@ def test_a_table_whose_shape_changed_is_rebuilt_with_its_mark(year: Path) -> Non
     mark = next(m for m in report.state.marks if (m.kind, m.key) == ("table", "1-5"))
     data = load_year(year / "inputs", 2024, default_catalog()).data
     grid = make_view(data, default_catalog()).tables["1-5"].grid
-    grown = dc_replace(grid, rows=[*grid.rows, list(grid.rows[-1])])  # one school more
+    school = [dc_replace(grid.rows[-2][0], text="新学校"), *grid.rows[-2][1:]]
+    grown = dc_replace(grid, rows=[*grid.rows[:-1], school, grid.rows[-1]])  # one school more
     fresh = TableMaker(city).make(grown, False)
-    how, cells = report.update_table(report.bookmarks()[mark.name], fresh)
-    assert (how, cells) == ("rebuilt", [])
+    patch = report.update_table(report.bookmarks()[mark.name], fresh, mark.cells)
+    assert (patch.how, patch.changed, patch.added) == ("rebuilt", [], ["新学校"])
     report.write(city)
     table = next(
         t

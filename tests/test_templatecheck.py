@@ -117,6 +117,14 @@ def test_headers_are_checked_and_located_as_such(tmp_path):
     assert issue.message.endswith("所在段落：“{{ yaer }} 年度报告”")
 
 
+def test_figures_and_years_pass_in_a_header_but_a_table_there_is_an_error(tmp_path):
+    header = '{{ region.name }}中职质量报告（{{ year }}）在校生{{ v("students") }}人'
+    assert issues_of(tmp_path, "正文", header=header) == []
+    found = issues_of(tmp_path, "正文", header='{{p table("1-5") }}')
+    issue = find(found, "templates/city.docx › 页眉 1!段落 1", "页眉 1 中不能使用 table()")
+    assert issue.is_error
+
+
 def test_every_unknown_name_is_reported_once_per_paragraph(tmp_path):
     found = issues_of(tmp_path, "{{ yaer }}{{ yaer }}", "{{ yaer }}")
     assert [str(i.loc) for i in found] == [
@@ -255,3 +263,16 @@ def test_predicates_take_catalog_keys_and_periods(tmp_path):
 def test_the_majors_school_comes_from_the_data(tmp_path):
     found = issues_of(tmp_path, "{%p if majors_school %}", "{{ majors_school }}", "{%p endif %}")
     assert found == []
+
+
+def test_a_block_in_a_later_sections_footer_names_that_section(tmp_path):
+
+    path = tmp_path / "city.docx"
+    doc = docx.Document(str(ROOT / "templates" / "city.docx"))
+    footer = doc.sections[2].footer
+    footer.is_linked_to_previous = False
+    footer.paragraphs[0].text = '{{p chart("1-5", "students") }}'
+    doc.save(str(path))
+    found = check_template(path, "templates/city.docx", CAT)
+    issue = next(i for i in found if "中不能使用 chart()" in i.message)
+    assert issue.is_error and "（第 3 节）" in str(issue.loc) and "页脚" in str(issue.loc)

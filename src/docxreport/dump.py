@@ -2,17 +2,22 @@
 
 Paragraphs are printed with their style in brackets; table rows as cells
 separated by `` | ``; a chart as its alt text and the values it caches, one row per
-series. Used by ``docxreport dump`` and as a git textconv.
+series. Text as it reads with every tracked change accepted: a tracked insertion's
+text counts, a tracked deletion's does not. Used by ``docxreport dump`` and as a git
+textconv.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from docx import Document
+from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from docxreport.errors import DocxreportError
 from docxreport.render.chartpatch import chart_values
@@ -27,7 +32,7 @@ def blocks(path: Path) -> Iterator[str]:
     for item in doc.iter_inner_content():
         if isinstance(item, Paragraph):
             yield from _charts(doc, item)
-            text = item.text.strip()
+            text = text_of(item).strip()
             if text:
                 yield f"[{item.style.name}] {text}"
         elif isinstance(item, Table):
@@ -42,7 +47,7 @@ def _table(table: Table) -> Iterator[str]:
             if cell._tc is last:  # a horizontally merged cell repeats
                 continue
             last = cell._tc
-            cells.append(" ".join(cell.text.split()))
+            cells.append(" ".join("\n".join(map(text_of, cell.paragraphs)).split()))
         yield "  " + " | ".join(cells)
 
 
@@ -58,3 +63,23 @@ def _charts(doc, paragraph: Paragraph) -> Iterator[str]:  # type: ignore[no-unty
         for name, values in series:
             texts = ["—" if v is None else number_text(v) for v in values]
             yield "  " + " | ".join([name, *texts])
+
+
+_DELETED = (qn("w:del"), qn("w:moveFrom"))
+
+
+def text_of(paragraph: Paragraph) -> str:
+    """A paragraph's text with tracked insertions (python-docx's ``text`` leaves out
+    runs inside ``w:ins``) and without tracked deletions."""
+    p = paragraph._p
+    return "".join(Run(r, paragraph).text for r in p.iter(qn("w:r")) if _shown(r, p))
+
+
+def _shown(run: Any, p: Any) -> bool:
+    """Whether ``run`` belongs to ``p`` itself (not a text box in it) and is not deleted."""
+    for ancestor in run.iterancestors():
+        if ancestor is p:
+            return True
+        if ancestor.tag in _DELETED or ancestor.tag == qn("w:p"):
+            return False
+    return False

@@ -11,7 +11,7 @@ longer linked.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,60 +19,23 @@ from typing import Any
 from docxreport import layout as L
 from docxreport.atomic import copy_atomically, write_atomically
 from docxreport.catalog import Catalog
+from docxreport.figureaudit import audit_report
 from docxreport.finish.manifest import Manifest
-from docxreport.ledger import Entry, entries
+from docxreport.ledger import entries
 from docxreport.model import Dataset
+from docxreport.refreshed import Changed, Copied, Refreshed, Unlinked
+from docxreport.refreshnotes import comment_changes
 from docxreport.render.chartpatch import chart_rid, refresh_chart
-from docxreport.render.marks import Mark, places
+from docxreport.render.copies import Occurrence, Plain, mend, occurrences
+from docxreport.render.marks import PREFIX, Mark, walk_places
 from docxreport.render.patch import Bookmark, ReportFile, TableMaker
+from docxreport.render.revisions import has_pending
+from docxreport.render.tablepatch import TablePatch
 from docxreport.view.charts import ChartSpec, ChartView
 from docxreport.view.report import ReportView, TableView, make_view
 from docxreport.workbook.sources import row_of
 
 BACKUP = "{stem}.备份-{stamp}{suffix}"
-
-
-@dataclass(frozen=True)
-class Changed:
-    """One figure that changed: in which report, where, from what to what."""
-
-    report: str
-    where: str
-    old: str
-    new: str
-
-    def line(self) -> str:
-        return f"{self.report} › {self.where}：{self.old or '（空）'} → {self.new}"
-
-
-@dataclass(frozen=True)
-class Unlinked:
-    """A marked piece staff deleted or retyped: no longer bound to the data."""
-
-    report: str
-    mark: Mark
-    why: str
-
-    def line(self) -> str:
-        was = f"（生成时为“{self.mark.printed}”）" if self.mark.printed else ""
-        return f"{self.report} › {self.mark.where}：{self.why}{was}，不再关联数据，未改动"
-
-
-@dataclass
-class Refreshed:
-    """What refresh did to one report."""
-
-    path: Path
-    label: str
-    changes: list[Changed] = field(default_factory=list)
-    unlinked: list[Unlinked] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    listing: list[Entry] = field(default_factory=list)
-    backup: Path | None = None
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes) or any(n.startswith("!") for n in self.notes)
 
 
 def text_value(view: ReportView, key: str) -> str | None:
@@ -107,6 +70,23 @@ def _value(view: ReportView, mark: Mark) -> tuple[str | None, Any]:
     return None, None
 
 
+def _mixed(unlinked: Unlinked, found: dict[str, list[Occurrence]], updated: set[Any]) -> Unlinked:
+    """A retyped figure whose paragraph had other figures updated says so."""
+    listed = found.get(unlinked.mark.name)
+    if not listed or not unlinked.why.startswith("已改写") or unlinked.mark.kind == "table":
+        return unlinked
+    return replace(unlinked, mixed=listed[0].bookmark.start.getparent() in updated)
+
+
+def _deleted(view: ReportView, mark: Mark) -> Mark:
+    """A deleted mark as its message names it: a table by its number, not its first cell."""
+    if mark.kind != "table":
+        return mark
+    table = _table(view, mark)
+    where = f"{mark.where}（{table.place}）" if table is not None else mark.where
+    return replace(mark, where=where, printed="")
+
+
 def _table(view: ReportView, mark: Mark) -> TableView | None:
     table = view.tables.get(mark.key)
     if mark.school and (table is None or table.school != mark.school):
@@ -117,37 +97,59 @@ def _table(view: ReportView, mark: Mark) -> TableView | None:
 class Refresher:
     """Refreshes one report at a time against one year's data."""
 
-    def __init__(self, data: Dataset, cat: Catalog, folder: Path, draft_done: bool) -> None:
+    def __init__(
+        self, data: Dataset, cat: Catalog, folder: Path, draft_done: bool, track: bool = False
+    ) -> None:
         self.data, self.cat, self.folder = data, cat, folder
         self.draft_done = draft_done  # no school is still 【待补】: the draft mark can go
+        self.track = track  # changes as tracked changes (修订), charts' in comments
 
     def refresh(self, report: ReportFile) -> Refreshed:
         state = report.state
         assert state is not None
         view = make_view(self.data, self.cat, state.school or None, self.folder / L.PHOTO_DIR)
         done = Refreshed(report.path, view.label)
-        marks = report.bookmarks()
-        here = places(report.root)  # where each mark stands now, after staff's edits
+        if self.track:
+            report.track()
+        walked = walk_places(report.root)  # the body's paragraphs, read once
+        found_all = occurrences(report, walked)
+        mend(report, found_all)  # copies that kept the name: unique names and ids
+        plain = Plain(report, walked)  # read before anything changes: copies Word left unmarked
+        here = {  # where each mark stands now, after staff's edits
+            name: where
+            for para, where in walked
+            for name in para.bookmarks
+            if name.startswith(PREFIX)
+        }
         tables: TableMaker | None = None
         kept: list[Mark] = []
         items: list[Any] = []
         for mark in state.marks:
-            found = marks.get(mark.name)
-            if found is None or found.end is None:
-                done.unlinked.append(Unlinked(view.label, mark, "已删除"))
+            listed = found_all.get(mark.name, [])
+            if not listed:
+                done.unlinked.append(Unlinked(view.label, _deleted(view, mark), "已删除"))
                 continue
-            mark = replace(mark, where=here.get(mark.name, mark.where))
+            found, copies = listed[0].bookmark, listed[1:]
+            mark = replace(mark, where=here.get(mark.name, listed[0].where or mark.where))
             if mark.kind == "table":
                 table = _table(view, mark)
                 if table is None:
                     done.unlinked.append(Unlinked(view.label, mark, "表格已不在指标目录中"))
                     continue
                 tables = tables or TableMaker(report.path)
-                self._table(
-                    report, found, mark, table, tables.make(table.grid, table.landscape), done
-                )
+                fresh = tables.make(table.grid, table.landscape)
+                kept.append(self._table(report, found, mark, table, fresh, done))
+                for copy in copies:  # a table copied with its bookmark follows it too
+                    self._table(
+                        report,
+                        copy.bookmark,
+                        replace(mark, where=copy.where),
+                        table,
+                        fresh,
+                        done,
+                        copied=True,
+                    )
                 items.append(table)
-                kept.append(mark)
                 continue
             if mark.kind == "block":
                 kept.append(mark)
@@ -157,13 +159,52 @@ class Refresher:
                 if chart is not None:
                     items.append(chart)
                     kept.append(mark)
+                for copy in copies:  # a chart copied with its bookmark: its own chart part
+                    self._chart(
+                        report,
+                        copy.bookmark,
+                        replace(mark, where=f"{copy.where}（复制的图表）"),
+                        view,
+                        done,
+                    )
                 continue
+            window = plain.window(found, mark.printed)
             kept.append(self._figure(report, found, mark, view, done, items))
+            fresh = _value(view, mark)[0]
+            if fresh is None or fresh == mark.printed:
+                continue
+            self._copies(report, mark, fresh, copies, done)
+            if window and mark.kind in ("figure", "change"):
+                for where in plain.find(window):
+                    done.copies.append(Copied(view.label, where, mark.printed, fresh))
+        done.unlinked = [_mixed(u, found_all, done.paragraphs) for u in done.unlinked]
+        photos = self.folder / L.PHOTO_DIR
+        found = audit_report(report, self.data, self.cat, photos, walked)
+        done.handwritten = [f for f in found if not f.agrees]
+        if self.track and (done.changes or done.charts):
+            comment_changes(report, done)
         if self.draft_done and report.remove_draft_mark():
             done.notes.append("!已去掉页眉的“征求意见稿”（各校数据均已齐全）")
         report.set_state(replace(state, marks=kept))
         done.listing = entries(view.label, items)
         return done
+
+    @staticmethod
+    def _copies(
+        report: ReportFile, mark: Mark, fresh: str, copies: list[Occurrence], done: Refreshed
+    ) -> None:
+        """Bound copies of a changed figure follow it while they still show what was
+        printed; a copy staff retyped is listed."""
+        for copy in copies:
+            spill = copy.bookmark.spill(mark.printed)
+            current = copy.bookmark.text() + spill
+            where = f"{copy.where}（复制的数字）"
+            if current == mark.printed:
+                report.set_text(copy.bookmark, fresh, spill)
+                done.changes.append(Changed(done.label, where, current, fresh))
+            elif current != fresh:
+                why = "已删除" if not current.strip() else f"已改写为“{current}”"
+                done.unlinked.append(Unlinked(done.label, replace(mark, where=where), why))
 
     def _figure(
         self,
@@ -178,6 +219,8 @@ class Refresher:
         current = found.text() + spill
         if current != mark.printed:
             why = "已删除" if not current.strip() else f"已改写为“{current}”"
+            if mark.before and current == mark.before:
+                why = f"数据更新的修订被拒绝，保留“{current}”"
             done.unlinked.append(Unlinked(view.label, mark, why))
             return mark
         new, item = _value(view, mark)
@@ -186,8 +229,12 @@ class Refresher:
         if item is not None:
             items.append(item)
         if new != current:
+            pending = report.revisions is not None and has_pending(found.start, found.end)
             report.set_text(found, new, spill)
             done.changes.append(Changed(view.label, mark.where, current, new))
+            done.paragraphs.add(found.start.getparent())
+            if report.revisions is not None:
+                return replace(mark, printed=new, before=mark.before if pending else current)
         return replace(mark, printed=new)
 
     @staticmethod
@@ -206,10 +253,14 @@ class Refresher:
         chart = view.charts(spec)
         changed, values = refresh_chart(report.blobs, rid, chart)
         report.changed_parts.update(changed)
+        lines = []
         for where, old, new in values:
             done.changes.append(
                 Changed(view.label, f"{mark.where}（{chart.place}）{where}", old, new)
             )
+            lines.append(f"{where}：{old or '（空）'} → {new}")
+        if lines:
+            done.charts.append((found, f"{chart.place}", lines))
         return chart
 
     @staticmethod
@@ -220,13 +271,37 @@ class Refresher:
         table: TableView,
         fresh: Any,
         done: Refreshed,
-    ) -> None:
-        how, cells = report.update_table(found, fresh)
-        where = f"{mark.where}（{table.place}）"
-        if how == "rebuilt":
-            done.notes.append(f"!{done.label} › {where}：行列与生成时不同，已按新数据重建此表")
-        for old, new in cells:
-            done.changes.append(Changed(done.label, where, old, new))
+        copied: bool = False,
+    ) -> Mark:
+        """A table follows the paragraph rule: staff's cells and deletions stay."""
+        patch = report.update_table(found, fresh, mark.cells, table.grid.header_rows)
+        where = _table_where(mark, table) + ("（复制的表格）" if copied else "")
+        if patch.how == "rebuilt":
+            done.notes.append(f"!{done.label} › {where}：{_reshaped(patch)}")
+        for cell in patch.changed:
+            done.changes.append(Changed(done.label, f"{where}{cell.place}", cell.old, cell.new))
+        for cell in patch.kept:
+            staff = replace(mark, where=f"{where}{cell.place}", printed=cell.new)
+            why = "已删除" if not cell.old.strip() else f"已改写为“{cell.old}”"
+            done.unlinked.append(Unlinked(done.label, staff, why))
+        return replace(mark, cells=patch.cells) if patch.how != "missing" else mark
+
+
+def _table_where(mark: Mark, table: TableView) -> str:
+    """An annex table is found by its number (附表3), not under the last chapter."""
+    if table.place.startswith("附表"):
+        return table.place
+    return f"{mark.where}（{table.place}）"
+
+
+def _reshaped(patch: TablePatch) -> str:
+    what = []
+    if patch.added:
+        what.append(f"新增“{'”“'.join(patch.added)}”")
+    if patch.removed:
+        what.append(f"去掉“{'”“'.join(patch.removed)}”")
+    why = "、".join(what) if what else "行列数目有变化"
+    return f"数据的行列有变化（{why}），已按新数据重建此表（编制组对此表的修改需重新做）"
 
 
 def backup_name(path: Path) -> Path:

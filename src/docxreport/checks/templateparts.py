@@ -15,6 +15,8 @@ import docx
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
+from docxreport.render.sideparts import side_labels
+
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -56,11 +58,16 @@ def open_template(path: Path) -> tuple[DocumentObject | None, str | None]:
 
 
 def read_parts(document: DocumentObject) -> list[Part]:
-    """The body, headers and footers of a template, paragraph by paragraph."""
+    """The body, headers and footers of a template, paragraph by paragraph; a header or
+    footer is named by its file's number and, in a template of several sections, the first
+    section that shows it: ``页眉 2（第 3 节）``."""
     parts = [Part("正文", _paragraphs(document.element.body))]
+    named = side_labels(document)
     others = [p for p in document.part.package.iter_parts() if _side_part(p.partname)]
     for part in sorted(others, key=lambda p: str(p.partname)):
-        parts.append(Part(_side_part(part.partname), _paragraphs(part.element)))
+        label = named.get(str(part.partname).lstrip("/"), "")
+        section = f"（{label.split('节')[0]}节）" if "节" in label else ""
+        parts.append(Part(_side_part(part.partname) + section, _paragraphs(part.element)))
     return parts
 
 

@@ -62,6 +62,7 @@ _BLOCKS = ("for", "if", "macro", "call", "filter", "with", "block", "raw", "auto
 _UNKNOWN = object()  # an argument the template computes
 _KEYED = ("v", "has", "known", "change")  # functions whose first argument is an indicator
 _PERIODED = ("v", "has", "known")  # ... and whose second is a period
+_BODY_ONLY = ("table", "chart", "figures", "cases", "toc")  # blocks: not in a header or footer
 
 
 # -- entry points ------------------------------------------------------------------------------
@@ -345,6 +346,12 @@ def _calls(check: _Checker, ast: Walked) -> Iterator[Issue]:
         if not isinstance(call.node, nodes.Name) or call.node.name not in check.known:
             continue
         name = call.node.name
+        if name in _BODY_ONLY and check.part.name != "正文":
+            problem = (
+                f"{check.part.name} 中不能使用 {name}()：表格、图表、图片、案例和目录只能放在正文中"
+            )
+            yield check.issue(error, call.lineno, problem, f"{name}(")
+            continue
         if name == "chart":
             problem = _chart_problem(call, cat)
             if problem:

@@ -15,7 +15,7 @@ from docxreport.checks.confirmation import summary as confirmation_summary
 from docxreport.checks.progress import SchoolProgress, school_progress
 from docxreport.commands.options import folder_option, inputs_option, year_option
 from docxreport.console import clean_exit, print_fonts, print_report
-from docxreport.errors import InputError
+from docxreport.errors import InputError, OutputError
 from docxreport.issues import BLANK, Issue, Report
 from docxreport.load import Loaded, city_registry, load_year, region_catalog
 from docxreport.pool import Background
@@ -41,6 +41,14 @@ from docxreport.pool import Background
     metavar="文件夹",
     help="每校另写一个检查结果工作簿（<学校简称>_检查结果.xlsx），便于分发给各校。",
 )
+@click.option(
+    "--edited",
+    "edited",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    metavar="报告.docx",
+    help="另检查编制组改过的报告（可写多次）：正文中手写的数字与数据不一致时列出（章节和原句）。",
+)
 @click.pass_context
 @clean_exit
 def check(
@@ -51,6 +59,7 @@ def check(
     strict: bool,
     report_file: Path | None,
     report_dir: Path | None,
+    edited: tuple[Path, ...],
 ) -> None:
     """检查某年度的全部工作簿和 Word 模板，列出每个错误和警告（文件、工作表、单元格或段落）。
 
@@ -82,8 +91,36 @@ def check(
         print_fonts(fonts)
     else:
         click.echo(f"没有模板文件夹 {templates}，跳过模板检查。")
-    failed = any(not r.valid or (strict and r.warnings) for r in reports)
+    typed = _check_edited(edited, loaded, cat) if edited else 0
+    failed = any(not r.valid or (strict and r.warnings) for r in reports) or (strict and typed)
     sys.exit(1 if failed else 0)
+
+
+def _check_edited(paths: tuple[Path, ...], loaded: Loaded, cat: Catalog) -> int:
+    """List the hand-typed figures of edited reports that the data contradicts; how many."""
+    from docxreport.figureaudit import audit_report
+    from docxreport.layout import PHOTO_DIR
+    from docxreport.render.patch import ReportFile
+
+    if loaded.data is None:
+        click.echo("工作簿有错误，未检查报告中手写的数字。")
+        return 0
+    count = 0
+    for path in paths:
+        try:
+            report = ReportFile(path)
+        except OutputError as exc:
+            raise InputError(str(exc)) from exc
+        found = audit_report(report, loaded.data, cat, loaded.folder / PHOTO_DIR)
+        wrong = [f for f in found if not f.agrees]
+        click.echo(
+            f"检查报告 {path}：正文中手写的数字 {len(found)} 处，与数据不一致 {len(wrong)} 处"
+            + ("：" if wrong else "。")
+        )
+        for finding in wrong:
+            click.secho(f"  {finding.line()}", fg="yellow")
+        count += len(wrong)
+    return count
 
 
 def _check_templates(

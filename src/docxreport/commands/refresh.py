@@ -18,7 +18,7 @@ from docxreport.load import load_year, region_catalog, resolve_year
 from docxreport.runlock import run_lock
 
 if TYPE_CHECKING:
-    from docxreport.refresh import Refreshed
+    from docxreport.refreshed import Refreshed
     from docxreport.render.patch import ReportFile
 
 SOURCES_FILE = "数据来源.xlsx"
@@ -38,6 +38,12 @@ CHANGED = 3  # exit status when some report changed (0: nothing changed, 1: erro
     help="按征求意见稿读取：缺少或有错误的学校印为【待补】；各校齐全后页眉的“征求意见稿”会去掉。",
 )
 @click.option("--no-page-numbers", is_flag=True, help="不重新填写目录页码（不调用 LibreOffice）。")
+@click.option(
+    "--track",
+    is_flag=True,
+    help="把改动写成修订（作者“docxreport（数据更新）”），供审阅时逐处接受或拒绝；"
+    "图表的改动写在批注中，报告开头另加一条汇总批注。",
+)
 @clean_exit
 def refresh(
     reports: tuple[Path, ...],
@@ -46,11 +52,13 @@ def refresh(
     out: Path,
     draft: bool,
     no_page_numbers: bool,
+    track: bool,
 ) -> None:
     """把工作簿中改正后的数字更新到已经在 Word/WPS 中修改过的报告里。
 
     只改动报告中由数据生成、且数值有变化的数字和表格；编制组改写的文字、格式、批注和修订都保留。
-    被删除或改写的数字不会放回，列为“不再关联”。改动前先备份（<原名>.备份-<日期时间>.docx）。
+    被删除或改写的数字不会放回，列为“不再关联”；编制组手写的数字与数据不一致时列出。
+    改动前先备份（<原名>.备份-<日期时间>.docx）。
     没有报告变化时退出状态为 0，有报告被更新时为 3；有错误时（不写任何文件），或需要更新的报告
     正被 Word/WPS 打开而未能更新时为 1。
     """
@@ -62,11 +70,17 @@ def refresh(
         )
     year = resolve_year(inputs, years.pop() if years else year)
     with run_lock(out / str(year), "refresh", notify=click.echo):
-        _refresh(opened, year, inputs, out, draft, no_page_numbers)
+        _refresh(opened, year, inputs, out, draft, no_page_numbers, track)
 
 
 def _refresh(
-    opened: list[ReportFile], year: int, inputs: Path, out: Path, draft: bool, no_pages: bool
+    opened: list[ReportFile],
+    year: int,
+    inputs: Path,
+    out: Path,
+    draft: bool,
+    no_pages: bool,
+    track: bool = False,
 ) -> None:
     from docxreport.refresh import Refresher, save  # loads the Word machinery
 
@@ -76,7 +90,7 @@ def _refresh(
         click.echo(f"检查 {loaded.folder} 发现错误，未刷新任何报告：")
         print_report(Report(loaded.report.errors))
         sys.exit(1)
-    refresher = Refresher(loaded.data, cat, loaded.folder, draft_done=not loaded.pending)
+    refresher = Refresher(loaded.data, cat, loaded.folder, not loaded.pending, track)
     done: list[Refreshed] = []
     skipped: list[Refreshed] = []  # open in Word/WPS, with figures to update
     for report in opened:
@@ -95,14 +109,21 @@ def _refresh(
         _tell(result)
         if result.changed:
             save(report, result, _manifest(report.path, out))
+            click.echo(f"已更新 {result.path}（原文件备份为 {result.backup.name}）")
         done.append(result)
     changed = [r for r in done if r.changed]
     _finish(changed, done, out / str(loaded.data.year), no_pages)
     unlinked = sum(len(r.unlinked) for r in done)
     figures = sum(len(r.changes) for r in done)
+    copies = sum(len(r.copies) for r in done)
+    mixed = sum(1 for r in done for u in r.unlinked if u.mixed)
+    stale = f"，{copies} 处复制的数字仍为旧值" if copies else ""
+    stale += f"，{mixed} 句新旧数字混杂" if mixed else ""
+    typed = sum(len(r.handwritten) for r in done)
+    stale += f"，{typed} 处手写的数字与数据不一致" if typed else ""
     click.echo(
         f"完成：检查 {len(done)} 份报告，更新 {len(changed)} 份，"
-        f"{figures} 处数字有变化，{unlinked} 处不再关联。"
+        f"{figures} 处数字有变化，{unlinked} 处不再关联{stale}。"
         + (f"另有 {len(skipped)} 份需要更新的报告正被打开，未能更新。" if skipped else "")
     )
     if skipped:
@@ -154,10 +175,12 @@ def _tell(result: Refreshed) -> None:
         click.echo(change.line())
     for unlinked in result.unlinked:
         click.secho(unlinked.line(), fg="yellow")
+    for copied in result.copies:
+        click.secho(copied.line(), fg="yellow")
+    for finding in result.handwritten:
+        click.secho(f"{result.label} › {finding.line()}", fg="yellow")
     for note in result.notes:
         click.secho(note.lstrip("!"), fg="yellow")
-    if result.backup:
-        click.echo(f"已更新 {result.path}（原文件备份为 {result.backup.name}）")
 
 
 def _finish(

@@ -28,11 +28,14 @@ from docxreport.render.marks import Identify, Mark, Marks, places
 from docxreport.render.numbering import number_document
 from docxreport.render.package import save_docx
 from docxreport.render.paragraphs import read_paragraphs
+from docxreport.render.sideparts import side_labels, side_parts
 from docxreport.render.state import State, attach
+from docxreport.render.tablepatch import encode, table_texts
 from docxreport.render.template import CachedTemplate, make_env, shared_env
 from docxreport.render.tidy import Stamp, retidy
 from docxreport.render.verify import (
     check_leftover_texts,
+    check_no_marks,
     check_parts,
     may_hold_tags,
     template_tags,
@@ -175,6 +178,7 @@ def fill_template(tpl: DocxTemplate, template: Path, context: dict[str, Any]) ->
     """
     try:
         tpl.render(context, jinja_env=shared_env(), autoescape=True)
+        _resync_parts(tpl)
     except DocxreportError as exc:  # raised by a context function: add where it was called
         where = _context_text(tpl, exc, None)
         raise type(exc)(
@@ -182,6 +186,20 @@ def fill_template(tpl: DocxTemplate, template: Path, context: dict[str, Any]) ->
         ) from exc
     except Exception as exc:  # any failure inside the template is the template's problem
         raise _render_error(tpl, template, exc) from exc
+
+
+def _resync_parts(tpl: DocxTemplate) -> None:
+    """Point python-docx at the header and footer parts docxtpl rendered.
+
+    docxtpl puts a new part behind each header's relationship, but python-docx looks
+    related parts up in a dict it filled when the template was opened: without this,
+    ``section.header`` (and so the draft mark, and the marks' binding) would see the
+    template's unrendered part, which is no longer in the package.
+    """
+    rels = tpl.docx.part.rels
+    for rid, rel in rels.items():
+        if not rel.is_external:
+            rels.related_parts[rid] = rel._target
 
 
 def collect_marks(tpl: DocxTemplate, marks: Marks) -> list[Any]:
@@ -196,20 +214,8 @@ def collect_marks(tpl: DocxTemplate, marks: Marks) -> list[Any]:
 
 
 def _parts(tpl: DocxTemplate) -> list[Any]:
-    """The XML roots docxtpl renders: the body, then every header and footer."""
-    roots = [tpl.docx.element.body]
-    for section in tpl.docx.sections:
-        for hf in (
-            section.header,
-            section.footer,
-            section.first_page_header,
-            section.first_page_footer,
-            section.even_page_header,
-            section.even_page_footer,
-        ):
-            if not hf.is_linked_to_previous:
-                roots.append(hf._element)
-    return roots
+    """The XML roots docxtpl renders: the body, then every header, footer and footnote part."""
+    return [tpl.docx.element.body] + [root for _, root in side_parts(tpl.docx)]
 
 
 @dataclass
@@ -264,6 +270,7 @@ def render_report(
     bound: list[tuple[Any, Mark]] = []
     if marks is not None and state is not None and identify is not None:
         bound = marks.bind(body, identify)
+        bound += _bind_side_parts(tpl, marks, identify, len(bound))
         found = [item for item, _ in bound] + collect_marks(tpl, marks)
     elif marks is not None:
         found = collect_marks(tpl, marks)
@@ -271,7 +278,11 @@ def render_report(
     paragraphs = read_paragraphs(body)  # shared by the steps below
     if marks is not None and state is not None and identify is not None:
         at = places(body, paragraphs)
-        state.marks = [replace(mark, where=at.get(mark.name, "")) for _, mark in bound]
+        cells = _table_cells(body, {m.name for _, m in bound if m.kind == "table"})
+        state.marks = [
+            replace(mark, where=at.get(mark.name, mark.where), cells=cells.get(mark.name, ""))
+            for _, mark in bound
+        ]
         attach(tpl.docx, state)
     number_document(tpl.docx, paragraphs)
     if draft:
@@ -279,11 +290,38 @@ def render_report(
     texts = [para.text for para in paragraphs]
     check_leftover_texts(texts, named, tags, marks_only=by_origin)
     check_parts(tpl, template, named)
+    check_no_marks(tpl.docx, named)
     stamp = Stamp.replacing(out)  # the build before this one's creation time and revision
     write_atomically(
         lambda tmp: _save(tpl, tmp, stamp), out, within or Path(out).parent, ready=ready
     )
     return Rendered(found, texts)
+
+
+def _table_cells(body: Any, names: set[str]) -> dict[str, str]:
+    """Mark name → the texts its table printed (see :mod:`.tablepatch`)."""
+    found: dict[str, str] = {}
+    if not names:
+        return found
+    for b in body.iter(qn("w:bookmarkStart")):
+        name = b.get(qn("w:name"), "")
+        if name in names:
+            tbl = next(b.iterancestors(qn("w:tbl")), None)
+            found[name] = encode(table_texts(tbl)) if tbl is not None else ""
+    return found
+
+
+def _bind_side_parts(
+    tpl: DocxTemplate, marks: Marks, identify: Identify, before: int
+) -> list[tuple[Any, Mark]]:
+    """Bookmark the figures and texts printed in headers, footers and footnotes; each
+    mark's ``where`` names its part (``第 1 节页眉``)."""
+    labels = side_labels(tpl.docx)
+    bound: list[tuple[Any, Mark]] = []
+    for name, root in side_parts(tpl.docx):
+        for item, mark in marks.bind(root, identify, first=before + len(bound) + 1):
+            bound.append((item, replace(mark, where=labels.get(name, name))))
+    return bound
 
 
 def _save(tpl: DocxTemplate, path: Path, stamp: Stamp) -> None:

@@ -30,8 +30,10 @@ from docxreport.render.paragraphs import Paragraph, read_paragraphs, w_element
 START, SEP, END = "\ue000", "\ue001", "\ue002"
 DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 PREFIX = "_dr"  # our bookmarks; a leading underscore hides them in Word's bookmark list
+SIDE_IDS = 1_000_000  # bookmark ids in headers and footers start above the body's
 _WRAPPED = re.compile(f"{START}(\\d+){SEP}(.*?){END}", re.S)
 _ANY = re.compile(f"[{START}{SEP}{END}]")
+_OPENED = re.compile(f"{START}(\\d+){SEP}")
 _HEADING_STYLES = re.compile(r"^(Heading|heading|标题)\s*\d")
 
 
@@ -51,6 +53,8 @@ class Mark:
     school: str = ""
     printed: str = ""
     where: str = ""  # the chapter and the paragraph's first words, for messages
+    cells: str = ""  # a table's: the texts it printed, cell by cell (JSON, see tablepatch)
+    before: str = ""  # the text a tracked data update replaced (its rejection restores it)
 
     @property
     def identity(self) -> tuple[str, str, str, str]:
@@ -79,25 +83,33 @@ class Marks:
             found.append(self.items[int(match.group(1))])
             return match.group(2)
 
+        def opened(match: re.Match[str]) -> str:  # a value docxtpl split over texts
+            found.append(self.items[int(match.group(1))])
+            return ""
+
         for t in root.iter(qn("w:t"), DOC_PR):
-            if START in _wrapped_text(t):
-                _set_wrapped_text(t, _ANY.sub("", _WRAPPED.sub(unwrap, _wrapped_text(t))))
+            text = _wrapped_text(t)
+            if _ANY.search(text):  # the end of a split value stands in a later text
+                text = _OPENED.sub(opened, _WRAPPED.sub(unwrap, text))
+                _set_wrapped_text(t, _ANY.sub("", text))
         return found
 
-    def bind(self, body: Any, identify: Identify) -> list[tuple[Any, Mark]]:
+    def bind(self, body: Any, identify: Identify, first: int = 1) -> list[tuple[Any, Mark]]:
         """Give every wrapped text under ``body`` a bookmarked run of its own.
 
         Returns (item, mark) per printed occurrence, in document order; a mark's
-        ``where`` is left for :func:`places` to fill, once the body is read.
+        ``where`` is left for :func:`places` to fill, once the body is read. ``first``
+        numbers the first bookmark: a header's or footer's marks (``first`` > 1) follow
+        the body's, and take ids of their own range, as bookmark ids are the document's.
         """
         taken = [int(b.get(qn("w:id"), "0")) for b in body.iter(qn("w:bookmarkStart"))]
-        next_id = max(taken, default=0) + 1
+        next_id = max(taken, default=0) + 1 if first == 1 else SIDE_IDS + first
         bound: list[tuple[Any, Mark]] = []
         for t in [t for t in body.iter(qn("w:t"), DOC_PR) if START in _wrapped_text(t)]:
             if t.tag != DOC_PR and not _simple(t):
                 continue  # left wrapped: collect() unwraps it without a bookmark
             for item, start, end in _split_run(t, self.items):
-                name = f"{PREFIX}{len(bound) + 1:06d}"
+                name = f"{PREFIX}{first + len(bound):06d}"
                 _bookmark(start, end, name, next_id)
                 next_id += 1
                 kind, key, part, school = identify(item)
@@ -234,23 +246,41 @@ def _is_heading(style: str | None) -> bool:
     return bool(style and _HEADING_STYLES.match(style))
 
 
-def places(body: Any, paragraphs: list[Paragraph] | None = None) -> dict[str, str]:
-    """Bookmark name → "chapter › paragraph's first words" for every bookmark of ours.
+def _where(para: Paragraph, heading: str) -> str:
+    """ "chapter › paragraph's first words" (or "› 表格", "› 图表") for ``para``."""
+    p, text = para.p, para.text
+    in_table = any(a.tag == qn("w:tbl") for a in p.iterancestors())
+    drawn = not text.strip() and next(p.iter(DOC_PR), None) is not None
+    words = "表格" if in_table else ("图表" if drawn else f"“{first_words(text)}”")
+    return f"{heading} › {words}" if heading else words
 
-    ``paragraphs`` is the body already read (:func:`~.paragraphs.read_paragraphs`)."""
-    places: dict[str, str] = {}
+
+def walk_places(
+    body: Any, paragraphs: list[Paragraph] | None = None, keep: Callable[[Paragraph], bool] = bool
+) -> list[tuple[Paragraph, str]]:
+    """The paragraphs of ``body`` that are not headings and that ``keep`` accepts, each
+    with where it stands (see :func:`_where`)."""
+    out: list[tuple[Paragraph, str]] = []
     heading = ""
     for para in read_paragraphs(body) if paragraphs is None else paragraphs:
         if _is_heading(para.style):
             heading = para.text.strip()
-            continue
-        names = [name for name in para.bookmarks if name.startswith(PREFIX)]
-        if not names:
-            continue
-        p, text = para.p, para.text
-        in_table = any(a.tag == qn("w:tbl") for a in p.iterancestors())
-        drawn = not text.strip() and next(p.iter(DOC_PR), None) is not None
-        words = "表格" if in_table else ("图表" if drawn else f"“{first_words(text)}”")
-        for name in names:
-            places[name] = f"{heading} › {words}" if heading else words
-    return places
+        elif keep(para):
+            out.append((para, _where(para, heading)))
+    return out
+
+
+def _ours(para: Paragraph) -> bool:
+    return any(name.startswith(PREFIX) for name in para.bookmarks)
+
+
+def places(body: Any, paragraphs: list[Paragraph] | None = None) -> dict[str, str]:
+    """Bookmark name → "chapter › paragraph's first words" for every bookmark of ours.
+
+    ``paragraphs`` is the body already read (:func:`~.paragraphs.read_paragraphs`)."""
+    found: dict[str, str] = {}
+    for para, where in walk_places(body, paragraphs, _ours):
+        for name in para.bookmarks:
+            if name.startswith(PREFIX):
+                found[name] = where
+    return found

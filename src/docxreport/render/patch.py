@@ -10,9 +10,9 @@ was parsed (staff's wording, formatting, comments and tracked changes included).
 
 from __future__ import annotations
 
-import copy
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +24,16 @@ from docxreport.page import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM
 from docxreport.render.draft import DRAFT_MARK
 from docxreport.render.marks import START, Mark, paragraph_text
 from docxreport.render.package import write_members
+from docxreport.render.revisions import COMMENTS, Revisions, add_comment, between, comments_root
 from docxreport.render.schemaorder import put_in_order
+from docxreport.render.sideparts import SIDE_TYPES, labels
 from docxreport.render.state import State, read_state
+from docxreport.render.tablepatch import TablePatch, decode, patch_table
 from docxreport.render.tidy import Stamp
 from docxreport.view.grids import Grid
 
 DOCUMENT = "word/document.xml"
+DOCUMENT_RELS = "word/_rels/document.xml.rels"
 CORE = "docProps/core.xml"
 _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
@@ -38,6 +42,7 @@ _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 class Bookmark:
     start: Any
     end: Any | None
+    part: str = DOCUMENT  # the package part holding it (the body, or a header…)
 
     def runs(self) -> list[Any]:
         """The runs from the start to the end, when both stand in one paragraph."""
@@ -79,6 +84,36 @@ class Bookmark:
                 break
 
 
+_REVISIONS = (qn("w:ins"), qn("w:del"))
+
+
+def _hoist_bookmarks(root: Any) -> None:
+    """A bookmark end standing first or last inside a tracked change is put just outside it.
+
+    LibreOffice, saving a figure with a pending data update, moves the bookmark's start
+    into the ``w:del``; the same place, one level up, keeps start and end siblings.
+    """
+    for b in list(root.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
+        parent = b.getparent()
+        if parent is None or parent.tag not in _REVISIONS:
+            continue
+        if b.tag == qn("w:bookmarkStart") and b.getprevious() is None:
+            parent.addprevious(b)
+        elif b.tag == qn("w:bookmarkEnd") and b.getnext() is None:
+            parent.addnext(b)
+
+
+def _end_of(start: Any, candidates: list[Any]) -> Any | None:
+    """The end of the bookmark ``start`` among the ends sharing its id: the one in its
+    own paragraph (a copied paragraph holds a copy of both), else the only one."""
+    parent = start.getparent()
+    same = [e for e in candidates if e.getparent() is parent]
+    if same:
+        at = parent.index(start)
+        return next((e for e in same if parent.index(e) > at), same[-1])
+    return candidates[0] if candidates else None
+
+
 def _texts_after(node: Any, enough: int) -> list[Any]:
     """The w:t elements after ``node`` in its paragraph, until ``enough`` characters."""
     out, count = [], 0
@@ -106,13 +141,76 @@ class ReportFile:
             raise OutputError(f"{path} 不是可读的 Word 文件（{type(exc).__name__}）") from exc
         self.state_name, self.state = found if found else ("", None)
         self.changed_parts: set[str] = set()
+        self.roots = {DOCUMENT: self.root, **self._side_roots()}
+        for root in self.roots.values():
+            _hoist_bookmarks(root)
+        self.revisions: Revisions | None = None  # set: changes are written as tracked
+        self._comments: Any = None
+
+    def track(self, when: datetime | None = None) -> None:
+        """From now on, write changed texts as tracked changes (see :mod:`.revisions`)."""
+        comments = [etree.fromstring(self.blobs[COMMENTS], _SAFE)] if COMMENTS in self.blobs else []
+        self.revisions = Revisions([*self.roots.values(), *comments], when)
+
+    def comment(self, first: Any, last: Any, lines: list[str]) -> None:
+        """A comment by docxreport over ``first``…``last`` (in one paragraph)."""
+        assert self.revisions is not None
+        if self._comments is None:
+            self._comments = comments_root(self.blobs, self.infos)
+        add_comment(self.revisions, self._comments, first, last, lines)
+        self.changed_parts.update({COMMENTS, DOCUMENT})
+
+    def _side_roots(self) -> dict[str, Any]:
+        """The parsed headers, footers and footnotes, by part name."""
+        rels = self.side_rels()
+        roots = {}
+        for name, _ in rels.values():
+            if name in self.blobs:
+                try:
+                    roots[name] = etree.fromstring(self.blobs[name], _SAFE)
+                except etree.XMLSyntaxError as exc:
+                    raise OutputError(f"{self.path} 的 {name} 不是合法的 XML") from exc
+        return roots
+
+    def side_rels(self) -> dict[str, tuple[str, str]]:
+        """rId → (part name, type) of the document's headers, footers and footnotes."""
+        blob = self.blobs.get(DOCUMENT_RELS)
+        if blob is None:
+            return {}
+        found = {}
+        for rel in etree.fromstring(blob, _SAFE):
+            kind, target = rel.get("Type", ""), rel.get("Target", "")
+            if kind in SIDE_TYPES and rel.get("TargetMode") != "External":
+                name = target.lstrip("/") if target.startswith("/") else f"word/{target}"
+                found[rel.get("Id", "")] = (name, kind)
+        return found
+
+    def side_labels(self) -> dict[str, str]:
+        """Part name → ``第 1 节页眉`` (see :mod:`.sideparts`)."""
+        return labels(self.root, self.side_rels())
 
     def bookmarks(self) -> dict[str, Bookmark]:
-        ends = {e.get(qn("w:id")): e for e in self.root.iter(qn("w:bookmarkEnd"))}
-        return {
-            b.get(qn("w:name"), ""): Bookmark(b, ends.get(b.get(qn("w:id"))))
-            for b in self.root.iter(qn("w:bookmarkStart"))
-        }
+        """Bookmark name → where it stands, in the body, headers, footers and footnotes.
+
+        A name that appears twice (a paragraph copied with its bookmark) maps to its
+        first; :meth:`all_bookmarks` gives every one."""
+        found: dict[str, Bookmark] = {}
+        for name, bookmark in self.all_bookmarks():
+            found.setdefault(name, bookmark)
+        return found
+
+    def all_bookmarks(self) -> list[tuple[str, Bookmark]]:
+        """Every bookmark, in order of the parts and of the document, duplicates kept."""
+        out = []
+        for part, root in self.roots.items():
+            ends: dict[str, list[Any]] = {}
+            for e in root.iter(qn("w:bookmarkEnd")):
+                ends.setdefault(e.get(qn("w:id")), []).append(e)
+            for b in root.iter(qn("w:bookmarkStart")):
+                bid = b.get(qn("w:id"))
+                end = _end_of(b, ends.get(bid, []))
+                out.append((b.get(qn("w:name"), ""), Bookmark(b, end, part)))
+        return out
 
     # -- changes ----------------------------------------------------------------------------
 
@@ -122,6 +220,10 @@ class ReportFile:
         ``spill``: the end of the old text that stands after the bookmark (see
         :meth:`Bookmark.spill`); it is removed there.
         """
+        tracked = self.revisions is not None and not spill and mark.end is not None
+        if tracked and self.revisions.replace(between(mark.start, mark.end), text):
+            self.changed_parts.add(mark.part)
+            return
         texts = [t for r in mark.runs() for t in r.iter(qn("w:t"))]
         if not texts:
             return
@@ -130,56 +232,32 @@ class ReportFile:
         texts[0].text = text
         for t in texts[1:]:
             t.text = ""
-        self.changed_parts.add(DOCUMENT)
+        self.changed_parts.add(mark.part)
 
-    def update_table(self, mark: Bookmark, fresh: Any) -> tuple[str, list[tuple[str, str]]]:
-        """Bring the table holding ``mark`` up to ``fresh`` (a new w:tbl element).
-
-        Returns ("cells", [(old, new)…]) when only cell texts changed, or ("rebuilt", [])
-        when the shape differed and the whole table was replaced.
-        """
+    def update_table(
+        self, mark: Bookmark, fresh: Any, printed: str, header_rows: int = 1
+    ) -> TablePatch:
+        """Bring the table holding ``mark`` up to ``fresh`` (a new w:tbl); ``printed``:
+        the mark's cell texts (see :mod:`.tablepatch`)."""
         old = next((a for a in mark.start.iterancestors(qn("w:tbl"))), None)
         if old is None:
-            return "missing", []
-        if _shape(old) != _shape(fresh):
-            name, bid = mark.start.get(qn("w:name")), mark.start.get(qn("w:id"))
-            replacement = copy.deepcopy(fresh)
-            first = next(replacement.iter(qn("w:r")), None)
-            if first is not None:
-                start, end = copy.deepcopy(mark.start), etree.Element(qn("w:bookmarkEnd"))
-                start.set(qn("w:name"), name)
-                end.set(qn("w:id"), bid)
-                first.addprevious(start)
-                first.addnext(end)
-            old.addprevious(replacement)
-            old.getparent().remove(old)
-            self.changed_parts.add(DOCUMENT)
-            return "rebuilt", []
-        changes = []
-        for old_tc, new_tc in zip(old.iter(qn("w:tc")), fresh.iter(qn("w:tc")), strict=True):
-            before, after = _cell_text(old_tc), _cell_text(new_tc)
-            if before != after:
-                _set_cell_text(old_tc, after)
-                changes.append((before, after))
-        if changes:
-            self.changed_parts.add(DOCUMENT)
-        return "cells", changes
+            return TablePatch("missing")
+        result = patch_table(old, fresh, decode(printed), mark.start, header_rows, self.revisions)
+        if result.how == "rebuilt" or result.changed:
+            self.changed_parts.add(mark.part)
+        return result
 
     def remove_draft_mark(self) -> bool:
         """Take the 征求意见稿 line out of every header; whether there was one."""
         removed = False
-        for name, blob in list(self.blobs.items()):
-            if not (name.startswith("word/header") and name.endswith(".xml")):
+        for name, root in self.roots.items():
+            if not name.startswith("word/header") or DRAFT_MARK.encode() not in self.blobs[name]:
                 continue
-            if DRAFT_MARK.encode() not in blob:
-                continue
-            root = etree.fromstring(blob, _SAFE)
             for p in list(root.iter(qn("w:p"))):
                 if paragraph_text(p).strip() == DRAFT_MARK:
                     p.getparent().remove(p)
                     removed = True
-            self.blobs[name] = _serialise(root)
-            self.changed_parts.add(name)
+                    self.changed_parts.add(name)
         return removed
 
     def set_state(self, state: State) -> None:
@@ -196,6 +274,11 @@ class ReportFile:
         file, its creation time kept)."""
         put_in_order(self.root)  # what a LibreOffice save left out of schema order
         self.blobs[DOCUMENT] = _serialise(self.root)
+        for name, root in self.roots.items():  # headers, footers, footnotes
+            if name != DOCUMENT and name in self.changed_parts:
+                self.blobs[name] = _serialise(root)
+        if self._comments is not None:  # a tracked refresh's comments
+            self.blobs[COMMENTS] = _serialise(self._comments)
         stamp = Stamp.after(self.blobs.get(CORE))
         names = [i.filename for i in self.infos if i.filename in self.blobs]  # adopt drops some
         with open(target, "wb") as out:
@@ -207,41 +290,6 @@ class ReportFile:
 
 def _serialise(root: Any) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _shape(tbl: Any) -> list[list[tuple[str, str]]]:
-    """Rows of (gridSpan, vMerge) per cell: what "the same table shape" means here."""
-    shape = []
-    for tr in tbl.iter(qn("w:tr")):
-        row = []
-        for tc in tr.iter(qn("w:tc")):
-            pr = tc.find(qn("w:tcPr"))
-            span = pr.find(qn("w:gridSpan")) if pr is not None else None
-            merge = pr.find(qn("w:vMerge")) if pr is not None else None
-            row.append(
-                (
-                    "1" if span is None else span.get(qn("w:val"), "1"),
-                    "" if merge is None else merge.get(qn("w:val"), "continue"),
-                )
-            )
-        shape.append(row)
-    return shape
-
-
-def _cell_text(tc: Any) -> str:
-    return "\n".join(paragraph_text(p) for p in tc.iter(qn("w:p")))
-
-
-def _set_cell_text(tc: Any, text: str) -> None:
-    """The cell's first text gets ``text``; its other texts are emptied (formatting kept)."""
-    texts = list(tc.iter(qn("w:t")))
-    if not texts:
-        p = tc.find(qn("w:p"))
-        run = etree.SubElement(p, qn("w:r"))
-        texts = [etree.SubElement(run, qn("w:t"))]
-    texts[0].text = text
-    for t in texts[1:]:
-        t.text = ""
 
 
 class TableMaker:

@@ -22,7 +22,7 @@ ITEM = "/customXml/item9001.xml"
 PROPS = "/customXml/itemProps9001.xml"
 ITEM_ID = "{5B0E2B8E-6F4D-4C39-9D1A-3E2D7A1F0001}"
 _SAFE = etree.XMLParser(resolve_entities=False, no_network=True)
-_FIELDS = ("kind", "key", "part", "school", "printed", "where")
+_FIELDS = ("kind", "key", "part", "school", "printed", "where", "cells", "before")
 
 
 @dataclass

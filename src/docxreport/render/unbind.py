@@ -228,14 +228,17 @@ class Unbinder:
     def _bookmarks(self) -> None:
         """Our bookmarks (marks and contents anchors) are the build's to make again."""
         ours = (PREFIX, BOOKMARK_PREFIX)
-        ids = set()
-        for b in list(self.body.iter(qn("w:bookmarkStart"))):
-            if b.get(qn("w:name"), "").startswith(ours):
-                ids.add(b.get(qn("w:id")))
-                b.getparent().remove(b)
-        for e in list(self.body.iter(qn("w:bookmarkEnd"))):
-            if e.get(qn("w:id")) in ids:
-                e.getparent().remove(e)
+        for name, root in self.report.roots.items():
+            ids = set()
+            for b in list(root.iter(qn("w:bookmarkStart"))):
+                if b.get(qn("w:name"), "").startswith(ours):
+                    ids.add(b.get(qn("w:id")))
+                    b.getparent().remove(b)
+            for e in list(root.iter(qn("w:bookmarkEnd"))):
+                if e.get(qn("w:id")) in ids:
+                    e.getparent().remove(e)
+            if ids:
+                self.report.changed_parts.add(name)
 
     def _drop_state(self) -> None:
         report = self.report

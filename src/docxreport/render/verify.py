@@ -26,7 +26,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from docxreport.errors import TemplateError
-from docxreport.render.marks import END, SEP, START
+from docxreport.render.marks import END, SEP, START, strip
 from docxreport.render.template import template_bytes
 
 JINJA_MARKS = ("{{", "{%", "{#")
@@ -218,3 +218,40 @@ def _template_part_parses(blob: bytes, name: str) -> bool:
     except etree.XMLSyntaxError:
         return False
     return True
+
+
+_MARK_CHARS = (START, SEP, END)
+_HAS = "[contains(., $a) or contains(., $b) or contains(., $c)]"
+# text, and the attributes a template prints into (a drawing's alt text and title): the
+# marks' only ways into a part; looking at every attribute would triple the time
+_MARKED = etree.XPath(f"//text(){_HAS} | //@descr{_HAS} | //@title{_HAS}")
+_PART_NAMES = {"document": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注"}
+
+
+def check_no_marks(doc: Any, where: str) -> None:
+    """No part of the package (body, headers, footers, footnotes, comments, charts…)
+    holds a mark character: a figure whose mark was not taken out would print as
+    "⊠8•2024◆" in every reader."""
+    for part in doc.part.package.iter_parts():
+        name = str(part.partname).lstrip("/")
+        if not name.endswith(".xml"):
+            continue
+        if isinstance(part, XmlPart):
+            found = _MARKED(part.element, a=START, b=SEP, c=END)
+            text = str(found[0]) if found else ""
+        else:
+            blob = part.blob
+            if not any(c.encode() in blob for c in _MARK_CHARS):
+                continue
+            text = blob.decode("utf-8", "replace")
+        if text:
+            at = min(i for i in (text.find(c) for c in _MARK_CHARS) if i >= 0)
+            shown = strip(text[max(0, at - 40) : at + 80]).strip()
+            raise TemplateError(
+                f"生成的文档部件 {name}（{_part_name(name)}）中有未处理的数字标记{where}：“{shown}”"
+            )
+
+
+def _part_name(name: str) -> str:
+    stem = name.rsplit("/", 1)[-1].split(".")[0].rstrip("0123456789")
+    return _PART_NAMES.get(stem, stem)
