@@ -17,6 +17,7 @@ from docxreport.checks.progress import (
     FILLED,
     MISSING,
     check_blank,
+    check_city_blank,
     printed_tables,
     school_progress,
     sheet_fills,
@@ -24,6 +25,7 @@ from docxreport.checks.progress import (
 from docxreport.cli import main
 from docxreport.finish.pdf import find_soffice
 from docxreport.issues import BLANK, Report
+from docxreport.model import CityData, Location, Value
 
 BING = type(JIA)("丙校", "甲市第三职业学校", (), 2)
 
@@ -56,6 +58,22 @@ def test_blank_printed_figure_is_a_warning_of_its_own_kind_at_its_cell(real_cata
     names = {i.indicator for i in issues}
     assert "教职工总数" not in names
     assert "毕业去向落实人数" not in names
+
+
+def test_a_blank_bureau_figure_is_a_blank_warning_at_its_city_cell(real_catalog):
+    loc = Location("市级.xlsx", "市级指标", "F138")
+    filled = Location("市级.xlsx", "市级指标", "F137")
+    city = CityData(
+        file="市级.xlsx",
+        values={
+            ("special_funding", "curr"): Value(None, loc),
+            ("funding_per_student", "curr"): Value(2261.35, filled),
+            ("students", "curr"): Value(None, Location("市级.xlsx", "市级指标", "F4")),
+        },
+    )
+    [issue] = check_city_blank(city, real_catalog)  # students is summed, not supplied
+    assert issue.loc == loc and issue.kind == BLANK and issue.indicator == "年财政专项经费"
+    assert "（附表6等处）将印为“—”" in issue.message and "由市级填报" in issue.message
 
 
 def test_filled_figure_is_not_blank(real_catalog):

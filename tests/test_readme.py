@@ -49,3 +49,24 @@ def test_help_is_in_chinese() -> None:
     for name in main.commands:
         out = runner.invoke(main, [name, "--help"]).output
         assert "用法" in out and "选项" in out and "Show this message" not in out
+
+
+def test_top_level_help_lists_the_commands_in_the_order_they_are_used() -> None:
+    out = click.testing.CliRunner().invoke(main, ["--help"]).output
+    listed = re.findall(r"^  (\w+)\s{2,}", out.split("命令：", 1)[1], re.M)
+    assert listed[:4] == ["new", "init", "check", "build"]
+    assert "new → init → check → build" in out
+
+
+def test_no_help_text_is_left_in_english() -> None:
+    runner = click.testing.CliRunner()
+    for name in main.commands:
+        out = runner.invoke(main, [name, "--help"]).output
+        assert not re.search(r"\[x?[<>]=?\d", out), (name, out)
+
+
+def test_build_in_an_empty_folder_says_how_a_region_starts(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = click.testing.CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert "docxreport new" in result.output

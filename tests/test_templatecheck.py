@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from conftest import find
 from docxreport.catalog import default_catalog
+from docxreport.checks.sentences import SENTENCE
 from docxreport.checks.templates import (
     check_template,
     check_templates,
@@ -263,6 +264,44 @@ def test_predicates_take_catalog_keys_and_periods(tmp_path):
 def test_the_majors_school_comes_from_the_data(tmp_path):
     found = issues_of(tmp_path, "{%p if majors_school %}", "{{ majors_school }}", "{%p endif %}")
     assert found == []
+
+
+# -- sentences that fit their data -------------------------------------------------------------
+
+
+def test_a_sentence_printing_an_optional_figure_unguarded_is_warned(tmp_path):
+    found = issues_of(tmp_path, '全市财政专项经费 {{ v("special_funding") }} 万元。')
+    [issue] = [i for i in found if i.kind == SENTENCE]
+    assert str(issue.loc) == "templates/city.docx › 正文!段落 1"
+    assert "年财政专项经费可能印为“—”" in issue.message
+    assert "〈年财政专项经费〉 万元。" in issue.message
+
+
+def test_a_guarded_figure_and_a_guarded_comparison_are_fine(tmp_path):
+    found = issues_of(
+        tmp_path,
+        '{% if known("special_funding") %}经费 {{ v("special_funding") }} 万元。{% endif %}'
+        '在校生 {{ v("students") }} 人{% set c = change("students") %}'
+        "{% if c.has_pct %}，较上年{{ c.word }} {{ c.pct }}%{% endif %}。",
+    )
+    assert [i for i in found if i.kind == SENTENCE] == []
+
+
+def test_a_comparison_printed_unguarded_is_warned(tmp_path):
+    found = issues_of(tmp_path, '在校生较上年{{ change("students").word }}。')
+    [issue] = [i for i in found if i.kind == SENTENCE]
+    assert "较上年变化可能印为“—”" in issue.message
+
+
+def test_a_school_template_is_tried_as_a_school_report(tmp_path):
+    found = issues_of(
+        tmp_path,
+        '{{ school.full }}共有专业群 {{ v("major_groups") }} 个。',
+        name="school.docx",
+    )
+    [issue] = [i for i in found if i.kind == SENTENCE]
+    assert str(issue.loc) == "templates/school.docx › 正文!段落 1"
+    assert "专业群数量可能印为“—”" in issue.message
 
 
 def test_a_block_in_a_later_sections_footer_names_that_section(tmp_path):

@@ -88,6 +88,15 @@ def test_percentage_over_100_is_an_error_naming_the_upper_bound(test_catalog):
     assert issue.indicator == "双师型教师比例"
 
 
+def test_a_bare_number_pasted_into_a_percent_cell_is_explained(test_catalog):
+    # 91.2 pasted into a cell formatted 0.00% is stored as 91.2 and read as 9120%
+    sd = school_data(test_catalog, JIA, with_values(dual_rate=(60, 9120)))
+    [issue] = check_ranges(sd, test_catalog)
+    assert issue.level == "错误"
+    assert issue.message.startswith("91.2 被读作 9120%")
+    assert issue.message.endswith("请输入 91.2% 或 0.912")
+
+
 def test_range_applies_to_the_previous_year_too(test_catalog):
     sd = school_data(test_catalog, JIA, with_values(dual_rate=(160, 62)))
     [issue] = check_ranges(sd, test_catalog)

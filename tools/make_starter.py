@@ -55,8 +55,22 @@ SAMPLE_WORDS = (
 )
 HEADINGS = ("Heading 1", "Heading 2", "Heading 3")
 RENAMED = {"服务自治区重大项目": "服务国家和区域重大战略"}
+# The sample's own claims, which its data only lets through: in a starter template the
+# sentence says what the data says instead.
+CLAIMS = {
+    '{% if change("funding_per_student").up %}全市中等职业学校生均经费逐年增加，办学条件明显改善。'
+    "{% endif %}": '{% set c = change("funding_per_student") %}{% if c.flat %}年生均财政拨款与上年持平。'
+    "{% elif c.has_pct %}年生均财政拨款较上年{{ c.word }} {{ c.pct }}%。{% endif %}",
+}
 BODY_STYLES = ("Normal", "无缩进正文")
 _DATA = re.compile(r"\b(?:v|change|has|known)\(")  # a figure, not only the year or the name
+
+
+# Captions of the sample that read as its bureau wrote them; a starter template reads well.
+CAPTIONS = {
+    "{{ majors_school }} ": "{{ majors_school_full }} ",
+    "{{ year }} 各职业学校": "{{ year }} 年各职业学校",
+}
 
 
 def _style(p) -> str:
@@ -119,12 +133,25 @@ def derive(src: Path, out: Path, who: str) -> None:
         if style == "附表标题":
             in_body = False
             continue
+        if (
+            el.xpath("./w:pPr/w:pStyle/@w:val")
+            and set(el.xpath("./w:pPr/w:pStyle/@w:val")) & caption
+        ):
+            for old, new in CAPTIONS.items():
+                if old in text:
+                    text = text.replace(old, new)
+                    _set_text(p, text)
+            continue
         if style == "标题 2 不编号":  # the sample's own challenges: one placeholder instead
             _ask(p, el, trail, who, asked, "面临的主要挑战（每条以“标题 2 不编号”样式写小标题）")
             p.style = doc.styles["Normal"]
             continue
         if not (in_body or in_preface) or style not in BODY_STYLES or not text.strip():
             continue
+        for claim, computed in CLAIMS.items():
+            if claim in text:
+                text = text.replace(claim, computed)
+                _set_text(p, text)
         if "{%p" in text or "{{p" in text:
             opened += len(re.findall(r"\{%p\s*(?:if|for)\b", text))
             opened -= len(re.findall(r"\{%p\s*end(?:if|for)\b", text))

@@ -15,6 +15,7 @@ from docxreport import layout as L
 from docxreport.atomic import Ready, write_atomically
 from docxreport.catalog import Catalog
 from docxreport.checks.placeholders import PLACEHOLDER, placeholder_issues
+from docxreport.checks.sentences import prose, sentence_issues, view_judge
 from docxreport.errors import DocxreportError, InputError, OutputError, TemplateError
 from docxreport.finish.manifest import Decision, Manifest
 from docxreport.finish.pagenums import fill_page_numbers_many, page_count, printed_pages
@@ -175,6 +176,12 @@ def run_job(
     context = Context(view, tpl, Marks(), shop)
     state = State(view.label, job.school or "", data.year, job.template.name)
     set_properties(tpl.docx, view.properties)
+    lint: list[Issue] = []
+
+    def inspect(filled: DocxTemplate) -> None:
+        paragraphs = prose(filled.docx, context.marks.items)
+        lint.extend(sentence_issues(paragraphs, view_judge(view.changes), job.out.name))
+
     rendered = render_report(
         job.template,
         context.names(),
@@ -186,8 +193,9 @@ def run_job(
         draft=draft,
         state=state,
         identify=identify,
+        inspect=inspect,
     )
-    unplaced = [
+    unplaced = lint + [
         warning(
             next(iter(row.values())).loc,
             f"章节“{section}”在模板 {job.template.name} 中没有图片/案例位置，此条未放入报告",

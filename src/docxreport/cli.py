@@ -18,7 +18,17 @@ from docxreport.commands.refresh import refresh
 i18n.install()
 
 
+class InOrderOfUse(click.Group):
+    """Lists the commands in the order a year's work uses them, not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
 @click.group(
+    cls=InOrderOfUse,
+    epilog="第一次为本地区编制报告：new → init → check → build；以后每年：init → check → build。"
+    "各命令的用法见 docxreport 命令 --help。",
     context_settings={"help_option_names": ["-h", "--help"]},
     options_metavar="[选项]",
     subcommand_metavar="命令 [参数]...",

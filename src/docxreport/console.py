@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from docxreport.errors import DocxreportError
-from docxreport.issues import Report
+from docxreport.issues import BLANK, Report
+from docxreport.layout import CITY_FILE
 from docxreport.text import display_width
 
 
@@ -34,6 +35,16 @@ def print_report(report: Report) -> None:
             + f"  {pad(str(issue.loc), loc_w)}  {pad(issue.indicator, ind_w)}  {issue.message}"
         )
     click.echo(f"共 {len(report.errors)} 个错误、{len(report.warnings)} 个警告。")
+
+
+def workbook_warnings(report: Report) -> str:
+    """Where a year's workbook warnings come from, e.g. ``工作簿 13 个 + 空白待补 613 个
+    （学校 608、市级 5）``; ``check`` and ``build`` both say it so."""
+    blank = [i for i in report.warnings if i.kind == BLANK]
+    city = sum(i.loc.file == CITY_FILE for i in blank)
+    parts = f"学校 {len(blank) - city}、市级 {city}" if city else f"学校 {len(blank)}"
+    listed = len(report.warnings) - len(blank)
+    return f"工作簿 {listed} 个 + 空白待补 {len(blank)} 个（{parts}）"
 
 
 def print_fonts(lines: list[str]) -> None:

@@ -32,6 +32,7 @@ from docxreport.model import CURR, PREV, CityData, Dataset, Scalar, School, Scho
 from docxreport.regional import REGION_FILE
 
 if TYPE_CHECKING:
+    from docxreport.checks.templatesections import Section
     from docxreport.workbook.write import Lists, Values
 
 DATA_ROLE = "数据采集"
@@ -208,6 +209,23 @@ def missing(folder: Path, registry: Sequence[School]) -> bool:
     return any(school_file(folder, s) is None for s in registry)
 
 
+@dataclass(frozen=True)
+class Chapters:
+    """The chapters with room for cases and photos: the city template's, and those of
+    either template (a school's cases may go into both reports)."""
+
+    city: tuple[Section, ...] = ()
+    any: tuple[Section, ...] = ()
+
+
+def chapters(templates: Path) -> Chapters:
+    """The chapters of the templates in ``templates`` (none when the folder is missing)."""
+    from docxreport.checks.templatesections import template_sections  # reads .docx
+
+    city, school = templates / L.CITY_TEMPLATE, templates / L.SCHOOL_TEMPLATE
+    return Chapters(tuple(template_sections([city])), tuple(template_sections([city, school])))
+
+
 def carry_catalog(inputs: Path, source: int | None, year: int) -> list[Outcome]:
     """Copy the region's catalog file of ``source`` into the new year, unless it has one."""
     new = inputs / str(year) / REGION_FILE
@@ -219,18 +237,29 @@ def carry_catalog(inputs: Path, source: int | None, year: int) -> list[Outcome]:
     return [Outcome(REGION_FILE, copy_atomically(old, new, new.parent))]
 
 
-def write_missing(folder: Path, cat: Catalog, new: NewYear) -> list[Outcome]:
+def write_missing(
+    folder: Path, cat: Catalog, new: NewYear, sections: Chapters | None = None
+) -> list[Outcome]:
     """Write every workbook of ``new`` that is not in ``folder`` yet; keep the others.
+    ``sections`` become the 章节 drop-down of the 案例 and 图片 sheets.
 
     Each file is created exclusively (see :mod:`docxreport.atomic`): one that appears
     meanwhile is kept too. A school's file must be a plain name in 学校/.
     """
+    sections = sections or Chapters()
     out = []
     from docxreport.workbook.write import write_city, write_school  # openpyxl: only to write
 
     city_path = folder / L.CITY_FILE
     written = not city_path.exists() and write_city(
-        city_path, cat, new.city, new.year, new.city_values, within=folder, exclusive=True
+        city_path,
+        cat,
+        new.city,
+        new.year,
+        new.city_values,
+        within=folder,
+        exclusive=True,
+        sections=sections.city,
     )
     out.append(Outcome(L.CITY_FILE, written))
     for book in new.schools:
@@ -250,6 +279,7 @@ def write_missing(folder: Path, cat: Catalog, new: NewYear) -> list[Outcome]:
             book.lists,
             contact=new.contact,
             notes=notes(new, book),
+            sections=sections.any,
             within=folder / L.SCHOOL_DIR,
             exclusive=True,
         )

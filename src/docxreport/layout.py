@@ -185,13 +185,18 @@ def display_name(cat: Catalog, ind: Indicator) -> str:
     return ("　" * depth + "其中：" + ind.name) if depth else ind.name
 
 
+# How a percent cell is filled: the cell is formatted as a percentage, so a bare number
+# pasted into it (95.5) is taken as 9550%; typed with its sign, or as a fraction, it is not.
+PERCENT_NOTE = "百分数：输入 95.5%（带百分号）或 0.955；不带百分号粘贴的 95.5 会变成 9550%"
+
+
 def note(ind: Indicator) -> str:
     """The 填写说明 cell: kind, range and requirement, then the definition."""
     parts = []
     if ind.kind == "count":
         parts.append("填整数")
     elif ind.kind == "percent":
-        parts.append("百分比格式：输入 95.5 即为 95.5%")
+        parts.append(PERCENT_NOTE)
     elif ind.kind in ("amount", "ratio"):
         parts.append(f"保留 {ind.decimals} 位小数")
     if ind.required == "always":

@@ -15,6 +15,7 @@ from docxreport import photos
 from docxreport.catalog import DEFAULT_PROVINCE, Catalog, checked, default_catalog, shipped_data
 from docxreport.checks.confirmation import Confirmation, confirmations
 from docxreport.checks.history import carried_city, check_history, compare_city
+from docxreport.checks.progress import check_city_blank
 from docxreport.checks.values import check_dataset, check_school
 from docxreport.errors import CatalogError, InputError
 from docxreport.issues import Issue, Report, error, warning
@@ -49,12 +50,13 @@ def year_folders(inputs: Path) -> list[int]:
 
 def resolve_year(inputs: Path, year: int | None) -> int:
     """The requested year, or the newest year folder under ``inputs``."""
+    first = "第一次为本地区编制报告时，先运行 docxreport new 年度（如 docxreport new 2025）"
     if not inputs.is_dir():
-        raise InputError(f"找不到输入文件夹 {inputs}")
+        raise InputError(f"找不到输入文件夹 {inputs}。{first}")
     years = year_folders(inputs)
     if year is None:
         if not years:
-            raise InputError(f"{inputs} 下没有年度文件夹（如 {inputs}/2024）")
+            raise InputError(f"{inputs} 下没有年度文件夹（如 {inputs}/2024）。{first}")
         return years[-1]
     if year not in years:
         raise InputError(
@@ -316,6 +318,7 @@ def load_year(
         if city is not None:
             report.extend([error(Location(L.CITY_FILE, L.REGISTRY_SHEET), "学校名册为空")])
         return Loaded(None, report, folder, city)
+    report.extend(check_city_blank(city, cat))
     matched, found = _match_schools(city, school_files(folder), cat)
     report.extend(found)
     files = {school.short: f"{L.SCHOOL_DIR}/{path.name}" for path, school in matched}

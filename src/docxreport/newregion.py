@@ -38,9 +38,16 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
     """Write ``inputs/<year>/市级.xlsx`` (blank: 基本信息, 编制组, 学校名册 to fill), the region's
     catalog ``inputs/<year>/指标目录.xlsx`` (no additions yet) and the starter templates into
     ``templates``; keep whatever is there already."""
+    from docxreport.checks.templatesections import template_sections  # reads .docx
     from docxreport.render.tidy import Stamp, retidy
     from docxreport.workbook.write import write_city  # openpyxl: loaded only to write
 
+    starters = []
+    for name in STARTER:  # first: the city workbook offers the chapters they have room for
+        path = templates / name
+        starter = retidy(starter_template(name), Stamp.after(None))  # a new file
+        written = write_bytes_atomically(starter, path, templates, exclusive=True)
+        starters.append(Written(path, written))
     folder = inputs / str(year)
     city = folder / L.CITY_FILE
     earlier = carried_from(inputs, year)
@@ -48,17 +55,13 @@ def start_region(inputs: Path, templates: Path, year: int, cat: Catalog) -> list
         out = [Written(city, False, f"已有 {earlier} 年的数据，由 docxreport init {year} 结转")]
     else:
         blank = CityData(file=L.CITY_FILE, year=year)
+        sections = template_sections([templates / L.CITY_TEMPLATE])
         written = not city.exists() and write_city(
-            city, cat, blank, year, within=folder, exclusive=True
+            city, cat, blank, year, within=folder, exclusive=True, sections=sections
         )
         out = [Written(city, written)]
     out.append(_region_catalog(folder / REGION_FILE, cat, year))
-    for name in STARTER:
-        path = templates / name
-        starter = retidy(starter_template(name), Stamp.after(None))  # a new file
-        written = write_bytes_atomically(starter, path, templates, exclusive=True)
-        out.append(Written(path, written))
-    return out
+    return out + starters
 
 
 def _region_catalog(path: Path, cat: Catalog, year: int) -> Written:

@@ -47,6 +47,7 @@ def text_value(view: ReportView, key: str) -> str | None:
         "declaration_date": view.declaration_date,
         "reviewers": view.reviewers,
         "majors_school": view.majors_school,
+        "majors_school_full": view.majors_school_full,
         **{f"region.{f}": getattr(view.region, f) for f in ("name", "full_name", "code", "bureau")},
     }
     if view.school is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document as DocumentObject
@@ -17,6 +18,7 @@ from docx.oxml.ns import qn
 
 from docxreport.issues import Issue, warning
 from docxreport.model import Location
+from docxreport.render.marks import strip
 from docxreport.render.numbering import HEADING_STYLES, UNNUMBERED_STYLES
 
 OPEN = "【请撰写："
@@ -37,11 +39,9 @@ def _level(style_name: str) -> int:
     return 1 if style_name in _FRONT else 0
 
 
-def placeholders(source: Path | DocumentObject) -> Iterator[tuple[int, str, str]]:
-    """(paragraph number, chapter, placeholder text) for each placeholder in the body of
-    a .docx (a path, or a document already open); paragraphs are numbered as the template
-    check numbers them."""
-    document = docx.Document(str(source)) if isinstance(source, Path) else source
+def chaptered(document: DocumentObject) -> Iterator[tuple[int, str, Any, str]]:
+    """(paragraph number, chapter, w:p element, text) for each body paragraph that is not a
+    heading; paragraphs are numbered as the template check numbers them."""
     styles = {s.style_id: s.name for s in document.styles}
     trail: list[str] = []
     for number, p in enumerate(document.element.body.iter(qn("w:p")), start=1):
@@ -49,10 +49,18 @@ def placeholders(source: Path | DocumentObject) -> Iterator[tuple[int, str, str]
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
         level = _level(styles.get(style.get(qn("w:val")), "") if style is not None else "")
         if level and text.strip():
-            trail = [*trail[: level - 1], text.strip()]
+            trail = [*trail[: level - 1], strip(text).strip()]
             continue
+        yield number, " › ".join(trail) or "封面", p, text
+
+
+def placeholders(source: Path | DocumentObject) -> Iterator[tuple[int, str, str]]:
+    """(paragraph number, chapter, placeholder text) for each placeholder in the body of
+    a .docx (a path, or a document already open)."""
+    document = docx.Document(str(source)) if isinstance(source, Path) else source
+    for number, chapter, _p, text in chaptered(document):
         for found in PLACEHOLDER.finditer(text):
-            yield number, " › ".join(trail) or "封面", found.group(0)
+            yield number, chapter, found.group(0)
 
 
 def placeholder_issues(source: Path | DocumentObject, rel: str, part: str = "正文") -> list[Issue]:

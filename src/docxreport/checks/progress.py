@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from docxreport import layout as L
 from docxreport.catalog import Catalog, Indicator
 from docxreport.issues import BLANK, Issue, Report, warning
-from docxreport.model import CURR, School, SchoolData
+from docxreport.model import CURR, CityData, School, SchoolData
 
 MISSING, UNREADABLE, EMPTY, FILLED = "未交", "无法读取", "未填写", "已填写"
 
@@ -55,15 +55,27 @@ def check_blank(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:
     for ind in cat.indicators:
         if ind.key not in tables or not expected(ind, grads) or _required(ind, grads):
             continue
-        cell = sd.values.get((ind.key, CURR))
-        if cell is None or not cell.empty or cell.invalid:
+        yield from _blank(sd.values, ind, f"{'、'.join(tables[ind.key])}中将印为“—”")
+
+
+def check_city_blank(city: CityData, cat: Catalog) -> Iterator[Issue]:
+    """A figure only the bureau supplies (rule ``given``) left blank in 市级.xlsx prints as
+    "—" in every table and sentence that shows it: a warning at its 本年 cell."""
+    tables = printed_tables(cat)
+    for ind in cat.indicators:
+        if ind.city.rule != "given" or ind.key not in tables:
             continue
-        yield warning(
-            cell.loc,
-            f"空白，{'、'.join(tables[ind.key])}中将印为“—”；请填写（确实没有的填 0）",
-            ind.name,
-            BLANK,
+        where = (
+            f"全市报告中（{'、'.join(tables[ind.key])}等处）将印为“—”；此数由市级填报，不由各校汇总"
         )
+        yield from _blank(city.values, ind, where)
+
+
+def _blank(values: dict, ind: Indicator, where: str) -> Iterator[Issue]:
+    """The blank warning at ``ind``'s 本年 cell in ``values``, if it is blank and readable."""
+    cell = values.get((ind.key, CURR))
+    if cell is not None and cell.empty and not cell.invalid:
+        yield warning(cell.loc, f"空白，{where}；请填写（确实没有的填 0）", ind.name, BLANK)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from docxreport.catalog import Catalog
 from docxreport.checks.placeholders import placeholder_issues
+from docxreport.checks.sentences import template_sentence_issues
 from docxreport.checks.templateparts import Paragraph, Part, open_template, read_parts
 from docxreport.checks.templateschools import Walked, check_school_names, registry_names
 from docxreport.checks.templatestructure import check_structure
@@ -114,6 +115,8 @@ def check_template(
         issues += _check_part(rel, part, cat, known, kind, registry)
     issues += check_structure(document, rel)
     issues += placeholder_issues(document, rel)
+    if kind in (CITY_TEMPLATE, SCHOOL_TEMPLATE):
+        issues += template_sentence_issues(path, rel, cat, kind)
     return issues
 
 

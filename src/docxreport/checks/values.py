@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from docxreport.catalog import Catalog
+from docxreport.catalog import Catalog, Indicator
 from docxreport.checks.consistency import check_city_groups, check_derived, check_groups
 from docxreport.checks.progress import check_blank
 from docxreport.issues import Issue, error, warning
@@ -35,9 +35,19 @@ def check_ranges(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:
                 cell.loc, f"{plain_number(cell.value)} 小于下限 {plain_number(ind.min)}", ind.name
             )
         if ind.max is not None and cell.value > ind.max:
-            yield error(
-                cell.loc, f"{plain_number(cell.value)} 大于上限 {plain_number(ind.max)}", ind.name
-            )
+            yield error(cell.loc, _too_big(cell.value, ind), ind.name)
+
+
+def _too_big(value: float, ind: Indicator) -> str:
+    """Above the maximum; a percentage far too big (200% or more, up to 100 times the
+    maximum) was a bare number in a percent cell."""
+    if ind.kind == "percent" and ind.max is not None and 2 * ind.max <= value <= 100 * ind.max:
+        typed = plain_number(round(value / 100, 10))
+        return (
+            f"{typed} 被读作 {plain_number(value)}%（单元格为百分比格式，不带百分号的数字会乘以 100）；"
+            f"请输入 {typed}% 或 {plain_number(round(value / 10000, 12))}"
+        )
+    return f"{plain_number(value)} 大于上限 {plain_number(ind.max)}"
 
 
 def check_parts(sd: SchoolData, cat: Catalog) -> Iterator[Issue]:

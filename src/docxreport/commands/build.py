@@ -16,7 +16,7 @@ from docxreport.commands.options import (
     school_option,
     year_option,
 )
-from docxreport.console import clean_exit, print_fonts, print_report
+from docxreport.console import clean_exit, print_fonts, print_report, workbook_warnings
 from docxreport.issues import BLANK, Issue, Report
 from docxreport.load import Loaded, load_year, region_catalog
 from docxreport.pool import default_jobs
@@ -53,9 +53,10 @@ from docxreport.pool import default_jobs
 @click.option(
     "--jobs",
     "-j",
-    type=click.IntRange(min=1),
+    type=int,
     default=None,
     metavar="N",
+    callback=lambda ctx, param, value: _at_least_one(value),
     help="同时生成的报告份数（每份一个进程），默认为本机的处理器核数。",
 )
 @clean_exit
@@ -138,7 +139,11 @@ def build(
     extra = Report(outcome.issues)
     if len(extra):
         print_report(extra)
-    warnings = len(loaded.report.warnings) + len(extra)
+    warnings = len(loaded.report.warnings) + len(extra.warnings)
+    sources = (
+        f"{workbook_warnings(loaded.report)} + 生成的报告 {len(extra.warnings)} 个"
+        f"{'（见上）' if extra.warnings else ''}；工作簿两项与 docxreport check 相同"
+    )
     n_schools = sum(job.school is not None for job in outcome.done)
     n_city = len(outcome.done) - n_schools
     made = [f"全市报告 {n_city} 份"] * bool(n_city) + [f"学校报告 {n_schools} 份"] * bool(n_schools)
@@ -146,12 +151,18 @@ def build(
     click.echo(
         f"完成：生成{kind}{'、'.join(made) or ' 0 份报告'}，保存在 {out / str(loaded.data.year)}；"
         + (f"{len(outcome.failed)} 份未能生成（原因见上）；" if outcome.failed else "")
-        + f"{warnings} 个警告，详见 docxreport check。"
+        + f"警告 {warnings} 个 = {sources}。"
     )
     if draft:
         _list_pending(loaded)
     if outcome.kept or outcome.pdf_missing or outcome.failed:
         sys.exit(1)
+
+
+def _at_least_one(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise click.BadParameter(f"{value} 小于 1；至少同时生成 1 份报告")
+    return value
 
 
 def _estimate(loaded: Loaded, cat: Any, templates: Path, city: bool) -> Any:

@@ -14,7 +14,7 @@ from docxreport.catalog import Catalog
 from docxreport.checks.confirmation import summary as confirmation_summary
 from docxreport.checks.progress import SchoolProgress, school_progress
 from docxreport.commands.options import folder_option, inputs_option, year_option
-from docxreport.console import clean_exit, print_fonts, print_report
+from docxreport.console import clean_exit, print_fonts, print_report, workbook_warnings
 from docxreport.errors import InputError, OutputError
 from docxreport.issues import BLANK, Issue, Report
 from docxreport.load import Loaded, city_registry, load_year, region_catalog
@@ -91,6 +91,12 @@ def check(
         print_fonts(fonts)
     else:
         click.echo(f"没有模板文件夹 {templates}，跳过模板检查。")
+    errors = sum(len(r.errors) for r in reports)
+    tail = f" + 模板 {len(reports[-1].warnings)} 个" if template_check is not None else ""
+    total = sum(len(r.warnings) for r in reports)
+    click.echo(
+        f"合计：错误 {errors} 个；警告 {total} 个 = {workbook_warnings(loaded.report)}{tail}。"
+    )
     typed = _check_edited(edited, loaded, cat) if edited else 0
     failed = any(not r.valid or (strict and r.warnings) for r in reports) or (strict and typed)
     sys.exit(1 if failed else 0)
@@ -150,10 +156,17 @@ def _progress(loaded: Loaded, cat) -> list[SchoolProgress]:
     click.echo("填报进度与数据确认（本年数，每校一行）：")
     for p in progress:
         click.echo(f"  {p.line()}")
+    city = [i for i in loaded.report.of_file(loaded.city.file) if i.kind == BLANK]
+    if city:
+        click.echo(
+            f"  {loaded.city.file}：市级填报的指标空白待补 {len(city)} 个（"
+            + "、".join(f"{i.indicator}（{i.loc.sheet}!{i.loc.cell}）" for i in city)
+            + "）"
+        )
     if loaded.confirmations:
         heading, *_, counts = confirmation_summary(loaded.city, loaded.confirmations)
         click.echo(f"{heading.rstrip('：')}。{counts}")
-    blank = sum(p.blank for p in progress)
+    blank = sum(p.blank for p in progress) + len(city)
     if blank:
         click.echo(
             f"另有 {blank} 个报告中印出的指标空白（将印为“—”），计为警告；"

@@ -8,12 +8,13 @@ import click
 
 from docxreport import layout as L
 from docxreport.catalog import Catalog
-from docxreport.commands.options import inputs_option
+from docxreport.commands.options import folder_option, inputs_option
 from docxreport.console import clean_exit
 from docxreport.errors import InputError
 from docxreport.init import (
     Outcome,
     carry_catalog,
+    chapters,
     missing,
     plan,
     previous_year,
@@ -37,8 +38,13 @@ SHOWN_ERRORS = 10  # last year's errors listed when they stop the carry-over
     help="从哪一年结转数据，默认为早于 年度 的最新年度。",
 )
 @inputs_option
+@folder_option(
+    "--templates",
+    "templates",
+    "报告模板所在的文件夹；其中放案例、照片的章节成为工作簿“章节”列的下拉选项。",
+)
 @clean_exit
-def init(year: int, source: int | None, inputs: Path) -> None:
+def init(year: int, source: int | None, inputs: Path, templates: Path) -> None:
     """为新年度准备工作簿：inputs/年度/ 下的市级数据表、每校一个数据表和图片文件夹。
 
     各校上年的“本年”数结转为新表的“上年”数，市级数据表的上年列为上年报告中的全市数；
@@ -70,7 +76,9 @@ def init(year: int, source: int | None, inputs: Path) -> None:
     click.echo(f"准备 {folder}（{how}）：")
     if cat.region:
         click.echo(f"指标目录：程序自带，加上本地区的 {cat.region}")
-    outcomes = carry_catalog(inputs, source, year) + write_missing(folder, cat, new)
+    outcomes = carry_catalog(inputs, source, year) + write_missing(
+        folder, cat, new, chapters(templates)
+    )
     for outcome in outcomes:
         click.echo("  " + _line(outcome))
     click.echo(_summary(outcomes, folder, year, _inputs_option(inputs)))

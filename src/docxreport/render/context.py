@@ -119,7 +119,8 @@ def identify(item: Any) -> tuple[str, str, str, str]:
 class ChangeText:
     """What ``change("key")`` gives a template: ``.word`` 增加/减少/持平, ``.abs`` and
     ``.pct`` (printed figures), ``.known`` (both years known), ``.flat`` (no change) and
-    ``.has_pct`` (the percentage can be computed: last year was not zero)."""
+    ``.has_pct`` (the percentage can be computed: last year was not zero); ``.up`` and
+    ``.down`` say the figure rose or fell, for a sentence whose words follow the data."""
 
     word: str
     abs: str
@@ -127,6 +128,8 @@ class ChangeText:
     known: bool
     flat: bool
     has_pct: bool
+    up: bool = False
+    down: bool = False
 
 
 def _take_out(sd: Any) -> Xml:
@@ -192,6 +195,8 @@ class Context:
             found.known,
             found.flat,
             not found.pct_figure.empty,
+            found.sign > 0,
+            found.sign < 0,
         )
 
     def table(self, table_id: str, of_school: str | None = None) -> Any:
@@ -315,6 +320,7 @@ class Context:
             "team": team,
             "reviewers": self._text("reviewers", view.reviewers),
             "majors_school": self._text("majors_school", view.majors_school),
+            "majors_school_full": self._text("majors_school_full", view.majors_school_full),
             "toc": toc_marker,
         }
         context.update({name: getattr(self, name) for name in FUNCTIONS if name != "toc"})

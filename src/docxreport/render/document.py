@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -240,6 +241,7 @@ def render_report(
     draft: bool = False,
     state: State | None = None,
     identify: Identify | None = None,
+    inspect: Callable[[DocxTemplate], None] | None = None,
 ) -> Rendered:
     """Fill ``template`` with ``context``, number it, verify it and write it to ``out``.
 
@@ -252,12 +254,15 @@ def render_report(
     With ``marks`` (the :class:`Marks` the context wrapped its figures with), ``found``
     holds the items the document prints, one per occurrence, in order. With ``state`` and
     ``identify`` too, every printed item of the body gets a bookmark, and the state part
-    saying what each stands for goes into the document.
+    saying what each stands for goes into the document. ``inspect`` sees the filled template
+    before its marks are bound (their texts still wrapped).
     """
     template = Path(template)
     tpl = tpl if tpl is not None else load_template(template)
     tags = template_tags(template)
     fill_template(tpl, template, context)
+    if inspect is not None:
+        inspect(tpl)
     body = tpl.docx.element.body
     named = f"（模板 {template.name}）"
     by_origin = marks is not None and identify is not None

@@ -43,6 +43,7 @@ TEXT_TAGS = {
     "declaration_date": "{{ declaration_date }}",
     "reviewers": "{{ reviewers }}",
     "majors_school": "{{ majors_school }}",
+    "majors_school_full": "{{ majors_school_full }}",
     **{f"region.{f}": f"{{{{ region.{f} }}}}" for f in ("name", "full_name", "code", "bureau")},
     **{f"school.{f}": f"{{{{ school.{f} }}}}" for f in ("short", "full")},
 }

@@ -94,6 +94,14 @@ class Moved:
     def flat(self) -> bool:
         return self.known and self.abs_figure.value == 0
 
+    @property
+    def sign(self) -> int:
+        """+1 when the figure rose, -1 when it fell, 0 when flat or unknown."""
+        value = self.abs_figure.value
+        if not self.known or not isinstance(value, int | float):
+            return 0
+        return (value > 0) - (value < 0)
+
 
 @dataclass(frozen=True)
 class TableView:
@@ -154,6 +162,7 @@ class ReportView:
     reviewers: str = ""
     team: list[dict[str, Any]] = field(default_factory=list)
     majors_school: str = ""  # the school whose 专业设置 the city report shows (表1-1)
+    majors_school_full: str = ""  # ... by its full name, for a caption
     figures: dict[tuple[str, str], Printed] = field(default_factory=dict)
     changes: dict[str, Moved] = field(default_factory=dict)
     tables: dict[str, TableView | None] = field(default_factory=dict)  # None: nothing to list
@@ -367,6 +376,7 @@ def make_view(
         reviewers=city.reviewers,
         team=team_rows(data),
         majors_school=majors,
+        majors_school_full=city.school(majors).full if majors else "",
         figures={
             (ind.key, period): printed(data, ind, period, own)
             for ind in cat.indicators

@@ -21,7 +21,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docxreport.checks.progress import SchoolProgress
-from docxreport.issues import Issue
+from docxreport.issues import BLANK, Issue
 from docxreport.layout import safe_filename
 from docxreport.model import Location, Scalar
 from docxreport.workbook.write import save_atomic
@@ -73,7 +73,8 @@ def _summary(ws: Worksheet, sections: Sequence[Section], links: bool) -> None:
         p = section.progress
         if p is None:
             errors = sum(i.is_error for i in section.issues)
-            ws.append([section.title, "", "", errors, len(section.issues) - errors])
+            blank = sum(i.kind == BLANK for i in section.issues)
+            ws.append([section.title, "", "", errors, len(section.issues) - errors, blank])
         else:
             row = [p.school.short, p.file, p.state, p.errors, p.warnings, p.blank]
             row.append(f"{p.filled}/{p.expected}" if p.sheets else "")

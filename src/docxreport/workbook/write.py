@@ -20,7 +20,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from docxreport import layout as L
 from docxreport.atomic import write_atomically
 from docxreport.catalog import Catalog, Indicator, ListColumn, ListSpec
+from docxreport.checks.templatesections import Section
 from docxreport.model import CityData, Scalar, School
+from docxreport.workbook.guidance import (
+    info_notes,
+    section_rule,
+    sections_last,
+    sections_sheet,
+    team_prompts,
+)
 from docxreport.workbook.printing import fit_row_heights, set_up_printing
 from docxreport.workbook.textcells import keep_all_text
 
@@ -154,11 +162,17 @@ def _stored(ind: Indicator, value: Scalar) -> Scalar:
 
 
 LIST_ROWS = 1000  # list rows that carry drop-downs and checks
+SECTION = "section"  # the list column that names a chapter of the report
 
 
 def _list_sheet(
-    ws: Worksheet, spec: ListSpec, year: int, rows: Sequence[dict[str, Scalar]]
+    ws: Worksheet,
+    spec: ListSpec,
+    year: int,
+    rows: Sequence[dict[str, Scalar]],
+    sections: str | None = None,
 ) -> None:
+    """A list sheet; ``sections`` is where its 章节 column's drop-down takes its values."""
     widths = [60 if c.key == "text" else 14 for c in spec.columns]
     _header(ws, L.list_headers(spec, year), widths)
     for r, row in enumerate(rows, start=2):
@@ -169,13 +183,16 @@ def _list_sheet(
     for c, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(c)
         ws.column_dimensions[letter].protection = UNLOCKED  # rows added later
+        if col.key == SECTION:  # a chapter such as 1.10 stays text, not the number 1.1
+            ws.column_dimensions[letter].number_format = "@"
         header = DataValidation(type=None)
         header.add(f"{letter}1")
-        rule = _list_rule(col)
+        rule = section_rule(sections) if sections and col.key == SECTION else _list_rule(col)
         rule.add(f"{letter}2:{letter}{LIST_ROWS}")
         for dv in (header, rule):
             dv.promptTitle = col.name.format(prev=year - 1, curr=year)[:32]
-            dv.prompt, dv.showInputMessage = _list_prompt(col), True
+            if not dv.prompt:
+                dv.prompt, dv.showInputMessage = _list_prompt(col), True
             ws.add_data_validation(dv)
     _protect(ws, rows=True)
 
@@ -236,7 +253,7 @@ def school_guide(
         "请在白色单元格中填写；灰色单元格为指标名称、单位和说明，已锁定，请勿移动或改写"
         "（工作表保护没有密码，填写不需要解除保护）。",
         f"“{year - 1} 年（上年）”列是上年报告中的数据，如已预填请核对；如有更正请直接修改并告知编制组。",
-        "人数等计数填整数；百分比填数值（如 95.5 表示 95.5%）；金额按指标单位填写。"
+        f"人数等计数填整数；{L.PERCENT_NOTE}；金额按指标单位填写。"
         "选中单元格时会显示指标定义和单位，填写不符合要求时 Excel/WPS 会拒绝。",
         "不掌握的数据请留空（报告中显示为 —），确为零时填 0。",
         "专业设置、案例、图片各占一个工作表，每行一条；图片文件放在 图片 文件夹，并在“文件”列写明文件名。",
@@ -261,13 +278,15 @@ def write_school(
     lists: Lists | None = None,
     contact: str = "",
     notes: Sequence[str] = (),
+    sections: Sequence[Section] = (),
     *,
     within: Path | None = None,
     exclusive: bool = False,
 ) -> bool:
     """Write a school workbook laid out from the catalog (atomically); see :func:`save_atomic`.
 
-    ``contact`` and ``notes`` go into the 填表说明 sheet (whom to ask; what was carried over).
+    ``contact`` and ``notes`` go into the 填表说明 sheet (whom to ask; what was carried over);
+    ``sections``, the chapters the templates have room for, become the 章节 drop-down.
     """
     wb = Workbook()
     _guide_sheet(wb, school_guide(school, year, contact, notes))
@@ -277,9 +296,12 @@ def write_school(
     for sheet_name, inds in L.school_sheets(cat):
         ws = wb.create_sheet(sheet_name)
         _indicator_sheet(ws, cat, inds, L.indicator_headers(year), values or {}, L.PERIOD_COL)
+    source = sections_sheet(wb, sections)
     for list_id in L.LIST_SHEETS.school:
         spec = cat.list(list_id)
-        _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
+        rows = (lists or {}).get(list_id, [])
+        _list_sheet(wb.create_sheet(spec.sheet), spec, year, rows, source)
+    sections_last(wb)
     _printable(wb, f"{school.full}　{year} 年度质量报告数据表")
     return save_atomic(wb, path, within, exclusive=exclusive)
 
@@ -299,11 +321,13 @@ def write_city(
     values: Values | None = None,
     published: Sequence[dict[str, Scalar]] = (),
     lists: Lists | None = None,
+    sections: Sequence[Section] = (),
     *,
     within: Path | None = None,
     exclusive: bool = False,
 ) -> bool:
-    """Write the bureau's workbook (市级.xlsx); see :func:`save_atomic`."""
+    """Write the bureau's workbook (市级.xlsx); see :func:`save_atomic`. ``sections`` as for
+    :func:`write_school`."""
     wb = Workbook()
     ws = wb.active
     ws.title = L.INFO_SHEET
@@ -322,12 +346,10 @@ def write_city(
         limit = city.limits.get(key)
         info[key] = default if limit is None else limit.value
     _info_sheet(ws, L.CITY_INFO, info, {"year"})
-    _rows_sheet(
-        wb.create_sheet(L.TEAM_SHEET),
-        L.TEAM_HEADERS,
-        [(m.role, m.name, m.title) for m in city.team],
-        (14, 12, 40),
-    )
+    info_notes(ws, L.CITY_INFO)
+    team = wb.create_sheet(L.TEAM_SHEET)
+    _rows_sheet(team, L.TEAM_HEADERS, [(m.role, m.name, m.title) for m in city.team], (14, 12, 40))
+    team_prompts(team)
     _registry_sheet(wb.create_sheet(L.REGISTRY_SHEET), city)
     inds = L.city_indicators(cat)
     rules = {i.key: i.city.describe() + (f"（{i.city.note}）" if i.city.note else "") for i in inds}
@@ -348,10 +370,13 @@ def write_city(
         ],
         (8, 22, 14, 8, 12, 30),
     )
+    source = sections_sheet(wb, sections)
     for list_id in L.LIST_SHEETS.city:
         spec = cat.list(list_id)
-        _list_sheet(wb.create_sheet(spec.sheet), spec, year, (lists or {}).get(list_id, []))
+        rows = (lists or {}).get(list_id, [])
+        _list_sheet(wb.create_sheet(spec.sheet), spec, year, rows, source)
     _selection_sheet(wb.create_sheet(L.SELECTION_SHEET))
+    sections_last(wb)
     _printable(wb, f"{city.region_full or city.region}　{year} 年度市级数据表")
     return save_atomic(wb, path, within, exclusive=exclusive)
 
