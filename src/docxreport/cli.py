@@ -8,6 +8,7 @@ from docxreport import __version__, i18n
 from docxreport.commands.adopt import adopt
 from docxreport.commands.build import build
 from docxreport.commands.check import check
+from docxreport.commands.collect import collect
 from docxreport.commands.confirm import confirm
 from docxreport.commands.dump import dump
 from docxreport.commands.init import init
@@ -40,6 +41,7 @@ def main() -> None:
 
 main.add_command(new)
 main.add_command(init)
+main.add_command(collect)
 main.add_command(check)
 main.add_command(build)
 main.add_command(refresh)

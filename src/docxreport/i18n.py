@@ -27,6 +27,9 @@ ZH = {
     "Missing argument {param_hint}.": "缺少参数 {param_hint}。",
     "Missing option {param_hint}.": "缺少选项 {param_hint}。",
     "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing argument": "缺少参数",  # newer click: the hint follows, then "."
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
     "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
     "Invalid value: {message}": "值无效：{message}",
     "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",

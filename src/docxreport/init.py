@@ -89,6 +89,7 @@ def carry_city(prev: Dataset, cat: Catalog, year: int) -> tuple[CityData, Values
         limits=dict(old.limits),
         team=list(old.team),
         registry=list(old.registry),
+        contacts=dict(old.contacts),
     )
     values: Values = {(key, PREV): value for key, (value, _fig) in carried_city(prev, cat).items()}
     return city, values

@@ -67,6 +67,8 @@ REGISTRY_SHEET = "学校名册"
 REGISTRY_HEADERS = ("序号", "学校简称", "学校全称", "别名（以、分隔）")
 # An optional column after them: the version of its workbook each school signed for.
 CONFIRMED_HEADER = "已确认版本"
+# Optional columns the bureau may add anywhere after them, for the reminder list.
+CONTACT_HEADERS = ("联系人", "联系电话")
 CITY_VALUES_SHEET = "市级指标"
 # 市级指标: key, name, unit, rule, 上年 (published), 本年 (the bureau's own), notes.
 CITY_PERIOD_COL = {"prev": "E", "curr": "F"}

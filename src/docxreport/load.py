@@ -35,6 +35,9 @@ from docxreport.rollup import roll_up
 from docxreport.selection import Selection, select
 from docxreport.selection.limits import selection_issues
 from docxreport.workbook import read_city, read_province, read_school
+from docxreport.workbook.identify import SCHOOL, identify
+
+BACKUP_MARK = ".备份-"  # <简称>.备份-<日期时间>.xlsx, the naming of every backup
 
 
 def year_folders(inputs: Path) -> list[int]:
@@ -82,7 +85,7 @@ class Loaded:
 
 
 def school_files(folder: Path) -> list[Path]:
-    """The school workbooks, ignoring Excel/WPS lock files and hidden temporaries."""
+    """The school workbooks, ignoring Excel/WPS lock files, hidden temporaries and backups."""
     sdir = folder / L.SCHOOL_DIR
     if not sdir.is_dir():
         return []
@@ -91,27 +94,57 @@ def school_files(folder: Path) -> list[Path]:
         for p in sdir.iterdir()
         if p.is_file()
         and not p.name.startswith(("~$", ".~", "."))
+        and BACKUP_MARK not in p.name  # an earlier version kept by collect or by hand
         and p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".csv", "")
     )
 
 
+def _misnamed(path: Path, rel: str, city: CityData, cat: Catalog) -> tuple[School | None, str]:
+    """Whose workbook a file of an unknown name is, by its content, and what to do about it."""
+    try:
+        ident = identify(path.read_bytes(), rel, cat)
+    except OSError:
+        return None, ""
+    if ident.kind != SCHOOL:
+        return None, ""
+    named = [s for s in map(city.school, (ident.school, ident.full)) if s is not None]
+    if not named:
+        return None, ""
+    school, year = named[0], ident.year_text or "（未标年度）"
+    said = f"；从内容看这是“{school.short}”的 {year} 年度工作簿"
+    if (path.parent / school.filename).is_file():
+        return school, (
+            f"{said}，而 {L.SCHOOL_DIR}/{school.filename} 也已存在：请运行 docxreport collect "
+            f"{path}（按保存时间把较新的一份放在 {school.filename}，另一份存为备份）"
+        )
+    return school, f"{said}：请运行 docxreport collect {path}，或把文件改名为 {school.filename}"
+
+
 def _match_schools(
-    city: CityData, files: list[Path]
+    city: CityData, files: list[Path], cat: Catalog
 ) -> tuple[list[tuple[Path, object]], list[Issue]]:
     issues: list[Issue] = []
-    matched, seen = [], {}
+    matched, seen, found = [], {}, {}
     for path in files:
         rel = f"{L.SCHOOL_DIR}/{path.name}"
         school = city.school(path.stem)
         if school is None:
             names = "、".join(s.short for s in city.registry)
-            issues.append(error(Location(rel), f"文件名“{path.stem}”不是名册中的学校（{names}）"))
+            whose, hint = _misnamed(path, rel, city, cat)
+            if whose is not None:
+                found.setdefault(whose.short, rel)
+            issues.append(
+                error(Location(rel), f"文件名“{path.stem}”不是名册中的学校（{names}）{hint}")
+            )
             continue
         if school.short in seen:
+            other = path.parent / Path(seen[school.short]).name
+            odd = other if path.stem == school.short else path  # the one not named by 简称
             issues.append(
                 error(
                     Location(rel),
-                    f"与 {seen[school.short]} 是同一所学校（{school.short}），只能保留一个",
+                    f"与 {seen[school.short]} 是同一所学校（{school.short}），只能保留一个；"
+                    f"运行 docxreport collect {odd} 可按保存时间保留较新的一份，另一份存为备份",
                 )
             )
             continue
@@ -120,7 +153,8 @@ def _match_schools(
     for school in city.registry:
         if school.short not in seen:
             loc = Location(f"{L.SCHOOL_DIR}/{school.filename}")
-            issues.append(error(loc, f"缺少“{school.full}”的工作簿"))
+            there = f"；{found[school.short]} 从内容看就是它" if school.short in found else ""
+            issues.append(error(loc, f"缺少“{school.full}”的工作簿{there}"))
     return matched, issues
 
 
@@ -285,7 +319,7 @@ def load_year(
             report.extend([error(Location(L.CITY_FILE, L.REGISTRY_SHEET), "学校名册为空")])
         return Loaded(None, report, folder, city)
     report.extend(check_city_blank(city, cat))
-    matched, found = _match_schools(city, school_files(folder))
+    matched, found = _match_schools(city, school_files(folder), cat)
     report.extend(found)
     files = {school.short: f"{L.SCHOOL_DIR}/{path.name}" for path, school in matched}
     schools: list[SchoolData] = []

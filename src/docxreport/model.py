@@ -106,6 +106,8 @@ class SchoolData:
     file: str  # relative to the year folder, e.g. 学校/市一职.xlsx
     year: int | None = None
     digest: str = ""  # the workbook's version fingerprint (SHA-256 of its cell values)
+    contact: str = ""  # 基本信息's 填表人 and 联系电话, for the reminder list
+    phone: str = ""
     values: dict[tuple[str, str], Value] = field(default_factory=dict)
     lists: dict[str, list[Row]] = field(default_factory=dict)
 
@@ -171,6 +173,8 @@ class CityData:
     # The registry's 已确认版本 cells by school short name; "" column: the sheet has none.
     confirmed: dict[str, Value] = field(default_factory=dict)
     confirmed_column: str = ""
+    # Optional registry columns 联系人 and 联系电话, by school short name: (name, phone).
+    contacts: dict[str, tuple[str, str]] = field(default_factory=dict)
     # The city report's limits (基本信息; see layout.LIMITS): a None value is no limit.
     limits: dict[str, Value] = field(default_factory=dict)
     choices: list[Choice] | None = None  # 案例与图片遴选; None: the workbook has no such sheet

@@ -96,6 +96,23 @@ def _check_inputs(docx_paths: list[Path]) -> None:
             raise OutputError(f"无法转换为 PDF：{other} 与 {path} 同名，生成的 PDF 会互相覆盖")
 
 
+def private_profile(root: Path, settings: str | None = None) -> Path:
+    """A LibreOffice profile of our own under ``root``, for ``-env:UserInstallation``.
+
+    ``settings`` is its registrymodifications.xcu (by default that of a plain conversion).
+    """
+    profile = root / "profile"
+    (profile / "user").mkdir(parents=True)
+    xcu = profile / "user" / "registrymodifications.xcu"
+    xcu.write_text(settings if settings is not None else profile_settings(), "utf-8")
+    return profile
+
+
+def run_soffice(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
+    """Run soffice in its own process group, killed whole when it overruns ``timeout``."""
+    return _run(command, timeout)
+
+
 def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
     """Run soffice in its own process group, killed whole when it overruns ``timeout`` or
     the run is interrupted."""
@@ -181,9 +198,7 @@ def _convert_group(
 ) -> tuple[list[Path], list[str]]:
     """One soffice run with a private profile: the PDFs written, and what failed."""
     with tempfile.TemporaryDirectory(prefix="docxreport-soffice-") as tmp:
-        profile, staging = Path(tmp) / "profile", Path(tmp) / "pdf"
-        (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(settings, "utf-8")
+        profile, staging = private_profile(Path(tmp), settings), Path(tmp) / "pdf"
         staging.mkdir()
         (Path(tmp) / "in").mkdir()
         laid_out = [_as_word_lays_out(p, Path(tmp) / "in") for p in docx_paths]

@@ -63,8 +63,13 @@ def _values(ws: Sheet) -> Iterator[tuple[tuple[int, int], object]]:
 
 def confirmed_column(ws: Sheet) -> str:
     """The letter of the registry's 已确认版本 column, or "" when the sheet has none."""
+    return header_column(ws, L.CONFIRMED_HEADER)
+
+
+def header_column(ws: Sheet, header: str) -> str:
+    """The letter of the column headed ``header`` in row 1, or ""."""
     for cell in ws[1]:
-        if cell_text(cell.value) == L.CONFIRMED_HEADER:
+        if cell_text(cell.value) == header:
             return cell.column_letter
     return ""
 

@@ -27,7 +27,12 @@ from docxreport.normalize import cell_text, parse_date, parse_number, parse_year
 from docxreport.workbook import guard
 from docxreport.workbook.cells import Cells, unescape
 from docxreport.workbook.cells import Sheet as Worksheet
-from docxreport.workbook.confirmed import confirmed_column, content_digest, read_confirmed
+from docxreport.workbook.confirmed import (
+    confirmed_column,
+    content_digest,
+    header_column,
+    read_confirmed,
+)
 from docxreport.workbook.package import Package, UnsafeXml
 from docxreport.workbook.selection import read_choices, read_limits
 
@@ -95,14 +100,21 @@ def open_book(
     path: Path, rel: str, expected: frozenset[str] = frozenset()
 ) -> tuple[Book | None, list[Issue]]:
     """Open ``path``; on failure return a located error instead of raising."""
-    loc = Location(rel)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, [error(loc, f"无法读取文件：{exc.strerror}")]
+        return None, [error(Location(rel), f"无法读取文件：{exc.strerror}")]
+    return open_data(data, rel, expected)
+
+
+def open_data(
+    data: bytes, rel: str, expected: frozenset[str] = frozenset()
+) -> tuple[Book | None, list[Issue]]:
+    """Open a workbook held in memory (a file received, a zip entry); errors as in :func:`open_book`."""
+    loc = Location(rel)
     found = _parsed(data)
     if isinstance(found, list):
-        if path.suffix.lower() == ".xls":  # not renamed: an old workbook saved as such
+        if rel.lower().endswith(".xls"):  # not renamed: an old workbook saved as such
             found = [(s, guard.OLD_XLS if t == guard.RENAMED_XLS else t) for s, t in found]
         return None, [error(Location(rel, sheet) if sheet else loc, text) for sheet, text in found]
     return Book(rel, found, expected=expected), []
@@ -293,6 +305,9 @@ def read_school(
     stamped = len(book.issues)
     _check_stamp(book, info, school, year)
     data.year = parse_year(info["year"].value) if "year" in info else None
+    data.contact, data.phone = (
+        cell_text(info[k].value) or "" if k in info else "" for k in ("contact", "phone")
+    )
     if len(book.issues) > stamped:
         # Another school's or another year's workbook: its sheets would only add noise.
         return data, book.issues
@@ -417,6 +432,7 @@ def _read_registry(book: Book, city: CityData) -> list[School]:
     rows = _table_rows(book, L.REGISTRY_SHEET, L.REGISTRY_HEADERS)
     ws = book.values[L.REGISTRY_SHEET] if rows else None
     city.confirmed_column = confirmed_column(ws) if ws is not None else ""
+    contacts = [header_column(ws, h) if ws is not None else "" for h in L.CONTACT_HEADERS]
     for r, cells in rows:
         short, full = cell_text(cells[1]) or "", cell_text(cells[2]) or ""
         if not short or not full:
@@ -432,6 +448,10 @@ def _read_registry(book: Book, city: CityData) -> list[School]:
         schools.append(School(short, full, aliases, order=len(schools)))
         if city.confirmed_column:
             city.confirmed[short] = read_confirmed(book.rel, ws, city.confirmed_column, r)
+        if ws is not None and any(contacts):
+            city.contacts[short] = tuple(
+                cell_text(ws[f"{c}{r}"].value) or "" if c else "" for c in contacts
+            )
     return schools
 
 

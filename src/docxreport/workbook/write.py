@@ -412,13 +412,28 @@ def _registry_sheet(ws: Worksheet, city: CityData) -> None:
     for i, s in enumerate(city.registry, start=1):
         confirmed = city.confirmed.get(s.short)
         signed = confirmed.value if confirmed is not None else None
-        rows.append((i, s.short, s.full, "、".join(s.aliases), signed))
-    _rows_sheet(ws, (*L.REGISTRY_HEADERS, L.CONFIRMED_HEADER), rows, (6, 14, 36, 30, 18))
+        contact = city.contacts.get(s.short, ("", ""))
+        rows.append(
+            (i, s.short, s.full, "、".join(s.aliases), signed, *(c or None for c in contact))
+        )
+    headers = (*L.REGISTRY_HEADERS, L.CONFIRMED_HEADER, *L.CONTACT_HEADERS)
+    _rows_sheet(ws, headers, rows, (6, 14, 36, 30, 18, 12, 16))
     column = get_column_letter(len(L.REGISTRY_HEADERS) + 1)
-    # Text, so that Excel keeps a fingerprint such as 12345e67 as typed, not as a number.
-    ws.column_dimensions[column].number_format = "@"
-    for r in range(2, ws.max_row + 1):
-        ws[f"{column}{r}"].number_format = "@"
+    phone = get_column_letter(len(headers))
+    # Text, so that Excel keeps a fingerprint such as 12345e67 (or a phone number's leading 0)
+    # as typed, not as a number.
+    for letter in (column, phone):
+        ws.column_dimensions[letter].number_format = "@"
+        for r in range(2, ws.max_row + 1):
+            ws[f"{letter}{r}"].number_format = "@"
+    contact = DataValidation(type=None)
+    contact.add(f"{get_column_letter(len(headers) - 1)}1:{phone}{LIST_ROWS}")
+    contact.promptTitle = "联系人"
+    contact.prompt = (
+        "学校负责报送数据的联系人和电话（可不填）；收表登记的“催报”表列出未交或有错误的学校时使用"
+    )
+    contact.showInputMessage = True
+    ws.add_data_validation(contact)
     dv = DataValidation(type=None)
     dv.add(f"{column}1:{column}{LIST_ROWS}")
     dv.promptTitle = L.CONFIRMED_HEADER
