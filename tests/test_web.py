@@ -141,8 +141,43 @@ def test_build_runs_the_command_with_its_progress_and_the_report_downloads(
 def test_a_second_run_is_refused_while_one_is_going(client: TestClient) -> None:
     first = post(client, "/run/build", {"no-page-numbers": "on"})
     second = post(client, "/run/confirm")
-    assert "还在运行" in second.text
+    assert second.status_code == 409 and "还在运行" in second.text
     wait_for(client, first.headers["location"])
+
+
+def test_dropped_workbooks_under_attachment_names_are_collected(
+    client: TestClient, folders: Folders
+) -> None:
+    school_dir = folders.inputs / "2024" / "学校"
+    one = (school_dir / "市一职.xlsx").read_bytes()
+    two = (school_dir / "杭后职教.xlsx").read_bytes()
+    (school_dir / "市一职.xlsx").unlink()
+    (school_dir / "杭后职教.xlsx").unlink()
+    assert "<b>5/7</b>已收工作簿" in client.get("/").text
+    files = [
+        ("files", ("市一职数据表-最终版(2).xlsx", one)),
+        ("files", ("../附件1.xlsx", two)),
+        ("files", ("说明.txt", b"not ours")),
+    ]
+    answer = client.post("/collect", data={"csrf": form_token(TOKEN)}, files=files, headers=ORIGIN)
+    assert answer.status_code == 303
+    state = wait_for(client, answer.headers["location"])
+    log = "\n".join(state["lines"])
+    assert "市一职" in log and "杭后职教" in log and "说明.txt" in log
+    assert (school_dir / "市一职.xlsx").read_bytes() == one
+    assert (school_dir / "杭后职教.xlsx").read_bytes() == two
+    assert "<b>7/7</b>已收工作簿" in client.get("/").text
+    # The staging folder is gone with the run; the receipt list is offered for download.
+    assert "收表登记" in client.get("/files").text
+
+
+def test_refresh_draws_its_own_progress(client: TestClient) -> None:
+    wait_for(client, post(client, "/run/build", {"no-page-numbers": "on"}).headers["location"])
+    state = wait_for(
+        client, post(client, "/run/refresh", {"no-page-numbers": "on"}).headers["location"]
+    )
+    assert state["returncode"] == 0, state["lines"]
+    assert state["done"] == state["total"] == 8
 
 
 def test_an_unknown_command_is_not_run(client: TestClient) -> None:

@@ -113,6 +113,15 @@ def wait_until(condition, seconds: float = 120) -> None:
     raise AssertionError("timed out")
 
 
+def finished(driver) -> str:
+    """Wait for the run shown to end; its output as the page shows it."""
+    from selenium.webdriver.common.by import By
+
+    outcome = driver.find_element(By.ID, "outcome")
+    wait_until(lambda: outcome.text not in ("", "正在运行"))
+    return driver.find_element(By.ID, "log").text
+
+
 def test_a_year_in_the_browser(workbench, browser) -> None:
     from selenium.webdriver.common.by import By
 
@@ -130,7 +139,7 @@ def test_a_year_in_the_browser(workbench, browser) -> None:
     picker = driver.find_element(By.ID, "files")
     picker.send_keys("\n".join(str(p) for p in sorted(returned.iterdir())))
     driver.find_element(By.ID, "collect-submit").click()
-    result = driver.find_element(By.ID, "collect-result").text
+    result = finished(driver)
     assert "市一职" in result and "杭后职教" in result
 
     # 3. The overview shows them received.
@@ -157,15 +166,14 @@ def test_a_year_in_the_browser(workbench, browser) -> None:
     driver.find_element(By.LINK_TEXT, "收表").click()
     driver.find_element(By.ID, "files").send_keys(str(fixed))
     driver.find_element(By.ID, "collect-submit").click()
-    assert "杭后职教" in driver.find_element(By.ID, "collect-result").text
+    assert "更新（上一版本已备份）" in finished(driver)
 
     # 5. 生成: the progress bar reaches its end and the command's own summary shows.
     driver.find_element(By.LINK_TEXT, "生成与更新").click()
     form = driver.find_element(By.ID, "run-build")
     form.find_element(By.NAME, "no-page-numbers").click()
     form.find_element(By.TAG_NAME, "button").click()
-    outcome = driver.find_element(By.ID, "outcome")
-    wait_until(lambda: outcome.text not in ("", "正在运行"))
+    finished(driver)
     bar = driver.find_element(By.ID, "bar")
     assert bar.get_attribute("value") == bar.get_attribute("max") == "8"
     assert "完成：生成全市报告 1 份、学校报告 7 份" in driver.find_element(By.ID, "log").text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -27,7 +28,7 @@ from starlette.templating import Jinja2Templates
 
 from docxreport.errors import InputError
 from docxreport.web import downloads, findings
-from docxreport.web.commands import COMMANDS, command_args
+from docxreport.web.commands import COMMANDS, collect_args, command_args
 from docxreport.web.jobs import Busy, Runs
 from docxreport.web.security import CSRF_FIELD, Guard, check_form_token, form_token
 from docxreport.web.uploads import MAX_REQUEST, stage_uploads
@@ -83,18 +84,32 @@ def create_app(workspace: Workspace, token: str, port: int | None = None) -> Sta
         return Response(data, media_type=kind, headers=_attachment(name))
 
     async def collect_page(request: Request) -> Response:
-        return page(request, "collect.html", result=None)
+        return page(request, "collect.html")
 
     async def collect(request: Request) -> Response:
         form = await posted(request)
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
         if not files:
-            return page(request, "collect.html", result=None, problem="没有选择文件。")
-        with tempfile.TemporaryDirectory(prefix="docxreport-upload-") as staging:
-            staged, refused = await stage_uploads(files, Path(staging))
-            result = await run_in_threadpool(workspace.collect, staged) if staged else None
-        workspace.forget()
-        return page(request, "collect.html", result=result, refused=refused)
+            return page(request, "collect.html", problem="没有选择文件。")
+        staging = Path(tempfile.mkdtemp(prefix="docxreport-upload-"))
+        staged, refused = await stage_uploads(files, staging)
+        if not staged:
+            shutil.rmtree(staging, ignore_errors=True)
+            return page(request, "collect.html", refused=refused)
+        notes = [f"未接收：{line}" for line in refused]
+        return start(request, "收表", collect_args(workspace.folders, staged), notes, staging)
+
+    def start(request: Request, title: str, args: list[str], notes=None, scratch=None) -> Response:
+        try:
+            started = runs.start(title, args, notes, scratch)
+        except Busy as busy:
+            return page(
+                request,
+                "problem.html",
+                409,
+                message=f"“{busy}”还在运行，请等它结束后再开始新的操作。",
+            )
+        return RedirectResponse(f"/runs/{started.id}", 303)
 
     async def run_page(request: Request) -> Response:
         view = await run_in_threadpool(workspace.overview)
@@ -105,20 +120,7 @@ def create_app(workspace: Workspace, token: str, port: int | None = None) -> Sta
         name = request.path_params["command"]
         if name not in COMMANDS:
             raise HTTPException(404, "没有这个操作。")
-        args = command_args(name, workspace.folders, form)
-        try:
-            started = runs.start(COMMANDS[name].title, args)
-        except Busy as busy:
-            view = await run_in_threadpool(workspace.overview)
-            return page(
-                request,
-                "run.html",
-                view=view,
-                commands=COMMANDS,
-                last=runs.latest(),
-                problem=f"“{busy}”还在运行，请等它结束后再开始新的操作。",
-            )
-        return RedirectResponse(f"/runs/{started.id}", 303)
+        return start(request, COMMANDS[name].title, command_args(name, workspace.folders, form))
 
     def _run_of(request: Request):
         found = runs.get(request.path_params["run_id"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from docxreport.web.workspace import Folders
 
@@ -64,6 +65,13 @@ COMMANDS = {
         ),
     )
 }
+
+
+def collect_args(folders: Folders, paths: list[Path]) -> list[str]:
+    """``docxreport collect`` of the files dropped on the 收表 page, into the workbench's folders."""
+    args = ["collect", *(str(p) for p in paths), "--inputs", str(folders.inputs.resolve())]
+    args += ["--out", str(folders.out.resolve())]
+    return args + (["--year", str(folders.year)] if folders.year is not None else [])
 
 
 def command_args(name: str, folders: Folders, form: Mapping[str, object]) -> list[str]:

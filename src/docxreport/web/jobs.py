@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import threading
@@ -36,6 +37,7 @@ class Run:
     started: float = field(default_factory=time.time)
     finished: float | None = None
     process: subprocess.Popen | None = field(default=None, repr=False)
+    scratch: Path | None = field(default=None, repr=False)  # removed when the run ends
 
     @property
     def running(self) -> bool:
@@ -72,6 +74,8 @@ class Run:
                 self.done, self.total, self.current = int(m[1]), int(m[2]), m[3]
         self.returncode = self.process.wait()
         self.finished = time.time()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 class Busy(Exception):
@@ -86,14 +90,23 @@ class Runs:
         self.runs: dict[str, Run] = {}
         self._lock = threading.Lock()
 
-    def start(self, title: str, args: list[str]) -> Run:
+    def start(
+        self,
+        title: str,
+        args: list[str],
+        notes: list[str] | None = None,
+        scratch: Path | None = None,
+    ) -> Run:
+        """Start ``docxreport <args>``; ``notes`` open its output, ``scratch`` goes when it ends."""
         with self._lock:
             going = [r for r in self.runs.values() if r.running]
             if going:
+                if scratch is not None:
+                    shutil.rmtree(scratch, ignore_errors=True)
                 raise Busy(going[0].title)
             argv = [sys.executable, "-m", "docxreport", *args]
             env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
-            run = Run(secrets.token_hex(8), title, argv)
+            run = Run(secrets.token_hex(8), title, argv, list(notes or []), scratch=scratch)
             run.process = subprocess.Popen(
                 argv,
                 cwd=self.cwd,

@@ -96,6 +96,14 @@ class Overview:
     step: Step
 
     @property
+    def shown_folder(self) -> str:
+        """The year folder as a person would type it: relative to where ui was started."""
+        try:
+            return self.folder.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            return str(self.folder)
+
+    @property
     def received(self) -> int:
         return sum(r.progress.state != MISSING for r in self.rows)
 
