@@ -54,8 +54,8 @@ def test_help_is_in_chinese() -> None:
 def test_top_level_help_lists_the_commands_in_the_order_they_are_used() -> None:
     out = click.testing.CliRunner().invoke(main, ["--help"]).output
     listed = re.findall(r"^  (\w+)\s{2,}", out.split("命令：", 1)[1], re.M)
-    assert listed[:4] == ["new", "init", "check", "build"]
-    assert "new → init → check → build" in out
+    assert listed[:5] == ["new", "init", "collect", "check", "build"]
+    assert "new → init → collect → check → build" in out
 
 
 def test_no_help_text_is_left_in_english() -> None:

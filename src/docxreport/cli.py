@@ -28,7 +28,8 @@ class InOrderOfUse(click.Group):
 
 @click.group(
     cls=InOrderOfUse,
-    epilog="第一次为本地区编制报告：new → init → check → build；以后每年：init → check → build。"
+    epilog="第一次为本地区编制报告：new → init → collect → check → build；"
+    "以后每年：init → collect → check → build。"
     "各命令的用法见 docxreport 命令 --help。",
     context_settings={"help_option_names": ["-h", "--help"]},
     options_metavar="[选项]",
