@@ -50,15 +50,15 @@ def duplicate_prose(path: Path, unbind: bool = False) -> None:
     doc.save(str(path))
 
 
-def resave_with_libreoffice(path: Path, tmp: Path) -> None:
-    out = tmp / "lo"
+def _soffice_convert(path: Path, tmp: Path, target: str, out: Path) -> Path:
+    """``path`` converted by LibreOffice (a profile of its own under ``tmp``) into ``out``."""
     subprocess.run(
         [
             find_soffice(),
             f"-env:UserInstallation=file://{tmp / 'profile'}",
             "--headless",
             "--convert-to",
-            "docx:MS Word 2007 XML",
+            target,
             "--outdir",
             str(out),
             str(path),
@@ -67,7 +67,19 @@ def resave_with_libreoffice(path: Path, tmp: Path) -> None:
         capture_output=True,
         timeout=240,
     )
-    shutil.copy(out / path.name, path)
+    return out / path.with_suffix("." + target.split(":")[0]).name
+
+
+def resave_with_libreoffice(path: Path, tmp: Path) -> None:
+    shutil.copy(_soffice_convert(path, tmp, "docx:MS Word 2007 XML", tmp / "lo"), path)
+
+
+def pdf_text(path: Path, tmp: Path) -> str:
+    """The text of ``path`` as LibreOffice prints it (pdftotext of its PDF)."""
+    pdf = _soffice_convert(path, tmp, "pdf", tmp / "pdf")
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def prose_texts(path: Path) -> list[str]:
@@ -197,28 +209,7 @@ def test_a_header_reads_cleanly_in_libreoffice_and_refreshes_after_its_round_tri
     headed: Path, tmp_path: Path
 ):
     city = city_of(headed)
-    pdf = tmp_path / "pdf"
-    subprocess.run(
-        [
-            find_soffice(),
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(pdf),
-            str(city),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    text = subprocess.run(
-        ["pdftotext", str(pdf / city.with_suffix(".pdf").name), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pdf_text(city, tmp_path)
     assert "巴彦淖尔市中职质量报告（2024）在校生9060人" in "".join(text.split())
     assert not any(c in text for c in (START, SEP, END))
     resave_with_libreoffice(city, tmp_path)  # LibreOffice repeats the header per section

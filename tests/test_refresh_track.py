@@ -8,7 +8,6 @@ report with its changes still pending.
 
 from __future__ import annotations
 
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -19,11 +18,10 @@ from lxml import etree
 
 import test_refresh as base
 from docxreport.dump import blocks
-from docxreport.finish.pdf import find_soffice
 from docxreport.render.revisions import AUTHOR, accept_all, reject_all
 from ooxml_gate import assert_valid_ooxml
 from test_refresh import CITY, PROSE, correct_students, run
-from test_refresh_edits import needs_soffice, resave_with_libreoffice
+from test_refresh_edits import needs_soffice, pdf_text, resave_with_libreoffice
 
 built, year = base.built, base.year
 
@@ -154,28 +152,7 @@ def test_libreoffice_shows_the_changes_and_keeps_them_pending_through_a_save(
     city = year / "out" / "2024" / CITY
     correct_students(year)
     assert refresh(year, "--track").exit_code == 3
-    pdf = tmp_path / "pdf"
-    subprocess.run(
-        [
-            find_soffice(),
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(pdf),
-            str(city),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    text = subprocess.run(
-        ["pdftotext", str(pdf / city.with_suffix(".pdf").name), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pdf_text(city, tmp_path)
     assert "在校生 90609160 人" in text  # old (struck out) and new (underlined) side by side
     resave_with_libreoffice(city, tmp_path)
     authors = {i.get(qn("w:author")) for i in document(city).iter(qn("w:ins"))}
