@@ -193,6 +193,25 @@ def convert(
     return [made[p.stem] for p in docx_paths]
 
 
+def soffice_command(
+    soffice: str, profile: Path, target: str, outdir: Path, files: list[Path]
+) -> list[str]:
+    """One headless soffice conversion of ``files`` to ``target`` in ``outdir``, on ``profile``."""
+    return [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outdir),
+        # file URLs are plain ASCII: safe whatever the locale's encoding
+        *(p.as_uri() for p in files),
+    ]
+
+
 def _convert_group(
     soffice: str, docx_paths: list[Path], outdir: Path, timeout: int, settings: str
 ) -> tuple[list[Path], list[str]]:
@@ -202,19 +221,7 @@ def _convert_group(
         staging.mkdir()
         (Path(tmp) / "in").mkdir()
         laid_out = [_as_word_lays_out(p, Path(tmp) / "in") for p in docx_paths]
-        command = [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-            str(staging),
-            # file URLs are plain ASCII: safe whatever the locale's encoding
-            *(p.as_uri() for p in laid_out),
-        ]
+        command = soffice_command(soffice, profile, "pdf:writer_pdf_Export", staging, laid_out)
         names = "、".join(p.name for p in docx_paths)
         try:
             done = _run(command, timeout)

@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from docxreport.finish.pdf import find_soffice, private_profile, run_soffice
+from docxreport.finish.pdf import find_soffice, private_profile, run_soffice, soffice_command
 
 SAVE_AS_HINT = "请在 Excel/WPS 中打开，“文件 › 另存为”选择“Excel 工作簿 (*.xlsx)”后重新收取"
 _FILTER = "xlsx:Calc MS Excel 2007 XML"
@@ -37,18 +37,7 @@ def to_xlsx(files: list[tuple[str, bytes]], timeout: int = 300) -> dict[str, byt
             path = src / f"f{n}{Path(name).suffix.lower() or '.xls'}"  # no sender's name on disk
             path.write_bytes(data)
             paths.append((name, path))
-        command = [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            _FILTER,
-            "--outdir",
-            str(dest),
-            *(p.as_uri() for _, p in paths),
-        ]
+        command = soffice_command(soffice, profile, _FILTER, dest, [p for _, p in paths])
         try:
             run_soffice(command, timeout)
         except (subprocess.TimeoutExpired, OSError) as exc:
